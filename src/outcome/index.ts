@@ -1,0 +1,3 @@
+/** @module outcome — the vocabulary every subsystem speaks (OUT-1..5). */
+export * from "./outcome.ts";
+export { combineOutcomes, renderOutcome } from "./combine.ts";
