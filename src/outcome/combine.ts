@@ -17,11 +17,13 @@ function step(acc: Outcome, next: Outcome): Outcome {
   if (PRIORITY[next.kind] > PRIORITY[acc.kind]) return next;
   if (PRIORITY[next.kind] < PRIORITY[acc.kind]) return acc;
   switch (acc.kind) {
-    case "PermFail":
-      return Outcome.permFail(joinText(acc.message, next.message), joinText(acc.location, next.location));
+    case "PermFail": {
+      const other = next as typeof acc;
+      return Outcome.permFail(joinText(acc.message, other.message), joinText(acc.location, other.location));
+    }
     case "Retry": {
-      const delay = Math.max(acc.delay, (next as typeof acc).delay);
-      return Outcome.retry(delay, joinText(acc.message, next.message), joinText(acc.location, next.location));
+      const other = next as typeof acc;
+      return Outcome.retry(Math.max(acc.delay, other.delay), joinText(acc.message, other.message), joinText(acc.location, other.location));
     }
     case "Ok":
       return Outcome.ok([...(acc.value as Value[]), (next as typeof acc).value]);

@@ -35,11 +35,13 @@ export type OutcomeKind = Outcome["kind"];
 /** OUT-1: Retry's delay when none is given. */
 export const DEFAULT_RETRY_DELAY = 60;
 
+/** Absent text stays absent (no `message: undefined` keys), so outcomes compare with deepEqual. */
 function withText<T extends object>(base: T, message?: string, location?: string): T {
-  const out: Record<string, unknown> = { ...base };
-  if (message !== undefined) out.message = message;
-  if (location !== undefined) out.location = location;
-  return out as T;
+  return {
+    ...base,
+    ...(message !== undefined ? { message } : {}),
+    ...(location !== undefined ? { location } : {}),
+  };
 }
 
 export const Outcome = Object.freeze({

@@ -1,0 +1,89 @@
+/** Helpers shared by the three preparers: locations, failures, input names. */
+import type { Definition, DefinitionRef, PrepareOutcome, Problem } from "../definitions/definition.ts";
+import { Outcome, type PermFail } from "../outcome/outcome.ts";
+import type { Value, ValueMap } from "../value/value.ts";
+import { isMap } from "../value/value.ts";
+
+/** `<Kind>:<ns>:<name>`, or `<Kind>:<name>` without a namespace: the prefix of evaluation locations (OUT-7). */
+export function functionLocation(definition: Definition): string {
+  const { kind, namespace, name } = definition;
+  return namespace ? `${kind}:${namespace}:${name}` : `${kind}:${name}`;
+}
+
+/** VAL-8: load failures carry `prepare:<Kind>:<name>[:spec.<field>]`. */
+export function prepareLocation(definition: Definition, field?: string): string {
+  const base = `prepare:${definition.kind}:${definition.name}`;
+  return field ? `${base}:${field}` : base;
+}
+
+/** A failed preparation: the PermFail relocated per VAL-8, plus the matching problem for lint output. */
+export function prepareFailure<T>(
+  definition: Definition,
+  field: string | undefined,
+  outcome: PermFail,
+  dependsOn: readonly DefinitionRef[] = [],
+): PrepareOutcome<T> {
+  const message = outcome.message ?? "invalid definition";
+  const position = field ? definition.positionOf(field) : definition.source;
+  const problem: Problem = {
+    severity: "error",
+    message,
+    kind: definition.kind,
+    name: definition.name,
+    ...(definition.namespace ? { namespace: definition.namespace } : {}),
+    ...(field ? { path: field } : {}),
+    ...(position ? { file: position.file, line: position.line, column: position.column } : {}),
+  };
+  return { ok: false, outcome: Outcome.permFail(message, prepareLocation(definition, field)), dependsOn, problems: [problem] };
+}
+
+export function fail<T>(definition: Definition, field: string | undefined, message: string): PrepareOutcome<T> {
+  return prepareFailure(definition, field, Outcome.permFail(message));
+}
+
+/** RF-31: first-level `inputs.X` names among the dotted paths a body reads. */
+export function inputNamesOf(bodies: readonly ({ readonly references: ReadonlySet<string> } | undefined)[]): Set<string> {
+  const names = new Set<string>();
+  for (const body of bodies) {
+    for (const path of body?.references ?? []) {
+      const [root, first] = path.split(".");
+      if (root === "inputs" && first) names.add(first);
+    }
+  }
+  return names;
+}
+
+/**
+ * The spec to prepare from. VAL-2 (schema validation with defaults filled) plugs
+ * in here once definitions/schema.ts exists; until then preparers read defaults
+ * themselves, so the filled-in spec changes nothing.
+ */
+export function specOf(definition: Definition): { ok: true; spec: ValueMap } | { ok: false; outcome: PermFail } {
+  return { ok: true, spec: definition.spec };
+}
+
+export function mapField(spec: ValueMap, key: string): ValueMap | undefined {
+  const v = spec[key];
+  return isMap(v) ? v : undefined;
+}
+
+export function boolField(spec: ValueMap | undefined, key: string, fallback: boolean): boolean {
+  const v = spec?.[key];
+  return typeof v === "boolean" ? v : fallback;
+}
+
+/** Integer seconds from a schema `integer` field (bigint in our Values). */
+export function delayField(spec: ValueMap | undefined, key: string, fallback: number): number {
+  const v: Value | undefined = spec?.[key];
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "number" && Number.isInteger(v)) return v;
+  return fallback;
+}
+
+/** A field value inside a message: Python-like `None` for absent, JSON-free for scalars. */
+export function renderField(v: Value | undefined): string {
+  if (v === undefined || v === null) return "None";
+  if (typeof v === "string") return v;
+  if (typeof v === "bigint" || typeof v === "number" || typeof v === "boolean") return String(v);
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? Number(x) : x));
+}

@@ -1,0 +1,22 @@
+/** RT-5: templates are looked up by name on every reconcile, so changes apply at the next one (RT-7). */
+import type { DefinitionLookup } from "../../definitions/definition.ts";
+import { renderOutcome } from "../../outcome/combine.ts";
+import { Outcome } from "../../outcome/outcome.ts";
+import type { ValueMap } from "../../value/value.ts";
+import type { PreparedResourceTemplate } from "../types.ts";
+
+/** RT-5 / RF-44. */
+const TEMPLATE_RETRY_DELAY = 30;
+
+export type TemplateLookup = { readonly ok: true; readonly template: ValueMap } | { readonly ok: false; readonly outcome: Outcome };
+
+export function lookupTemplate(definitions: DefinitionLookup, name: string): TemplateLookup {
+  const entry = definitions.get("ResourceTemplate", name);
+  if (entry === undefined) return { ok: false, outcome: Outcome.retry(TEMPLATE_RETRY_DELAY, `ResourceTemplate:${name} not found.`) };
+  const prepared = entry.prepared;
+  if (!prepared.ok) {
+    return { ok: false, outcome: Outcome.retry(TEMPLATE_RETRY_DELAY, `ResourceTemplate:${name} is not ready (${renderOutcome(prepared.outcome)})`) };
+  }
+  const template = prepared.value as PreparedResourceTemplate;
+  return { ok: true, template: template.template };
+}
