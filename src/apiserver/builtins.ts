@@ -1,0 +1,19 @@
+/** The built-in kinds every embedded cluster serves from the start. */
+import type { ResourceType } from "./resource-type.ts";
+
+function builtin(group: string, version: string, kind: string, plural: string, namespaced: boolean, shortNames: string[], statusSubresource: boolean): ResourceType {
+  return { group, version, kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), namespaced, shortNames, statusSubresource, strategicMerge: true };
+}
+
+export const BUILTIN_TYPES: readonly ResourceType[] = [
+  builtin("", "v1", "Namespace", "namespaces", false, ["ns"], true),
+  builtin("", "v1", "ConfigMap", "configmaps", true, ["cm"], false),
+  builtin("", "v1", "Secret", "secrets", true, [], false),
+  builtin("", "v1", "ServiceAccount", "serviceaccounts", true, ["sa"], false),
+  builtin("", "v1", "Service", "services", true, ["svc"], true),
+  builtin("apps", "v1", "Deployment", "deployments", true, ["deploy"], true),
+  builtin("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], true),
+];
+
+/** Namespaces that exist in every fresh cluster. */
+export const INITIAL_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];

@@ -1,0 +1,232 @@
+/**
+ * REST verbs on a resource path: list/watch/get/create/replace/patch/delete.
+ * Each handler turns query parameters into options and calls the object
+ * service; HTTP status codes are decided here and nowhere else.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ApiError, badRequest, methodNotAllowed, pathNotFound, unsupportedMediaType } from "../errors.ts";
+import { isObject, meta, str, type Json, type JsonObject } from "../json.ts";
+import type { GarbageCollector, PropagationPolicy } from "../gc.ts";
+import { normalizeIncoming } from "../metadata.ts";
+import { type FieldValidation, type ObjectService, type WriteContext } from "../objects.ts";
+import { jsonPatch } from "../patch/json-patch.ts";
+import { mergePatch } from "../patch/merge-patch.ts";
+import { strategicMerge } from "../patch/strategic-merge.ts";
+import type { ServerSideApply } from "../patch/apply.ts";
+import type { ResourceRegistry } from "../registry.ts";
+import { resourceKey, type ResourceType } from "../resource-type.ts";
+import { buildFilter } from "../selectors.ts";
+import { bodyFormat, decodeBody, readBody, type BodyFormat } from "./body.ts";
+import type { Route } from "./paths.ts";
+import { sendJson } from "./respond.ts";
+import { paginate } from "./pagination.ts";
+import type { WatchStreamer } from "./watch.ts";
+
+export interface ResourceDeps {
+  readonly registry: ResourceRegistry;
+  readonly objects: ObjectService;
+  readonly gc: GarbageCollector;
+  readonly apply: ServerSideApply;
+  readonly watches: WatchStreamer;
+  readonly maxBodyBytes: number;
+  /** Upper bound on list page size, whatever `limit` asks for. */
+  readonly maxListItems: number;
+}
+
+type ResourceRoute = Route & { kind: "resource" };
+
+interface Call {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly query: URLSearchParams;
+  readonly type: ResourceType;
+  readonly namespace: string;
+  readonly route: ResourceRoute;
+}
+
+const FIELD_VALIDATION = new Set(["Strict", "Warn", "Ignore"]);
+
+function writeContext(query: URLSearchParams, req: IncomingMessage): WriteContext {
+  const dryRun = query.getAll("dryRun");
+  if (dryRun.some((d) => d !== "All")) throw badRequest(`unsupported dryRun value; only "All" is allowed`);
+  const validation = query.get("fieldValidation") ?? "Warn";
+  if (!FIELD_VALIDATION.has(validation)) throw badRequest(`fieldValidation must be one of Strict, Warn, Ignore`);
+  // As kube-apiserver: without fieldManager, the user agent up to the first "/" names the manager.
+  const agent = (req.headers["user-agent"] ?? "unknown").split("/")[0] ?? "unknown";
+  return { dryRun: dryRun.length > 0, fieldManager: query.get("fieldManager") ?? agent, fieldValidation: validation as FieldValidation, warnings: [] };
+}
+
+export class ResourceHandler {
+  constructor(private readonly deps: ResourceDeps) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: URLSearchParams): Promise<void> {
+    const type = this.deps.registry.lookup(route.group, route.version, route.plural);
+    if (type === undefined || (route.namespace !== undefined && !type.namespaced)) throw pathNotFound();
+    if (route.subresource !== undefined && (route.subresource !== "status" || !type.statusSubresource)) throw pathNotFound();
+    const call: Call = { req, res, query, type, namespace: route.namespace ?? "", route };
+    const method = req.method ?? "GET";
+    if (route.name === undefined) return this.collection(call, method);
+    return this.item(call, method, route.name);
+  }
+
+  private async collection(call: Call, method: string): Promise<void> {
+    if (method === "GET") return this.listOrWatch(call);
+    if (method === "POST") return this.create(call);
+    if (method === "DELETE") return this.deleteCollection(call);
+    throw methodNotAllowed(method);
+  }
+
+  private async item(call: Call, method: string, name: string): Promise<void> {
+    if (call.type.namespaced && call.route.namespace === undefined) throw pathNotFound();
+    switch (method) {
+      case "GET":
+        return sendJson(call.res, 200, this.deps.objects.present(call.type, this.deps.objects.get(call.type, call.namespace, name)));
+      case "PUT":
+        return this.replace(call, name);
+      case "PATCH":
+        return this.patch(call, name);
+      case "DELETE":
+        return this.delete(call, name);
+      default:
+        throw methodNotAllowed(method);
+    }
+  }
+
+  private listOrWatch(call: Call): void {
+    const { query, type } = call;
+    const namespace = call.route.namespace;
+    const filter = buildFilter(query.get("labelSelector"), query.get("fieldSelector"));
+    const watch = query.get("watch");
+    if (watch === "true" || watch === "1") {
+      const rv = query.get("resourceVersion");
+      const timeout = query.get("timeoutSeconds");
+      this.deps.watches.serve(call.res, {
+        type,
+        ...(namespace === undefined ? {} : { namespace }),
+        ...(filter === undefined ? {} : { filter }),
+        ...(rv === null ? {} : { resourceVersion: rv }),
+        ...(timeout === null || !/^\d+$/.test(timeout) ? {} : { timeoutSeconds: Number(timeout) }),
+        bookmarks: query.get("allowWatchBookmarks") === "true",
+      });
+      return;
+    }
+    const objects = this.deps.objects.store.list(resourceKey(type), namespace);
+    const matching = filter === undefined ? objects : objects.filter(filter);
+    const rv = String(this.deps.objects.store.resourceVersion);
+    const page = paginate(matching, query.get("limit"), query.get("continue"), this.deps.maxListItems);
+    const metadata: JsonObject = { resourceVersion: rv };
+    if (page.continueToken !== undefined) {
+      metadata["continue"] = page.continueToken;
+      metadata["remainingItemCount"] = page.remaining;
+    }
+    const items = page.items.map((o) => this.deps.objects.present(type, o));
+    sendJson(call.res, 200, { apiVersion: type.group === "" ? type.version : `${type.group}/${type.version}`, kind: type.listKind, metadata, items });
+  }
+
+  private async body(call: Call): Promise<{ format: BodyFormat; value: Json }> {
+    const format = bodyFormat(call.req.headers["content-type"]);
+    const raw = await readBody(call.req, this.deps.maxBodyBytes);
+    return { format, value: decodeBody(format, raw) };
+  }
+
+  private async create(call: Call): Promise<void> {
+    if (call.type.namespaced && call.route.namespace === undefined) throw methodNotAllowed("POST");
+    const { format, value } = await this.body(call);
+    if (format !== "json" && format !== "yaml") throw unsupportedMediaType(call.req.headers["content-type"] ?? "");
+    const ctx = writeContext(call.query, call.req);
+    const obj = normalizeIncoming(call.type, value, call.namespace, undefined);
+    const created = this.deps.objects.create(call.type, obj, ctx);
+    sendJson(call.res, 201, this.deps.objects.present(call.type, created), ctx.warnings);
+  }
+
+  private async replace(call: Call, name: string): Promise<void> {
+    const { format, value } = await this.body(call);
+    if (format !== "json" && format !== "yaml") throw unsupportedMediaType(call.req.headers["content-type"] ?? "");
+    const ctx = writeContext(call.query, call.req);
+    const incoming = normalizeIncoming(call.type, value, call.namespace, name);
+    const current = this.deps.objects.get(call.type, call.namespace, name);
+    const updated = this.deps.objects.update(call.type, current, incoming, ctx, this.subresourceOption(call));
+    sendJson(call.res, 200, this.deps.objects.present(call.type, updated), ctx.warnings);
+  }
+
+  private subresourceOption(call: Call): { subresource?: "status" } {
+    return call.route.subresource === "status" ? { subresource: "status" } : {};
+  }
+
+  private async patch(call: Call, name: string): Promise<void> {
+    const { format, value } = await this.body(call);
+    const ctx = writeContext(call.query, call.req);
+    if (format === "apply") return this.serverSideApply(call, name, value, ctx);
+    const current = this.deps.objects.get(call.type, call.namespace, name);
+    const patched = this.applyPatch(call.type, format, current, value);
+    const incoming = normalizeIncoming(call.type, patched, call.namespace, name);
+    const updated = this.deps.objects.update(call.type, current, incoming, ctx, this.subresourceOption(call));
+    sendJson(call.res, 200, this.deps.objects.present(call.type, updated), ctx.warnings);
+  }
+
+  private applyPatch(type: ResourceType, format: BodyFormat, current: JsonObject, patch: Json): Json {
+    switch (format) {
+      case "merge":
+        if (!isObject(patch)) throw badRequest("a merge patch must be a JSON object");
+        return mergePatch(current, patch);
+      case "json-patch":
+        return jsonPatch(current, patch);
+      case "strategic":
+        // kube-apiserver refuses strategic merge on custom resources: there is no patch metadata.
+        if (!type.strategicMerge) throw unsupportedMediaType("application/strategic-merge-patch+json");
+        if (!isObject(patch)) throw badRequest("a strategic merge patch must be a JSON object");
+        return strategicMerge(current, patch);
+      default:
+        throw unsupportedMediaType(format);
+    }
+  }
+
+  private serverSideApply(call: Call, name: string, value: Json, ctx: WriteContext): void {
+    if (call.query.get("fieldManager") === null) throw badRequest("PATCH, application/apply-patch+yaml: fieldManager is required for apply requests");
+    const applied = normalizeIncoming(call.type, value, call.namespace, name);
+    const force = call.query.get("force") === "true";
+    const result = this.deps.apply.apply(call.type, call.namespace, applied, ctx, force, this.subresourceOption(call));
+    sendJson(call.res, result.created ? 201 : 200, this.deps.objects.present(call.type, result.object), ctx.warnings);
+  }
+
+  private async deleteOptions(call: Call): Promise<{ policy: PropagationPolicy; preconditions: JsonObject }> {
+    let body: Json = {};
+    const hasBody = Number(call.req.headers["content-length"] ?? "0") > 0 || call.req.headers["transfer-encoding"] !== undefined;
+    if (hasBody) {
+      const raw = await readBody(call.req, this.deps.maxBodyBytes);
+      if (raw.length > 0) body = decodeBody("json", raw);
+    }
+    const opts = isObject(body) ? body : {};
+    const policy = call.query.get("propagationPolicy") ?? str(opts["propagationPolicy"]) ?? (opts["orphanDependents"] === true ? "Orphan" : "Background");
+    if (policy !== "Background" && policy !== "Foreground" && policy !== "Orphan") throw badRequest(`unsupported propagationPolicy "${policy}"`);
+    return { policy, preconditions: isObject(opts["preconditions"]) ? opts["preconditions"] : {} };
+  }
+
+  private async delete(call: Call, name: string): Promise<void> {
+    const { policy, preconditions } = await this.deleteOptions(call);
+    const ctx = writeContext(call.query, call.req);
+    const current = this.deps.objects.get(call.type, call.namespace, name);
+    checkPreconditions(call.type, current, preconditions);
+    const result = this.deps.gc.delete(call.type, current, policy, ctx);
+    sendJson(call.res, 200, this.deps.objects.present(call.type, result));
+  }
+
+  private async deleteCollection(call: Call): Promise<void> {
+    const { policy } = await this.deleteOptions(call);
+    const ctx = writeContext(call.query, call.req);
+    const filter = buildFilter(call.query.get("labelSelector"), call.query.get("fieldSelector"));
+    const all = this.deps.objects.store.list(resourceKey(call.type), call.route.namespace);
+    const victims = filter === undefined ? all : all.filter(filter);
+    const items = victims.map((o) => this.deps.objects.present(call.type, this.deps.gc.delete(call.type, o, policy, ctx)));
+    sendJson(call.res, 200, { apiVersion: call.type.group === "" ? call.type.version : `${call.type.group}/${call.type.version}`, kind: call.type.listKind, metadata: {}, items });
+  }
+}
+
+function checkPreconditions(type: ResourceType, current: JsonObject, pre: JsonObject): void {
+  const m = meta(current);
+  const name = str(m["name"]) ?? "";
+  if (pre["uid"] !== undefined && pre["uid"] !== m["uid"]) throw new ApiError(409, "Conflict", `Precondition failed: UID in precondition: ${String(pre["uid"])}, UID in object meta: ${String(m["uid"])}`, { name, group: type.group, kind: type.plural });
+  if (pre["resourceVersion"] !== undefined && pre["resourceVersion"] !== m["resourceVersion"]) {
+    throw new ApiError(409, "Conflict", `Precondition failed: ResourceVersion in precondition: ${String(pre["resourceVersion"])}, ResourceVersion in object meta: ${String(m["resourceVersion"])}`, { name, group: type.group, kind: type.plural });
+  }
+}

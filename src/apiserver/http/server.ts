@@ -1,0 +1,70 @@
+/**
+ * The HTTP front: parses the path, serves discovery and OpenAPI, hands resource
+ * paths to `ResourceHandler`, and turns every failure into a Status reply.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Cluster } from "../cluster.ts";
+import { coreVersions, group, groupList, resourceList, versionInfo } from "../discovery.ts";
+import { pathNotFound, methodNotAllowed } from "../errors.ts";
+import type { Json } from "../json.ts";
+import { groupVersionDocument, rootDocument } from "../openapi.ts";
+import type { Logger } from "../../ports/logger.ts";
+import { parsePath, type Route } from "./paths.ts";
+import { ResourceHandler } from "./resources.ts";
+import { sendError, sendJson } from "./respond.ts";
+import { WatchStreamer, type WatchLimits } from "./watch.ts";
+
+export interface HttpLimits extends WatchLimits {
+  readonly maxBodyBytes: number;
+  readonly maxListItems: number;
+}
+
+export function createApiHttpServer(cluster: Cluster, limits: HttpLimits, logger: Logger, address: () => string): Server {
+  const watches = new WatchStreamer(cluster.hub, cluster.store, limits);
+  const resources = new ResourceHandler({ ...cluster, watches, maxBodyBytes: limits.maxBodyBytes, maxListItems: limits.maxListItems });
+
+  const discovery = (route: Route): Json | undefined => {
+    switch (route.kind) {
+      case "version":
+        return versionInfo();
+      case "core-versions":
+        return coreVersions(address());
+      case "groups":
+        return groupList(cluster.registry);
+      case "group":
+        return group(cluster.registry, route.group);
+      case "resource-list":
+        return resourceList(cluster.registry, route.group, route.version);
+      case "openapi-root":
+        return rootDocument(cluster.registry);
+      case "openapi-doc":
+        return groupVersionDocument(cluster.registry, route.group, route.version);
+      default:
+        return undefined;
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const route = parsePath(url.pathname);
+    if (route.kind === "resource") return resources.handle(req, res, route, url.searchParams);
+    if (route.kind === "health") {
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+      return;
+    }
+    if (route.kind === "unknown") throw pathNotFound();
+    if (req.method !== "GET" && req.method !== "HEAD") throw methodNotAllowed(req.method ?? "");
+    const doc = discovery(route);
+    if (doc === undefined) throw pathNotFound();
+    sendJson(res, 200, doc);
+  };
+
+  return createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      const e = sendError(res, err);
+      if (e.code >= 500) logger.error("apiserver request failed", { method: req.method, url: req.url, error: String(err instanceof Error ? err.stack : err) });
+      // A body we refused may still be arriving; drain it so the connection stays usable.
+      if (!req.complete) req.resume();
+    });
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * Watch streams: newline-delimited JSON events over a chunked response. Headers
+ * are flushed at once (client-node's watch() resolves only when they arrive);
+ * a closed response, not request, means the client went away.
+ */
+import type { ServerResponse } from "node:http";
+import { ApiError, badRequest, gone } from "../errors.ts";
+import { meta, type JsonObject } from "../json.ts";
+import { apiVersionOf, resourceKey, type ResourceType } from "../resource-type.ts";
+import type { ObjectFilter } from "../selectors.ts";
+import type { ObjectStore } from "../store.ts";
+import type { ChangeEvent, WatchHub } from "../watch-hub.ts";
+
+export interface WatchLimits {
+  readonly maxWatches: number;
+  readonly bookmarkIntervalMs: number;
+  /** A watcher that stops reading is cut off past this many buffered bytes. */
+  readonly maxBufferedBytes: number;
+}
+
+export interface WatchRequest {
+  readonly type: ResourceType;
+  readonly namespace?: string;
+  readonly filter?: ObjectFilter;
+  readonly resourceVersion?: string;
+  readonly bookmarks: boolean;
+  readonly timeoutSeconds?: number;
+}
+
+type EventType = "ADDED" | "MODIFIED" | "DELETED";
+
+/** Serialized objects, shared by every watcher of the same event. */
+const serialized = new WeakMap<JsonObject, string>();
+
+function objectJson(obj: JsonObject): string {
+  let text = serialized.get(obj);
+  if (text === undefined) {
+    text = JSON.stringify(obj);
+    serialized.set(obj, text);
+  }
+  return text;
+}
+
+export class WatchStreamer {
+  constructor(
+    private readonly hub: WatchHub,
+    private readonly store: ObjectStore,
+    private readonly limits: WatchLimits,
+  ) {}
+
+  serve(res: ServerResponse, req: WatchRequest): void {
+    if (this.hub.activeWatches >= this.limits.maxWatches) throw new ApiError(429, "TooManyRequests", `too many watches (limit ${this.limits.maxWatches})`);
+    const replay = this.replay(req);
+    res.writeHead(200, { "content-type": "application/json", "cache-control": "no-cache, private" });
+    res.flushHeaders();
+    if (replay instanceof ApiError) {
+      res.end(`${JSON.stringify({ type: "ERROR", object: replay.toStatus() })}\n`);
+      return;
+    }
+    const apiVersion = apiVersionOf(req.type);
+    const send = (type: EventType | "BOOKMARK", obj: JsonObject): void => {
+      const body = obj["apiVersion"] === apiVersion || type === "BOOKMARK" ? objectJson(obj) : JSON.stringify({ ...obj, apiVersion });
+      res.write(`{"type":"${type}","object":${body}}\n`);
+      if (res.writableLength > this.limits.maxBufferedBytes) res.destroy();
+    };
+    for (const [type, obj] of replay) send(type, obj);
+    const unsubscribe = this.hub.subscribe(resourceKey(req.type), (event) => {
+      const mapped = this.map(event, req);
+      if (mapped !== undefined) send(mapped, event.object);
+    });
+    const timers: NodeJS.Timeout[] = [];
+    if (req.bookmarks) {
+      const bookmark = (): void => send("BOOKMARK", { kind: req.type.kind, apiVersion, metadata: { resourceVersion: String(this.store.resourceVersion) } });
+      timers.push(setInterval(bookmark, this.limits.bookmarkIntervalMs));
+    }
+    if (req.timeoutSeconds !== undefined) timers.push(setTimeout(() => res.end(), req.timeoutSeconds * 1000));
+    res.on("close", () => {
+      unsubscribe();
+      for (const t of timers) clearTimeout(t);
+    });
+  }
+
+  /** Events to send before going live: history since rv, or the current state as ADDED. */
+  private replay(req: WatchRequest): [EventType, JsonObject][] | ApiError {
+    const rv = req.resourceVersion;
+    if (rv === undefined || rv === "" || rv === "0") {
+      const objects = this.store.list(resourceKey(req.type), req.namespace);
+      return objects.filter((o) => req.filter === undefined || req.filter(o)).map((o) => ["ADDED", o]);
+    }
+    if (!/^\d+$/.test(rv)) throw badRequest(`invalid resourceVersion "${rv}"`);
+    const events = this.hub.since(resourceKey(req.type), Number(rv));
+    if (events === undefined) return gone(rv);
+    return events.flatMap((e) => {
+      const mapped = this.map(e, req);
+      return mapped === undefined ? [] : [[mapped, e.object] as [EventType, JsonObject]];
+    });
+  }
+
+  /** What a filtered watcher sees: an object entering the selection is ADDED, leaving it is DELETED. */
+  private map(event: ChangeEvent, req: WatchRequest): EventType | undefined {
+    if (req.namespace !== undefined && meta(event.object)["namespace"] !== req.namespace) return undefined;
+    const matches = (o: JsonObject): boolean => req.filter === undefined || req.filter(o);
+    const now = matches(event.object);
+    if (event.type !== "MODIFIED" || event.previous === undefined) return now ? event.type : undefined;
+    const before = matches(event.previous);
+    if (before && now) return "MODIFIED";
+    if (now) return "ADDED";
+    return before ? "DELETED" : undefined;
+  }
+}

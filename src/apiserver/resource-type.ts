@@ -1,0 +1,44 @@
+/**
+ * What the server knows about one servable kind at one group/version. Built-in
+ * kinds are declared in `builtins.ts`; CRDs produce these in `crd.ts`.
+ */
+import type { JsonObject } from "./json.ts";
+
+export interface AdmitResult {
+  readonly object: JsonObject;
+  /** Paths of fields dropped because the schema does not know them. */
+  readonly unknownFields: string[];
+  readonly errors: { field: string; message: string }[];
+}
+
+export interface ResourceType {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly listKind: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly namespaced: boolean;
+  readonly shortNames: readonly string[];
+  readonly statusSubresource: boolean;
+  /** Built-in kinds accept strategic merge patches; custom resources answer 415 (as kube-apiserver does). */
+  readonly strategicMerge: boolean;
+  /** Prunes, defaults and validates an object; absent means anything goes. */
+  readonly admit?: (object: JsonObject) => AdmitResult;
+  /** Name of the CRD serving this type, so deleting the CRD can withdraw it. */
+  readonly crdName?: string;
+}
+
+export function apiVersionOf(t: { group: string; version: string }): string {
+  return t.group === "" ? t.version : `${t.group}/${t.version}`;
+}
+
+/** Objects live per group+resource, whatever version they were written in. */
+export function resourceKey(t: { group: string; plural: string }): string {
+  return `${t.group}/${t.plural}`;
+}
+
+export function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.indexOf("/");
+  return slash < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
