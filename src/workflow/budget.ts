@@ -1,0 +1,50 @@
+/**
+ * WF-28 time limits. The timer is a port so tests can use a tiny budget, and so a
+ * pending deadline never keeps a process (or a Lambda invocation) alive.
+ */
+export interface Timer {
+  /** Resolves after `ms`; `cancel` stops the timer without resolving. */
+  sleep(ms: number): { readonly promise: Promise<void>; cancel(): void };
+}
+
+export const realTimer: Timer = {
+  sleep(ms) {
+    let handle: NodeJS.Timeout | undefined;
+    const promise = new Promise<void>((resolve) => {
+      handle = setTimeout(resolve, ms);
+      handle.unref();
+    });
+    return { promise, cancel: () => clearTimeout(handle) };
+  },
+};
+
+export interface Budget {
+  /** CTL-20: 10 000 ms per Workflow run, per sub-Workflow run and per forEach. */
+  readonly ms: number;
+  readonly timer: Timer;
+}
+
+/** Waits for every task or the deadline, whichever comes first; true when the deadline won. */
+export async function settleWithin(tasks: readonly Promise<unknown>[], budget: Budget): Promise<boolean> {
+  const deadline = budget.timer.sleep(budget.ms);
+  const all = Promise.allSettled(tasks).then(() => false);
+  try {
+    return await Promise.race([all, deadline.promise.then(() => true)]);
+  } finally {
+    deadline.cancel();
+  }
+}
+
+/** WF-28: a step still running at the deadline. */
+export const TIMEOUT_DELAY = 30;
+/** WF-28: a step that threw. */
+export const CRASH_DELAY = 60;
+
+export function timeoutMessage(label: string): string {
+  return `Timeout running step (${label}), will retry.`;
+}
+
+export function crashMessage(label: string, error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return `Unknown error (${text}) running Step (${label}), will retry.`;
+}

@@ -1,0 +1,79 @@
+import type { DefinitionLookup, KoreoKind, RegistryEntry } from "../definitions/definition.ts";
+import { groupOf } from "../cluster/object-meta.ts";
+import { isMap } from "../value/value.ts";
+import { crdKey, type CrdRef } from "./prepared-workflow.ts";
+
+/**
+ * The registry as the reconciler sees it: lookups by kind and name plus a listing per
+ * kind. `generation` (when the registry has one) lets the crdRef index be built once
+ * per change instead of once per reconcile.
+ */
+export interface WorkflowCatalog extends DefinitionLookup {
+  entries(kind: KoreoKind): Iterable<RegistryEntry>;
+  readonly generation?: number;
+}
+
+/** CTL-5: the index key of a trigger object's kind. */
+export function triggerKey(apiVersion: string, kind: string): string {
+  const version = apiVersion.includes("/") ? apiVersion.slice(apiVersion.indexOf("/") + 1) : apiVersion;
+  return `${groupOf(apiVersion)}:${kind}:${version}`;
+}
+
+/** A trigger kind some Workflow binds (what the relay watches, SRV-1). */
+export interface BoundKind {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly key: string;
+  /** Names of the Workflows bound to it, sorted. */
+  readonly workflows: readonly string[];
+}
+
+/**
+ * CTL-5 with its recommendation: a Workflow stays bound through its spec's crdRef even
+ * when its preparation fails, so its triggers report WorkflowNotReady instead of going silent.
+ */
+function crdRefOfDefinition(entry: RegistryEntry): CrdRef | undefined {
+  const ref = entry.definition.spec.crdRef;
+  if (!isMap(ref)) return undefined;
+  const { apiGroup, version, kind } = ref;
+  if (typeof apiGroup !== "string" || typeof version !== "string" || typeof kind !== "string") return undefined;
+  if (apiGroup === "" || version === "" || kind === "") return undefined;
+  return { apiGroup, version, kind };
+}
+
+const memo = new WeakMap<WorkflowCatalog, { generation: number; index: Map<string, BoundKind> }>();
+
+function index(catalog: WorkflowCatalog): Map<string, BoundKind> {
+  const cached = memo.get(catalog);
+  if (cached !== undefined && cached.generation === catalog.generation) return cached.index;
+  const built = buildIndex(catalog);
+  if (catalog.generation !== undefined) memo.set(catalog, { generation: catalog.generation, index: built });
+  return built;
+}
+
+function buildIndex(catalog: WorkflowCatalog): Map<string, BoundKind> {
+  const byKey = new Map<string, { ref: CrdRef; names: string[] }>();
+  for (const entry of catalog.entries("Workflow")) {
+    const ref = crdRefOfDefinition(entry);
+    if (ref === undefined) continue;
+    const key = crdKey(ref);
+    const bucket = byKey.get(key) ?? { ref, names: [] };
+    bucket.names.push(entry.definition.name);
+    byKey.set(key, bucket);
+  }
+  const out = new Map<string, BoundKind>();
+  for (const [key, { ref, names }] of byKey) {
+    out.set(key, { apiVersion: `${ref.apiGroup}/${ref.version}`, kind: ref.kind, key, workflows: names.sort() });
+  }
+  return out;
+}
+
+/** CTL-5: names of the Workflows indexed under a key, sorted. */
+export function workflowsForKey(catalog: WorkflowCatalog, key: string): readonly string[] {
+  return index(catalog).get(key)?.workflows ?? [];
+}
+
+/** SRV-1: every trigger kind bound by at least one Workflow. */
+export function boundKinds(catalog: WorkflowCatalog): BoundKind[] {
+  return [...index(catalog).values()].sort((a, b) => a.key.localeCompare(b.key));
+}

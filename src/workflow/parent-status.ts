@@ -1,0 +1,86 @@
+import type { KubeObject } from "../cluster/cluster-api.ts";
+import { applyMergePatch } from "../cluster/merge-patch.ts";
+import { valuesEqual } from "../cluster/value-equal.ts";
+import { isList, isMap, toJsonText, type Value, type ValueMap } from "../value/value.ts";
+import { applyConditions, conditionFor, type ConditionDraft } from "./conditions.ts";
+import type { WorkflowRun } from "./run-context.ts";
+import { MANAGED_RESOURCES_ANNOTATION } from "./trigger-hash.ts";
+
+export const MERGE_CONDITIONS_ANNOTATION = "koreo.dev/merge-conditions";
+
+export interface StatusOptions {
+  readonly now: string;
+  readonly standardStatus: boolean;
+}
+
+/** ST-7: the list conditions are applied to. */
+function startingConditions(trigger: KubeObject): Value[] {
+  const annotations = isMap(trigger.metadata) && isMap(trigger.metadata.annotations) ? trigger.metadata.annotations : {};
+  if (annotations[MERGE_CONDITIONS_ANNOTATION] !== "true") return [];
+  const current = currentConditions(trigger);
+  return isList(current) ? current : [];
+}
+
+function currentConditions(trigger: KubeObject): Value | undefined {
+  return isMap(trigger.status) ? trigger.status.conditions : undefined;
+}
+
+/** ST-6: step conditions in declaration order, then the Workflow's `Ready`. */
+function runConditions(run: WorkflowRun, workflowName: string, standardStatus: boolean): ConditionDraft[] {
+  const drafts: ConditionDraft[] = [];
+  for (const step of run.steps) {
+    if (step.condition) drafts.push(conditionFor(step.condition.type, step.condition.name, step.outcome, workflowName, standardStatus));
+  }
+  drafts.push(conditionFor("Ready", `Workflow ${workflowName}`, run.outcome, workflowName, standardStatus));
+  return drafts;
+}
+
+/** ST-10: diagnostics; null keys remove what an earlier run left there. */
+function koreoBlock(run: WorkflowRun): ValueMap {
+  const stateErrors = Object.keys(run.stateErrors).length > 0 ? { ...run.stateErrors } : null;
+  const failed = run.outcome.kind === "Retry" || run.outcome.kind === "PermFail";
+  return {
+    errors: failed ? (run.outcome.message ?? null) : null,
+    locations: failed ? (run.outcome.location ?? null) : null,
+    state_errors: stateErrors,
+  };
+}
+
+/** ST-1: the one merge patch a run sends to the trigger (ST-6..ST-11). */
+export function runPatch(trigger: KubeObject, run: WorkflowRun, workflowName: string, options: StatusOptions): ValueMap {
+  const drafts = runConditions(run, workflowName, options.standardStatus);
+  return {
+    metadata: { annotations: { [MANAGED_RESOURCES_ANNOTATION]: toJsonText(run.managedResources) } },
+    status: {
+      conditions: applyConditions(startingConditions(trigger), drafts, currentConditions(trigger), options.now),
+      state: run.state,
+      koreo: koreoBlock(run),
+    },
+  };
+}
+
+/** ST-12: a selection error writes only a `Ready` condition (status "false") and the error text. */
+export function selectionErrorPatch(trigger: KubeObject, reason: string, message: string, options: StatusOptions): ValueMap {
+  const draft: ConditionDraft = { type: "Ready", status: options.standardStatus ? "False" : "false", reason, message, location: null };
+  return {
+    status: {
+      conditions: applyConditions(startingConditions(trigger), [draft], currentConditions(trigger), options.now),
+      koreo: { errors: message, locations: null },
+    },
+  };
+}
+
+/** ST-2 recommendation: would the patch change anything but condition `lastUpdateTime`s? */
+export function patchChanges(trigger: KubeObject, patch: ValueMap): boolean {
+  return !valuesEqual(withoutUpdateTimes(applyMergePatch(trigger, patch)), withoutUpdateTimes(trigger));
+}
+
+function withoutUpdateTimes(object: Value): Value {
+  if (!isMap(object) || !isMap(object.status) || !isList(object.status.conditions)) return object;
+  const conditions = object.status.conditions.map((c) => {
+    if (!isMap(c)) return c;
+    const { lastUpdateTime: _ignored, ...rest } = c;
+    return rest;
+  });
+  return { ...object, status: { ...object.status, conditions } };
+}

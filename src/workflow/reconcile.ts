@@ -1,0 +1,231 @@
+import type { ClusterApi, ClusterError, KubeObject, ObjectRef } from "../cluster/cluster-api.ts";
+import type { Owner } from "../functions/index.ts";
+import { Outcome } from "../outcome/outcome.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Logger } from "../ports/logger.ts";
+import { isMap, type Value, type ValueMap } from "../value/value.ts";
+import { realTimer, type Timer } from "./budget.ts";
+import type { WorkflowCatalog } from "./catalog.ts";
+import { conditionTime } from "./conditions.ts";
+import { patchChanges, runPatch, selectionErrorPatch, type StatusOptions } from "./parent-status.ts";
+import { runWorkflow } from "./run.ts";
+import { selectWorkflow } from "./select-workflow.ts";
+import { triggerHash } from "./trigger-hash.ts";
+import { workflowVersion } from "./workflow-version.ts";
+
+/** CTL-20 values, configurable. */
+export interface ReconcileConfig {
+  /** CTL-14: next run after Ok/Skip/DepSkip. */
+  readonly resyncSeconds: number;
+  /** CTL-9: next run after a selection error. */
+  readonly selectionRetrySeconds: number;
+  /** WF-28: budget of one Workflow run, each sub-Workflow run and each forEach. */
+  readonly stepBudgetMs: number;
+  /** ST-4 recommendation (opt-in): standard True/False/Unknown condition statuses. */
+  readonly standardConditionStatus: boolean;
+  /** Timer behind the step budget; tests inject one. */
+  readonly timer: Timer;
+  readonly fieldManager: string;
+}
+
+export const DEFAULT_RECONCILE_CONFIG: ReconcileConfig = Object.freeze({
+  resyncSeconds: 1200,
+  selectionRetrySeconds: 120,
+  stepBudgetMs: 10_000,
+  standardConditionStatus: false,
+  timer: realTimer,
+  fieldManager: "koreo",
+});
+
+export interface ReconcileDeps {
+  readonly cluster: ClusterApi;
+  readonly definitions: WorkflowCatalog;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly config?: Partial<ReconcileConfig>;
+}
+
+/** A request is only an identity (controller-runtime's Request): the trigger is read fresh. */
+export interface TriggerRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+export interface ReconcileReport {
+  readonly trigger: TriggerRef & { readonly uid?: string; readonly resourceVersion?: string };
+  /**
+   * `system-error`: the trigger could not be read or written (other than NotFound), or our
+   * code threw; the caller applies the CTL-14 system-error backoff (SRV-7).
+   */
+  readonly status: "reconciled" | "not-found" | "terminating" | "selection-error" | "system-error";
+  readonly workflow?: string;
+  /** SRV-3: digest of the Workflow and everything it transitively references. */
+  readonly workflowVersion?: string;
+  /** CTL-8 with its recommendation, of the trigger as read. */
+  readonly triggerHash?: string;
+  readonly outcome: Outcome;
+  /** CTL-14: Retry delay, resync for Ok/Skip/DepSkip, selection retry; undefined for PermFail and non-runs. */
+  readonly nextDueSeconds?: number;
+  /** The merge patch sent (or that would be sent); undefined when nothing changed (ST-2). */
+  readonly patch?: Value;
+  readonly steps: ReadonlyArray<{ readonly label: string; readonly outcome: Outcome["kind"]; readonly message?: string }>;
+  /** For `system-error`: what went wrong. */
+  readonly error?: string;
+}
+
+/**
+ * One reconcile of one trigger (CTL-9, CTL-11, CTL-12, CTL-16, ST-1..ST-12): read it,
+ * pick its Workflow, run it, write one merge patch when something changed. Never
+ * rejects: failures become a report. The gate, queue and timers belong to the caller.
+ */
+export async function reconcileTrigger(ref: TriggerRef, deps: ReconcileDeps): Promise<ReconcileReport> {
+  const config = { ...DEFAULT_RECONCILE_CONFIG, ...deps.config };
+  try {
+    return await reconcileOnce(ref, deps, config);
+  } catch (error) {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    deps.logger.error("Unexpected error reconciling trigger.", { trigger: ref, error: text });
+    return systemError(ref, text);
+  }
+}
+
+async function reconcileOnce(ref: TriggerRef, deps: ReconcileDeps, config: ReconcileConfig): Promise<ReconcileReport> {
+  const read = await deps.cluster.get(objectRef(ref));
+  if (!read.ok) return read.error.reason === "NotFound" ? notFound(ref) : systemError(ref, describe(read.error));
+  const trigger = read.value;
+  const identity = identityOf(ref, trigger);
+  const hash = triggerHash(trigger);
+  // CTL-16 recommendation: writing to a terminating trigger could re-create its children.
+  if (isMap(trigger.metadata) && trigger.metadata.deletionTimestamp) {
+    return { trigger: identity, status: "terminating", triggerHash: hash, outcome: Outcome.skip("Trigger is terminating."), steps: [] };
+  }
+  const status: StatusOptions = { now: conditionTime(deps.clock.now()), standardStatus: config.standardConditionStatus };
+  const selection = selectWorkflow(trigger, deps.definitions);
+  if (!selection.ok) {
+    const patch = selectionErrorPatch(trigger, selection.reason, selection.message, status);
+    const base: ReconcileReport = {
+      trigger: identity,
+      status: "selection-error",
+      triggerHash: hash,
+      outcome: Outcome.retry(config.selectionRetrySeconds, selection.message),
+      nextDueSeconds: config.selectionRetrySeconds,
+      steps: [],
+      ...(selection.name !== undefined && { workflow: selection.name, workflowVersion: workflowVersion(selection.name, deps.definitions) }),
+    };
+    return write(trigger, patch, base, deps, config);
+  }
+  deps.logger.info(`Reconciling ${describeRef(ref)} using Workflow ${selection.name}.`, { trigger: describeRef(ref), workflow: selection.name });
+  const run = await runWorkflow(selection.workflow, triggerView(trigger), {
+    cluster: deps.cluster,
+    definitions: deps.definitions,
+    owner: ownerOf(trigger),
+    budget: { ms: config.stepBudgetMs, timer: config.timer },
+  });
+  const base: ReconcileReport = {
+    trigger: identity,
+    status: "reconciled",
+    workflow: selection.name,
+    workflowVersion: workflowVersion(selection.name, deps.definitions),
+    triggerHash: hash,
+    outcome: run.outcome,
+    ...nextDue(run.outcome, config),
+    steps: run.steps.map((s) => ({ label: s.label, outcome: s.outcome.kind, ...("message" in s.outcome && s.outcome.message !== undefined && { message: s.outcome.message }) })),
+  };
+  return write(trigger, runPatch(trigger, run, selection.name, status), base, deps, config);
+}
+
+/** ST-1/ST-2: one merge patch to the main endpoint (plus `/status` when the kind has one), only if it changes something. */
+async function write(trigger: KubeObject, patch: ValueMap, report: ReconcileReport, deps: ReconcileDeps, config: ReconcileConfig): Promise<ReconcileReport> {
+  if (!patchChanges(trigger, patch)) return report;
+  const ref = { ...objectRef(report.trigger) };
+  const options = { fieldManager: config.fieldManager };
+  const main = await deps.cluster.mergePatch(ref, patch, options);
+  if (!main.ok) return writeFailed(report, main.error, patch);
+  let resourceVersion = resourceVersionOf(main.value);
+  const kind = await deps.cluster.discover(ref.apiVersion, ref.kind);
+  if (kind.ok && kind.value.hasStatus && patch.status !== undefined) {
+    const sub = await deps.cluster.mergePatch(ref, { status: patch.status }, { ...options, subresource: "status" });
+    if (!sub.ok) return writeFailed(report, sub.error, patch);
+    resourceVersion = resourceVersionOf(sub.value);
+  }
+  return { ...report, patch, trigger: { ...report.trigger, ...(resourceVersion !== undefined && { resourceVersion }) } };
+}
+
+/** CTL-12: a 404 while patching means the trigger is gone (the caller tombstones it). */
+function writeFailed(report: ReconcileReport, error: ClusterError, patch: Value): ReconcileReport {
+  if (error.reason === "NotFound") return { ...report, status: "not-found", patch, nextDueSeconds: undefined };
+  return { ...report, status: "system-error", patch, nextDueSeconds: undefined, error: describe(error) };
+}
+
+/** CTL-14. */
+function nextDue(outcome: Outcome, config: ReconcileConfig): { nextDueSeconds?: number } {
+  switch (outcome.kind) {
+    case "PermFail":
+      return {};
+    case "Retry":
+      return { nextDueSeconds: outcome.delay };
+    default:
+      return { nextDueSeconds: config.resyncSeconds };
+  }
+}
+
+/** WF-17: `{metadata, spec, state}` and nothing else. */
+function triggerView(trigger: KubeObject): Value {
+  const status = isMap(trigger.status) ? trigger.status : {};
+  return { metadata: trigger.metadata ?? {}, spec: trigger.spec ?? null, state: status.state ?? null };
+}
+
+/** WF-19 / RF-24: the top-level trigger owns what every ResourceFunction manages. */
+function ownerOf(trigger: KubeObject): Owner {
+  const metadata = isMap(trigger.metadata) ? trigger.metadata : {};
+  return {
+    namespace: typeof metadata.namespace === "string" ? metadata.namespace : "",
+    reference: {
+      apiVersion: String(trigger.apiVersion),
+      kind: String(trigger.kind),
+      name: String(metadata.name),
+      uid: String(metadata.uid ?? ""),
+      blockOwnerDeletion: true,
+      controller: false,
+    },
+  };
+}
+
+function identityOf(ref: TriggerRef, trigger: KubeObject): ReconcileReport["trigger"] {
+  const metadata = isMap(trigger.metadata) ? trigger.metadata : {};
+  return {
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    name: ref.name,
+    ...(ref.namespace !== undefined && { namespace: ref.namespace }),
+    ...(typeof metadata.uid === "string" && { uid: metadata.uid }),
+    ...(typeof metadata.resourceVersion === "string" && { resourceVersion: metadata.resourceVersion }),
+  };
+}
+
+function resourceVersionOf(object: KubeObject): string | undefined {
+  const rv = isMap(object.metadata) ? object.metadata.resourceVersion : undefined;
+  return typeof rv === "string" ? rv : undefined;
+}
+
+function objectRef(ref: TriggerRef): ObjectRef {
+  return { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, ...(ref.namespace !== undefined && { namespace: ref.namespace }) };
+}
+
+function notFound(ref: TriggerRef): ReconcileReport {
+  return { trigger: { ...ref }, status: "not-found", outcome: Outcome.skip("Trigger not found."), steps: [] };
+}
+
+function systemError(ref: TriggerRef, error: string): ReconcileReport {
+  return { trigger: { ...ref }, status: "system-error", outcome: Outcome.retry(undefined, error), steps: [], error };
+}
+
+function describe(error: ClusterError): string {
+  return `${error.reason}${error.status !== undefined ? ` (${error.status})` : ""}: ${error.message}`;
+}
+
+function describeRef(ref: TriggerRef): string {
+  return `${ref.kind}:${ref.namespace ?? ""}:${ref.name}`;
+}

@@ -1,0 +1,41 @@
+import type { DefinitionLookup, DefinitionRef, RegistryEntry } from "../definitions/definition.ts";
+import { canonicalJson, sha256Hex } from "./canonical-json.ts";
+
+const tokens = new WeakMap<RegistryEntry, string>();
+
+/**
+ * What identifies one version of a definition across processes: its resourceVersion
+ * when it came from a cluster, else a digest of its spec (files carry no version).
+ * Never the process-local `revision`.
+ */
+function entryToken(entry: RegistryEntry): string {
+  const cached = tokens.get(entry);
+  if (cached !== undefined) return cached;
+  const version = entry.definition.resourceVersion ?? `spec:${sha256Hex(canonicalJson(entry.definition.spec))}`;
+  const token = `${entry.definition.kind}:${entry.definition.name}:${version}`;
+  tokens.set(entry, token);
+  return token;
+}
+
+/**
+ * SRV-3: a digest of the Workflow and every definition it references, transitively
+ * (through each prepared `dependsOn`), identical in every process holding the same definitions.
+ */
+export function workflowVersion(name: string, lookup: DefinitionLookup): string {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  const visit = (ref: DefinitionRef): void => {
+    const key = `${ref.kind}:${ref.name}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const entry = lookup.get(ref.kind, ref.name);
+    if (entry === undefined) {
+      parts.push(`${key}:missing`);
+      return;
+    }
+    parts.push(entryToken(entry));
+    for (const dependency of entry.prepared.dependsOn) visit(dependency);
+  };
+  visit({ kind: "Workflow", name });
+  return sha256Hex(parts.sort().join("\n"));
+}
