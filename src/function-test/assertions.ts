@@ -46,6 +46,20 @@ export function judge(expectation: Expectation, seen: CaseObservation): Verdict 
   }
 }
 
+/** The assertion in words, for reports. */
+export function describeExpectation(expectation: Expectation): string {
+  switch (expectation.kind) {
+    case "return":
+      return "expectReturn";
+    case "resource":
+      return "expectResource";
+    case "delete":
+      return `expectDelete: ${expectation.value}`;
+    case "outcome":
+      return `expectOutcome: ${describeExpected(expectation.outcome)}`;
+  }
+}
+
 /** FT-21: Ok, and the value matches exactly. */
 function judgeReturn(expected: ValueMap, outcome: Outcome): Verdict {
   if (outcome.kind !== "Ok") return fail(`Non-Ok return value (${renderOutcome(outcome)})`);

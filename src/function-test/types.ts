@@ -52,6 +52,8 @@ export interface CaseResult {
   /** `skip: true` (FT-16): counts as passed. */
   readonly skipped: boolean;
   readonly message: string | null;
+  /** The case's assertion in words, e.g. `expectOutcome retry (message=Creating, delay=30)`; absent when skipped. */
+  readonly expectation?: string;
   /** FT-20 differences of a failed expectResource/expectReturn. */
   readonly differences: readonly Difference[];
   /** The function's outcome, when it ran. */

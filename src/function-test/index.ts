@@ -1,0 +1,12 @@
+/**
+ * @module function-test — FunctionTest prepare and run against its own one-slot ClusterApi (function-test.md Part 1).
+ * Imports: definitions (types, problems), functions, expressions, outcome, value. No I/O.
+ */
+export { prepareFunctionTest } from "./prepare.ts";
+export { runFunctionTest, runTestEntry } from "./run.ts";
+export { runAllTests, type RunOptions, type TestRun } from "./run-all.ts";
+export { prepareProgram, type PreparedProgram } from "./program.ts";
+export { compareValues, type Difference, type DifferenceKind } from "./compare.ts";
+export { createTestCluster, type TestCluster } from "./test-cluster.ts";
+export type { CaseResult, Expectation, ExpectedOutcome, FunctionTestResult, PreparedFunctionTest, PreparedTestCase } from "./types.ts";
+export { FUNCTION_TEST_PREPARERS } from "./preparers.ts";
