@@ -1,5 +1,5 @@
 /** BODY-4: deep merge of B onto A (maps merge recursively; anything else in B replaces). Never mutates. */
-import { isMap, type Value, type ValueMap } from "../value/value.ts";
+import { isMap, type ValueMap } from "../value/value.ts";
 
 export function deepMerge(base: ValueMap, patch: ValueMap): ValueMap {
   const out: ValueMap = { ...base };
@@ -10,6 +10,3 @@ export function deepMerge(base: ValueMap, patch: ValueMap): ValueMap {
   return out;
 }
 
-export function asMap(v: Value | undefined): ValueMap | undefined {
-  return isMap(v) ? v : undefined;
-}
