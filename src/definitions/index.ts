@@ -1,0 +1,14 @@
+/**
+ * @module definitions — loading Koreo documents (files or cluster objects), validating
+ * them against our CRDs (one source of truth), and the registry of prepared definitions.
+ */
+export * from "./definition.ts";
+export { loadText, type LoadResult } from "./load.ts";
+export { loadPaths } from "./load-files.ts";
+export { definitionFromObject } from "./document.ts";
+export { formatProblem } from "./problem.ts";
+export { validateSpec, prepareLocation, type SpecValidation } from "./schema.ts";
+export { validateDefinition, checkApiConfig, checkUpdate, checkTemplate, semanticProblems } from "./rules.ts";
+export { createRegistry, type Registry, type RegistryOptions } from "./registry.ts";
+export { loadRegistry, type LoadedRegistry } from "./load-registry.ts";
+export { LIMITS } from "./limits.ts";

@@ -1,0 +1,72 @@
+/**
+ * Schema validation of a definition's spec (VAL-2, FT-3, WF-3 first layer, CRD-5) against
+ * the `spec` schema of our own CRD files, compiled once per kind on first use.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Outcome, type PermFail } from "../outcome/outcome.ts";
+import type { ValueMap } from "../value/value.ts";
+import { readSpecSchema } from "./crd-files.ts";
+import type { Definition, KoreoKind, Problem } from "./definition.ts";
+import { formatPath, segmentsFromPointer, type PathSegment } from "./field-path.ts";
+import { toAjvData, withDefaults } from "./json-boundary.ts";
+import { toJsonSchema } from "./openapi.ts";
+import { definitionProblem, problem } from "./problem.ts";
+import { violationMessage, withoutBranchNoise } from "./schema-messages.ts";
+
+export type SpecValidation =
+  | { readonly ok: true; readonly spec: ValueMap }
+  | { readonly ok: false; readonly outcome: PermFail; readonly problems: Problem[] };
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
+const compiled = new Map<KoreoKind, ValidateFunction | Error>();
+
+function validatorFor(kind: KoreoKind): ValidateFunction | Error {
+  const cached = compiled.get(kind);
+  if (cached !== undefined) return cached;
+  const schema = readSpecSchema(kind);
+  let result: ValidateFunction | Error;
+  try {
+    result = schema instanceof Error ? schema : ajv.compile(toJsonSchema(schema));
+  } catch (error) {
+    result = new Error(`the ${kind} CRD schema does not compile: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  compiled.set(kind, result);
+  return result;
+}
+
+/** VAL-8: `prepare:<Kind>:<name>[:spec.<field>]`. */
+export function prepareLocation(definition: Pick<Definition, "kind" | "name">, path?: string): string {
+  const base = `prepare:${definition.kind}:${definition.name}`;
+  return path === undefined || path === "" || path === "spec" ? base : `${base}:${path}`;
+}
+
+/** ajv pointers do not say which segments index arrays; the data does. */
+function segmentsOf(pointer: string, data: unknown): PathSegment[] {
+  return segmentsFromPointer(pointer, (prefix) => {
+    let node = data;
+    for (const key of prefix) node = (node as Record<string | number, unknown> | undefined)?.[key];
+    return Array.isArray(node);
+  });
+}
+
+function toProblem(definition: Definition, error: ErrorObject, data: unknown): Problem {
+  const path = formatPath(["spec", ...segmentsOf(error.instancePath, data)]);
+  return definitionProblem("error", definition, path, violationMessage(error, path));
+}
+
+/** A failed validation: one Problem per violation, and the PermFail a preparer caches (VAL-1). */
+export function validationFailure(definition: Definition, problems: Problem[]): SpecValidation & { ok: false } {
+  const message = problems.map((p) => p.message).join("; ");
+  return { ok: false, outcome: Outcome.permFail(message, prepareLocation(definition, problems[0]?.path)), problems };
+}
+
+export function validateSpec(definition: Definition): SpecValidation {
+  const validate = validatorFor(definition.kind);
+  if (validate instanceof Error) {
+    return validationFailure(definition, [problem("error", validate.message, { definition, ...(definition.source ? { position: definition.source } : {}) })]);
+  }
+  const data = toAjvData(definition.spec);
+  if (validate(data)) return { ok: true, spec: withDefaults(definition.spec, data) as ValueMap };
+  const errors = withoutBranchNoise(validate.errors ?? []);
+  return validationFailure(definition, errors.map((e) => toProblem(definition, e, data)));
+}
