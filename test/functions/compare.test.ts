@@ -48,9 +48,9 @@ test("CMP-1 compare-as-map keys entries by fields, ignores order and extra live 
       { name: "a", port: 1n },
     ],
   };
-  const live = { ports: [{ name: "a", port: 1n }, { name: "c", port: 3n }, { name: "b", port: 2n, x: "y" }] };
+  const live: Value = { ports: [{ name: "a", port: 1n }, { name: "c", port: 3n }, { name: "b", port: 2n, x: "y" }] };
   assert.equal(diff(target, live), undefined);
-  const changed = { ports: [{ name: "a", port: 1n }, { name: "b", port: 2n, x: "z" }] };
+  const changed: Value = { ports: [{ name: "a", port: 1n }, { name: "b", port: 2n, x: "z" }] };
   assert.equal(diff(target, changed), "'ports' -> 'b$2' -> 'x' -> <target:[y], resource:[z]>");
   assert.equal(diff(target, { ports: [{ name: "a", port: 1n }] }), "'ports' -> <missing 'b$2' in resource>");
 });
