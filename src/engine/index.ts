@@ -1,0 +1,6 @@
+/**
+ * @module engine — the composition of every Koreo preparer into one registry, and
+ * loading a program from files. Imports: definitions, functions, workflow, function-test.
+ */
+export { createKoreoRegistry, KOREO_PREPARERS, type KoreoRegistryOptions } from "./registry.ts";
+export { loadProgram, type LoadedProgram } from "./load-program.ts";
