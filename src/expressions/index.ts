@@ -10,7 +10,12 @@
  * - `location` is the field name used in messages, e.g. `ValueFunction:ns:name:spec.return`.
  */
 import type { Outcome, PermFail } from "../outcome/outcome.ts";
-import type { Value, ValueMap } from "../value/value.ts";
+import { isMap, type Value, type ValueMap } from "../value/value.ts";
+import { compileValue, isEmptyField } from "./body.ts";
+import { MALFORMED_CONDITIONS, malformedMapping, permFail } from "./errors.ts";
+import { celSource, isExpressionText } from "./literal.ts";
+import { compileOverlay } from "./overlay.ts";
+import { compilePredicates } from "./predicates.ts";
 
 /** Variables bound for one evaluation (`inputs`, `locals`, `resource`, `parent`, `steps`, …). */
 export type Scope = Readonly<Record<string, Value>>;
@@ -42,12 +47,43 @@ export interface CompiledPredicates {
   evaluate(scope: Scope): Outcome | undefined;
 }
 
-export declare function isExpression(value: Value | undefined): value is string;
+/** EXPR-1 */
+export function isExpression(value: Value | undefined): value is string {
+  return isExpressionText(value);
+}
+
 /** EXPR-4: `undefined` when the top-level value is empty (no program). */
-export declare function prepareBody(spec: Value | undefined, location: string): Prepared<CompiledBody | undefined>;
+export function prepareBody(spec: Value | undefined, location: string): Prepared<CompiledBody | undefined> {
+  if (spec === undefined || isEmptyField(spec)) return { ok: true, value: undefined };
+  return compileValue(spec, location);
+}
+
 /** As prepareBody, but a non-empty non-map fails with `Malformed <location>, expected a mapping` (EXPR-21). */
-export declare function prepareMapBody(spec: Value | undefined, location: string): Prepared<CompiledBody | undefined>;
-export declare function prepareOverlay(spec: Value | undefined, location: string): Prepared<CompiledOverlay | undefined>;
-export declare function preparePredicates(spec: Value | undefined, location: string): Prepared<CompiledPredicates | undefined>;
+export function prepareMapBody(spec: Value | undefined, location: string): Prepared<CompiledBody | undefined> {
+  if (spec === undefined || isEmptyField(spec)) return { ok: true, value: undefined };
+  if (!isMap(spec)) return { ok: false, outcome: permFail(malformedMapping(location), location) };
+  return compileValue(spec, location);
+}
+
+/** EXPR-41/42 */
+export function prepareOverlay(spec: Value | undefined, location: string): Prepared<CompiledOverlay | undefined> {
+  if (spec === undefined || isEmptyField(spec)) return { ok: true, value: undefined };
+  if (!isMap(spec)) return { ok: false, outcome: permFail(malformedMapping(location), location) };
+  return compileOverlay(spec, location);
+}
+
+/** EXPR-50..53, OUT-6 */
+export function preparePredicates(spec: Value | undefined, location: string): Prepared<CompiledPredicates | undefined> {
+  if (spec === undefined || isEmptyField(spec)) return { ok: true, value: undefined };
+  if (!Array.isArray(spec)) return { ok: false, outcome: permFail(MALFORMED_CONDITIONS, location) };
+  return compilePredicates(spec, location);
+}
+
 /** One-off compile+evaluate, for `koreo eval` and tests. The leading `=` is optional. */
-export declare function evaluateSource(source: string, scope: Scope, location?: string): Evaluated;
+export function evaluateSource(source: string, scope: Scope, location = "<expression>"): Evaluated {
+  const compiled = compileValue(`=${celSource(source)}`, location);
+  if (!compiled.ok) return compiled;
+  return compiled.value.evaluate(scope);
+}
+
+export { configureLimits, DEFAULT_LIMITS, type ExpressionLimits } from "./limits.ts";

@@ -1,0 +1,14 @@
+/** The one CEL environment every Koreo expression is planned in. */
+import { celEnv, type CelEnv } from "@bufbuild/cel";
+import { INTERNAL_FUNCTIONS } from "./library/internal.ts";
+import { JSON_FUNCTIONS } from "./library/json.ts";
+import { REF_FUNCTIONS } from "./library/refs.ts";
+import { STD_OVERRIDES } from "./library/std.ts";
+import { STRING_FUNCTIONS } from "./library/strings.ts";
+
+let env: CelEnv | undefined;
+
+export function koreoEnv(): CelEnv {
+  env ??= celEnv({ funcs: [...STD_OVERRIDES, ...REF_FUNCTIONS, ...STRING_FUNCTIONS, ...JSON_FUNCTIONS, ...INTERNAL_FUNCTIONS] });
+  return env;
+}

@@ -1,0 +1,68 @@
+/**
+ * The one place that turns failures into Koreo's message texts (EXPR-20/21/23,
+ * EXPR-50, EXPR-70/72/73). Everything else builds PermFails through these.
+ */
+import { Outcome, type PermFail } from "../outcome/outcome.ts";
+
+/** Thrown (and caught) inside the module only; never crosses the contract. */
+export class ExpressionFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ExpressionFailure";
+  }
+}
+
+/** A Koreo extension function rejected its arguments; `message` is shown to users. */
+export class KoreoFunctionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "KoreoFunctionError";
+  }
+}
+
+export function permFail(message: string, location: string): PermFail {
+  return Outcome.permFail(message, location);
+}
+
+/** EXPR-20 */
+export function parseError(location: string, celText: string, line: number, column: number, detail: string): string {
+  return `Parsing error at line ${line}, column ${column}. '${detail}' in ${location} ('${celText}')`;
+}
+
+/** EXPR-21 */
+export function malformedMapping(location: string): string {
+  return `Malformed ${location}, expected a mapping`;
+}
+
+/** EXPR-50 */
+export const MALFORMED_CONDITIONS = "Malformed conditions, expected a list";
+
+/** EXPR-23 */
+export function structuralError(location: string, detail: string): string {
+  return `Structural error in ${location}, while building expression '${detail}'.`;
+}
+
+/** EXPR-70: `fragment` is the failing sub-expression's text, or empty when unknown. */
+export function evaluationError(location: string, fragment: string, details: string): string {
+  return `Error evaluating \`${location}\` (at ${fragment}) ${details}`;
+}
+
+/** EXPR-72 */
+export function unknownFailure(location: string): string {
+  return `Unknown failure evaluating \`${location}\`.`;
+}
+
+/** EXPR-73 */
+export function outcomeError(location: string, detail: string): string {
+  return `Error evaluating \`${location}\`: ${detail}`;
+}
+
+/** A preparation-time bound (limits.ts) was exceeded. */
+export function limitError(location: string, detail: string): string {
+  return `Expression rejected in ${location}: ${detail}`;
+}
+
+/** Errors the JS engine raises when a bound was not caught earlier (deep recursion, huge strings). */
+export function isResourceExhaustion(e: unknown): boolean {
+  return e instanceof RangeError;
+}

@@ -1,0 +1,70 @@
+/**
+ * A planned program and its evaluation: bind the scope, run with a fresh
+ * iteration budget, and turn the CEL result into a Value or a PermFail.
+ */
+import { isCelError, plan, type CelError, type CelInput, type CelResult } from "@bufbuild/cel";
+import type { Value } from "../value/value.ts";
+import type { Expr } from "./ast.ts";
+import { budgetExceeded, BudgetExceeded, budgetLimit, startBudget } from "./budget.ts";
+import { celToValue, valueToCel } from "./convert.ts";
+import { koreoEnv } from "./env.ts";
+import { evaluationError, ExpressionFailure, permFail, unknownFailure } from "./errors.ts";
+import type { Evaluated, Scope } from "./index.ts";
+import { limits } from "./limits.ts";
+import type { Position } from "./rewrite.ts";
+
+export interface Program {
+  readonly run: (bindings: Record<string, CelInput>) => CelResult;
+  readonly positions: ReadonlyMap<bigint, Position>;
+}
+
+export function planProgram(root: Expr, positions: ReadonlyMap<bigint, Position>): Program {
+  return { run: plan(koreoEnv(), root), positions };
+}
+
+/** Scope → CEL bindings; a prototype-less object so names like `constructor` are not bound. */
+function bind(scope: Scope, extra?: Scope): Record<string, CelInput> {
+  const bindings: Record<string, CelInput> = Object.create(null) as Record<string, CelInput>;
+  for (const name in scope) bindings[name] = valueToCel(scope[name] as Value);
+  if (extra !== undefined) for (const name in extra) bindings[name] = valueToCel(extra[name] as Value);
+  return bindings;
+}
+
+/** EXPR-70: evaluates and converts; every failure is a PermFail naming `location`. */
+export function runProgram(program: Program, location: string, scope: Scope, extra?: Scope): Evaluated {
+  const { maxIterations, maxResultNodes } = limits();
+  let result: CelResult;
+  try {
+    startBudget(maxIterations);
+    result = program.run(bind(scope, extra));
+  } catch (e) {
+    return failed(e instanceof RangeError ? evaluationError(location, "", e.message) : unknownFailure(location), location);
+  }
+  if (budgetExceeded()) return failed(evaluationError(location, "", new BudgetExceeded(budgetLimit()).message), location);
+  if (isCelError(result)) return failed(describe(result, program, location), location);
+  try {
+    return { ok: true, value: celToValue(result, { remaining: maxResultNodes }) };
+  } catch (e) {
+    if (e instanceof ExpressionFailure || e instanceof RangeError) return failed(evaluationError(location, "", e.message), location);
+    return failed(unknownFailure(location), location);
+  }
+}
+
+function failed(message: string, location: string): Evaluated {
+  return { ok: false, outcome: permFail(message, location) };
+}
+
+const FRAGMENT_CHARS = 48;
+
+/** EXPR-70: the fragment is the source from the failing node's position. */
+function describe(error: CelError, program: Program, location: string): string {
+  const at = error.exprId === undefined ? undefined : program.positions.get(error.exprId);
+  return evaluationError(location, fragment(at), error.message);
+}
+
+function fragment(at: Position | undefined): string {
+  if (at === undefined) return "";
+  const rest = at.source.slice(at.offset);
+  const text = rest.length > FRAGMENT_CHARS ? `${rest.slice(0, FRAGMENT_CHARS)}…` : rest;
+  return `'${text}', column ${at.offset + 1}`;
+}

@@ -1,0 +1,147 @@
+/**
+ * Turns a parsed CEL tree into the tree Koreo plans, in a fresh id space, and
+ * bounds its depth. The rewrites implement what @bufbuild/cel cannot be told
+ * through its function API, because they change evaluation order or macros:
+ *
+ * - `has(e)` is "evaluating e does not fail" (EXPR-90): `!@not_strictly_false(@koreo_false(e))`
+ *   — a call returns its argument's error untouched, and `@not_strictly_false` maps errors to true.
+ * - `l.reduce(acc, x, init, e)` becomes a comprehension (EXPR-93).
+ * - a global call of a receiver function `f(x, a)` becomes `x.f(a)` (EXPR-31).
+ * - every comprehension range passes through `@koreo_range`, which charges the
+ *   iteration budget before the loop starts (limits.ts).
+ * - the macros' `@result + [e]` becomes `@koreo_append(@result, e)`, an amortised
+ *   O(1) append; the library's concatenation nests one wrapper per element,
+ *   which makes map/filter quadratic and deep on long lists.
+ * - `timestamp(s)` / `duration(s)` first normalise the reference's lenient forms (EXPR-94).
+ */
+import { call, comprehension, constant, ident, IdAllocator, list, withKind, type CallNode, type Expr } from "./ast.ts";
+import { ExpressionFailure } from "./errors.ts";
+import { INTERNAL, RECEIVER_FUNCTIONS } from "./library/names.ts";
+
+export interface Position {
+  /** CEL text of the leaf the node came from. */
+  readonly source: string;
+  /** Offset of the node in `source`. */
+  readonly offset: number;
+}
+
+export interface RewriteContext {
+  readonly ids: IdAllocator;
+  readonly positions: Map<bigint, Position>;
+  readonly maxDepth: number;
+}
+
+interface Leaf {
+  readonly ctx: RewriteContext;
+  readonly source: string;
+  readonly offsets: Readonly<Record<string, number>>;
+}
+
+/** Rewrites one parsed leaf into `ctx`'s id space. Throws ExpressionFailure when too deep. */
+export function rewriteLeaf(expr: Expr, source: string, offsets: Readonly<Record<string, number>>, ctx: RewriteContext): Expr {
+  return rw(expr, { ctx, source, offsets }, 0);
+}
+
+function rw(e: Expr, leaf: Leaf, depth: number): Expr {
+  if (depth > leaf.ctx.maxDepth) throw new ExpressionFailure(`expression nested deeper than ${leaf.ctx.maxDepth} levels`);
+  const out = rewriteKind(e, leaf, depth + 1);
+  const offset = leaf.offsets[e.id.toString()];
+  if (offset !== undefined) leaf.ctx.positions.set(out.id, { source: leaf.source, offset });
+  return out;
+}
+
+function rewriteKind(e: Expr, leaf: Leaf, depth: number): Expr {
+  const { ids } = leaf.ctx;
+  const k = e.exprKind;
+  const sub = (x: Expr): Expr => rw(x, leaf, depth);
+  switch (k.case) {
+    case "selectExpr": {
+      const operand = k.value.operand === undefined ? undefined : sub(k.value.operand);
+      const select = withKind(ids, { case: "selectExpr", value: { ...k.value, operand, testOnly: false } });
+      return k.value.testOnly ? hasOf(ids, select) : select;
+    }
+    case "callExpr":
+      return rewriteCall(k.value, leaf, depth);
+    case "listExpr":
+      return list(ids, k.value.elements.map(sub));
+    case "structExpr": {
+      const entries = k.value.entries.map((en) => {
+        const keyKind = en.keyKind.case === "mapKey" ? { case: "mapKey" as const, value: sub(en.keyKind.value) } : en.keyKind;
+        return { ...en, id: ids.next(), keyKind, value: en.value === undefined ? undefined : sub(en.value) };
+      });
+      return withKind(ids, { case: "structExpr", value: { ...k.value, entries } });
+    }
+    case "comprehensionExpr": {
+      const c = k.value;
+      const opt = (x: Expr | undefined): Expr | undefined => (x === undefined ? undefined : sub(x));
+      const range = opt(c.iterRange);
+      return withKind(ids, {
+        case: "comprehensionExpr",
+        value: {
+          ...c,
+          iterRange: range === undefined ? undefined : call(ids, INTERNAL.range, [range]),
+          accuInit: opt(c.accuInit),
+          loopCondition: opt(c.loopCondition),
+          loopStep: opt(c.loopStep),
+          result: opt(c.result),
+        },
+      });
+    }
+    default:
+      return withKind(ids, k);
+  }
+}
+
+function hasOf(ids: IdAllocator, e: Expr): Expr {
+  return call(ids, "!_", [call(ids, "@not_strictly_false", [call(ids, INTERNAL.alwaysFalse, [e])])]);
+}
+
+function identName(e: Expr | undefined): string | undefined {
+  return e?.exprKind.case === "identExpr" ? e.exprKind.value.name : undefined;
+}
+
+function rewriteCall(c: CallNode, leaf: Leaf, depth: number): Expr {
+  const { ids } = leaf.ctx;
+  const sub = (x: Expr): Expr => rw(x, leaf, depth);
+  const [first, ...rest] = c.args;
+  if (c.target === undefined && c.function === "has" && c.args.length === 1 && first !== undefined) {
+    return hasOf(ids, sub(first));
+  }
+  if (c.target !== undefined && c.function === "reduce" && c.args.length === 4) {
+    const reduced = rewriteReduce(c.target, c.args, leaf, depth);
+    if (reduced !== undefined) return reduced;
+  }
+  if (c.function === "_+_" && identName(first) === "@result") {
+    const appended = rest[0]?.exprKind;
+    if (appended?.case === "listExpr" && appended.value.elements.length === 1 && appended.value.elements[0] !== undefined) {
+      return call(ids, INTERNAL.append, [sub(first as Expr), sub(appended.value.elements[0])]);
+    }
+  }
+  if (c.target === undefined && first !== undefined && RECEIVER_FUNCTIONS.has(c.function)) {
+    return call(ids, c.function, rest.map(sub), sub(first));
+  }
+  if (c.target === undefined && c.args.length === 1 && first !== undefined) {
+    if (c.function === "timestamp") return call(ids, "timestamp", [call(ids, INTERNAL.timestampText, [sub(first)])]);
+    if (c.function === "duration") return call(ids, "duration", [call(ids, INTERNAL.durationText, [sub(first)])]);
+  }
+  return call(ids, c.function, c.args.map(sub), c.target === undefined ? undefined : sub(c.target));
+}
+
+/** EXPR-93: `l.reduce(acc, x, init, e)`; other shapes stay an (unknown) function call. */
+function rewriteReduce(target: Expr, args: Expr[], leaf: Leaf, depth: number): Expr | undefined {
+  const [accu, iter, init, step] = args;
+  const accuVar = identName(accu);
+  const iterVar = identName(iter);
+  if (accuVar === undefined || iterVar === undefined || init === undefined || step === undefined) return undefined;
+  const { ids } = leaf.ctx;
+  const sub = (x: Expr): Expr => rw(x, leaf, depth);
+  return comprehension(ids, {
+    accuVar,
+    iterVar,
+    iterRange: call(ids, INTERNAL.range, [sub(target)]),
+    accuInit: sub(init),
+    loopCondition: constant(ids, { case: "boolValue", value: true }),
+    loopStep: sub(step),
+    result: ident(ids, accuVar),
+  });
+}
