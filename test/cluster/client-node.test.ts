@@ -1,0 +1,26 @@
+/**
+ * The ClusterApi contract against the client-node adapter over real HTTP:
+ * always against the embedded API server, and also against a real cluster
+ * when KOREO_CONTRACT_KUBECONFIG names a kubeconfig file (optionally
+ * KOREO_CONTRACT_CONTEXT for its context). The suite creates the namespace
+ * `koreo-contract` and CRDs in the group `contract.koreo.dev` there and
+ * leaves them behind; objects get unique names so reruns don't collide.
+ */
+import { startApiServer } from "../../src/apiserver/index.ts";
+import { createClientNodeCluster } from "../../src/cluster/adapters/client-node.ts";
+import { loadKubeConfig } from "../../src/cluster/kubeconfig.ts";
+import { runClusterContract } from "./contract.ts";
+
+runClusterContract("client-node over the embedded API server", async () => {
+  const server = await startApiServer({ port: 0 });
+  const cluster = createClientNodeCluster(loadKubeConfig({ server: server.url }), { timeoutMs: 5_000 });
+  return { cluster, close: () => server.close() };
+});
+
+const externalKubeconfig = process.env.KOREO_CONTRACT_KUBECONFIG;
+if (externalKubeconfig) {
+  runClusterContract(`client-node against ${externalKubeconfig}`, async () => {
+    const kubeConfig = loadKubeConfig({ kubeconfigPath: externalKubeconfig, context: process.env.KOREO_CONTRACT_CONTEXT });
+    return { cluster: createClientNodeCluster(kubeConfig), close: async () => {} };
+  });
+}
