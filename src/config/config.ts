@@ -1,0 +1,101 @@
+/**
+ * Runtime configuration (CTL-20 recommendation: every reference constant is a
+ * setting with the reference value as default). Parsed from an env-like map by
+ * a pure function so handlers, the relay and `npm start` share one reading.
+ */
+export interface ControllerTimings {
+  /** CTL-14 periodic resync, seconds, and its ± fraction of jitter (SRV-5 recommendation). */
+  readonly resyncSeconds: number;
+  readonly resyncJitter: number;
+  /** CTL-13 reconcile budget, seconds. */
+  readonly reconcileTimeoutSeconds: number;
+  /** CTL-9 selection-error Retry, seconds. */
+  readonly selectionRetrySeconds: number;
+  /** CTL-14 system-error backoff: min(2^n·base + U[0,jitter), cap), give up after maxAttempts. */
+  readonly backoffBaseSeconds: number;
+  readonly backoffJitterSeconds: number;
+  readonly backoffCapSeconds: number;
+  readonly backoffMaxAttempts: number;
+  /** CTL-10 "due soon" window for Ok/Skip/DepSkip, seconds. */
+  readonly okDueWindowSeconds: number;
+}
+
+export interface RuntimeConfig {
+  readonly timings: ControllerTimings;
+  /** CTL-2 with the recommendation: ordered lists, first namespace wins. */
+  readonly koreoNamespaces: readonly string[];
+  readonly templateNamespaces: readonly string[];
+  readonly resourceNamespaces: readonly string[];
+  /** SRV-8: a warm container re-lists definitions at most this often unless a request says they changed. */
+  readonly definitionsTtlSeconds: number;
+  readonly workQueueUrl: string;
+  readonly timerQueueUrl: string;
+  /** Unset on AWS; fauxqs's address locally. */
+  readonly sqsEndpoint?: string;
+  readonly region: string;
+  /** SRV-7: the sweep re-arms a trigger whose recorded due time is this overdue (its timer was lost). */
+  readonly sweepGraceSeconds: number;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const DEFAULT_TIMINGS: ControllerTimings = Object.freeze({
+  resyncSeconds: 1200,
+  resyncJitter: 0.1,
+  reconcileTimeoutSeconds: 30,
+  selectionRetrySeconds: 120,
+  backoffBaseSeconds: 30,
+  backoffJitterSeconds: 30,
+  backoffCapSeconds: 900,
+  backoffMaxAttempts: 10,
+  okDueWindowSeconds: 5,
+});
+
+const DEFAULT_NAMESPACE = "koreo-testing";
+
+export function timingsFromEnv(env: Env): ControllerTimings {
+  const d = DEFAULT_TIMINGS;
+  return {
+    resyncSeconds: num(env.KOREO_RESYNC_SECONDS, d.resyncSeconds),
+    resyncJitter: num(env.KOREO_RESYNC_JITTER, d.resyncJitter),
+    reconcileTimeoutSeconds: num(env.KOREO_RECONCILE_TIMEOUT_SECONDS, d.reconcileTimeoutSeconds),
+    selectionRetrySeconds: num(env.KOREO_SELECTION_RETRY_SECONDS, d.selectionRetrySeconds),
+    backoffBaseSeconds: num(env.KOREO_BACKOFF_BASE_SECONDS, d.backoffBaseSeconds),
+    backoffJitterSeconds: num(env.KOREO_BACKOFF_JITTER_SECONDS, d.backoffJitterSeconds),
+    backoffCapSeconds: num(env.KOREO_BACKOFF_CAP_SECONDS, d.backoffCapSeconds),
+    backoffMaxAttempts: num(env.KOREO_BACKOFF_MAX_ATTEMPTS, d.backoffMaxAttempts),
+    okDueWindowSeconds: num(env.KOREO_OK_DUE_WINDOW_SECONDS, d.okDueWindowSeconds),
+  };
+}
+
+export function configFromEnv(env: Env): RuntimeConfig {
+  const koreoNamespaces = list(env.KOREO_NAMESPACE, [DEFAULT_NAMESPACE]);
+  const base = {
+    timings: timingsFromEnv(env),
+    koreoNamespaces,
+    templateNamespaces: list(env.TEMPLATE_NAMESPACE, koreoNamespaces),
+    resourceNamespaces: list(env.RESOURCE_NAMESPACE, [DEFAULT_NAMESPACE]),
+    definitionsTtlSeconds: num(env.KOREO_DEFINITIONS_TTL_SECONDS, 10),
+    workQueueUrl: env.KOREO_WORK_QUEUE_URL ?? "",
+    timerQueueUrl: env.KOREO_TIMER_QUEUE_URL ?? "",
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+    sweepGraceSeconds: num(env.KOREO_SWEEP_GRACE_SECONDS, 120),
+  };
+  return env.SQS_ENDPOINT === undefined || env.SQS_ENDPOINT === "" ? base : { ...base, sqsEndpoint: env.SQS_ENDPOINT };
+}
+
+/** A comma-separated ordered list; blanks dropped; the fallback when empty. */
+export function list(raw: string | undefined, fallback: readonly string[]): readonly string[] {
+  const items = (raw ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  return items.length > 0 ? items : fallback;
+}
+
+function num(raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`configuration value '${raw}' is not a non-negative number`);
+  return value;
+}

@@ -1,0 +1,75 @@
+/**
+ * The reconcile gate (CTL-10 with its recommendations, SRV-3/SRV-4/SRV-11):
+ * pure, given the request, what a GET of the trigger showed and the trigger's
+ * record. Per-trigger exclusion is not checked here: the FIFO group provides it,
+ * and a handler never drops a message because another is running (SRV-4).
+ */
+import type { ControllerTimings } from "../config/config.ts";
+import type { ReconcileRequest } from "../queue/messages.ts";
+import type { GateRecord } from "./record.ts";
+
+/** What the handler learned from GETting the trigger. */
+export type Observed =
+  | { readonly kind: "gone" } // 404, or the name now belongs to a new object (new uid): the tombstone case
+  | { readonly kind: "present"; readonly hash: string; readonly terminating: boolean; readonly record?: GateRecord };
+
+export type GateDecision =
+  | { readonly proceed: true; readonly why: ProceedReason; readonly basis: Basis }
+  | { readonly proceed: false; readonly why: DropReason; readonly rearmAt?: number };
+
+/** What the run starts from: recorded with its outcome afterwards (CTL-12). */
+export interface Basis {
+  readonly hash: string;
+  readonly record?: GateRecord;
+}
+
+export type ProceedReason = "force" | "never-reconciled" | "hash-changed" | "workflow-changed" | "due";
+export type DropReason = "gone" | "terminating" | "unchanged" | "stale-timer" | "permfail" | "not-due";
+
+export interface GateInput {
+  readonly request: ReconcileRequest;
+  readonly observed: Observed;
+  /** Current SRV-3 version of the Workflow this trigger would run, when known before the run. */
+  readonly workflowVersion?: string;
+  readonly now: number;
+  readonly timings: ControllerTimings;
+}
+
+export function gate({ request, observed, workflowVersion, now, timings }: GateInput): GateDecision {
+  if (observed.kind === "gone") return drop("gone");
+  if (observed.terminating) return drop("terminating");
+  const basis: Basis = observed.record === undefined ? { hash: observed.hash } : { hash: observed.hash, record: observed.record };
+  const why = proceedReason(request, observed.hash, observed.record, workflowVersion);
+  if (why !== undefined) return { proceed: true, why, basis };
+  if (observed.record !== undefined && (request.reason === "timer" || request.reason === "sweep")) {
+    return timerGate(request, observed.record, now, timings, basis);
+  }
+  return drop("unchanged");
+}
+
+function proceedReason(request: ReconcileRequest, hash: string, record: GateRecord | undefined, workflowVersion: string | undefined): ProceedReason | undefined {
+  if (request.reason === "force") return "force";
+  if (record === undefined) return "never-reconciled";
+  if (record.hash !== hash) return "hash-changed";
+  if (workflowVersion !== undefined && workflowVersion !== record.workflowVersion) return "workflow-changed";
+  // Without a pre-run version, a definitions fan-out runs (an unchanged Workflow's run writes nothing, SRV-12).
+  if (request.reason === "definitions" && workflowVersion === undefined) return "workflow-changed";
+  return undefined;
+}
+
+/** A timer is valid only for the chain the record names; Retry runs when due or overdue, Ok-like within the window. */
+function timerGate(request: ReconcileRequest, record: GateRecord, now: number, timings: ControllerTimings, basis: Basis): GateDecision {
+  if (record.outcome === "PermFail") return drop("permfail");
+  if (record.dueAt === undefined || request.dueAt !== record.dueAt) return drop("stale-timer");
+  const earlyMs = isOkLike(record) ? timings.okDueWindowSeconds * 1000 : 0;
+  if (now >= record.dueAt - earlyMs) return { proceed: true, why: "due", basis };
+  return { proceed: false, why: "not-due", rearmAt: record.dueAt };
+}
+
+function isOkLike(record: GateRecord): boolean {
+  return record.outcome === "Ok" || record.outcome === "Skip" || record.outcome === "DepSkip";
+}
+
+function drop(why: DropReason): GateDecision {
+  return { proceed: false, why };
+}

@@ -1,0 +1,165 @@
+/**
+ * One reconcile request, start to finish: GET the trigger → gate → run the
+ * Workflow within its budget → decide → arm the timer → store the record.
+ * Outcomes and system errors are values; the returned promise rejects only when
+ * the cluster or the timer queue cannot be reached, so SQS redelivers the
+ * message (and, after maxReceiveCount, dead-letters it).
+ */
+import type { ClusterApi, KubeObject } from "../cluster/cluster-api.ts";
+import type { ControllerTimings } from "../config/config.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Logger } from "../ports/logger.ts";
+import { triggerKey, type ReconcileRequest, type TriggerRef } from "../queue/messages.ts";
+import type { TimerQueue } from "../queue/queue.ts";
+import { changeHash } from "./change-hash.ts";
+import { decide, type Decision, type RunResult } from "./decide.ts";
+import { gate, type Basis, type GateDecision, type Observed } from "./gate.ts";
+import type { Metrics } from "./metrics.ts";
+import { encodeRecord, readRecord, recordPatch, type GateRecord } from "./record.ts";
+import type { RunReconcile, RunReport, WorkflowVersionOf } from "./run.ts";
+import { armTimer } from "../timers/arm.ts";
+
+export interface ReconcilerDeps {
+  readonly cluster: ClusterApi;
+  readonly run: RunReconcile;
+  readonly timers: TimerQueue;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly timings: ControllerTimings;
+  readonly workflowVersionOf?: WorkflowVersionOf;
+  /** SRV-8: bring the container's definitions up to date; `changed` when the request says they moved. */
+  readonly refreshDefinitions?: (changed: boolean) => Promise<void>;
+}
+
+export type HandleResult =
+  | { readonly status: "dropped"; readonly why: string }
+  | { readonly status: "ran"; readonly report?: RunReport; readonly result: RunResult; readonly decision: Decision; readonly durationMs: number };
+
+export type Reconciler = (request: ReconcileRequest) => Promise<HandleResult>;
+
+export function createReconciler(deps: ReconcilerDeps): Reconciler {
+  return async (request) => {
+    await deps.refreshDefinitions?.(request.reason === "definitions");
+    const trigger = await getTrigger(deps.cluster, request.trigger);
+    const observed = observe(trigger, request.trigger);
+    const now = deps.clock.now();
+    const versionNow = trigger === undefined ? undefined : deps.workflowVersionOf?.(trigger);
+    const decision = gate({ request, observed, now, timings: deps.timings, ...(versionNow === undefined ? {} : { workflowVersion: versionNow }) });
+    if (!decision.proceed) return dropped(deps, request, decision);
+    return runAndRecord(deps, request.trigger, decision.basis);
+  };
+}
+
+async function getTrigger(cluster: ClusterApi, ref: TriggerRef): Promise<KubeObject | undefined> {
+  const got = await cluster.get({ apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }) });
+  if (got.ok) return got.value;
+  if (got.error.reason === "NotFound") return undefined;
+  throw new Error(`GET ${triggerKey(ref)}: ${got.error.reason}: ${got.error.message}`);
+}
+
+/** A name re-used by a new object (other uid) is a different trigger: this request's trigger is gone (CTL-7). */
+function observe(trigger: KubeObject | undefined, ref: TriggerRef): Observed {
+  const metadata = trigger?.metadata;
+  if (trigger === undefined || typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) return { kind: "gone" };
+  if (metadata.uid !== ref.uid) return { kind: "gone" };
+  const record = readRecord(trigger);
+  const terminating = typeof metadata.deletionTimestamp === "string";
+  return record === undefined ? { kind: "present", hash: changeHash(trigger), terminating } : { kind: "present", hash: changeHash(trigger), terminating, record };
+}
+
+async function dropped(deps: ReconcilerDeps, request: ReconcileRequest, decision: GateDecision & { proceed: false }): Promise<HandleResult> {
+  deps.metrics.count("GateDrops", { reason: decision.why });
+  deps.logger.debug("Gate dropped request.", { trigger: triggerKey(request.trigger), reason: request.reason, why: decision.why });
+  if (decision.rearmAt !== undefined) await armTimer(deps.timers, { trigger: request.trigger, reason: "timer", dueAt: decision.rearmAt }, deps.clock.now());
+  return { status: "dropped", why: decision.why };
+}
+
+async function runAndRecord(deps: ReconcilerDeps, trigger: TriggerRef, basis: Basis): Promise<HandleResult> {
+  const started = deps.clock.now();
+  const { report, result } = await runWithBudget(deps, trigger);
+  const durationMs = deps.clock.now() - started;
+  const decision = decide(result, basis.record?.attempt ?? 0, deps.timings, deps.random);
+  const dueAt = dueAtOf(decision, deps.clock.now());
+  if (dueAt !== undefined) await armTimer(deps.timers, { trigger, reason: "timer", dueAt }, deps.clock.now());
+  const record = nextRecord(basis, report, result, decision, dueAt);
+  if (record !== undefined) await storeRecord(deps.cluster, trigger, basis.record, record);
+  observeRun(deps, trigger, report, result, decision, durationMs);
+  return report === undefined ? { status: "ran", result, decision, durationMs } : { status: "ran", report, result, decision, durationMs };
+}
+
+/** CTL-13: a run has a budget; beyond it, or on any exception, it is a system error (CTL-14 recommendation). */
+async function runWithBudget(deps: ReconcilerDeps, trigger: TriggerRef): Promise<{ report?: RunReport; result: RunResult }> {
+  let timer: NodeJS.Timeout | undefined;
+  const budgetMs = deps.timings.reconcileTimeoutSeconds * 1000;
+  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), budgetMs)));
+  try {
+    const report = await Promise.race([deps.run(trigger), timeout]);
+    if (report === "timeout") return { result: { kind: "system-error", message: `reconcile exceeded ${deps.timings.reconcileTimeoutSeconds} s` } };
+    return { report, result: resultOf(report) };
+  } catch (error) {
+    return { result: { kind: "system-error", message: error instanceof Error ? error.message : String(error) } };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function resultOf(report: RunReport): RunResult {
+  switch (report.status) {
+    case "reconciled":
+      return { kind: "reconciled", outcome: report.outcome };
+    case "selection-error":
+      return { kind: "selection-error", outcome: report.outcome };
+    case "not-found":
+    case "terminating":
+      return { kind: "gone" };
+  }
+}
+
+function dueAtOf(decision: Decision, now: number): number | undefined {
+  if (decision.kind === "requeue" || decision.kind === "backoff") return now + decision.afterSeconds * 1000;
+  return undefined;
+}
+
+/** CTL-12 bookkeeping; nothing is recorded for a trigger that is gone. */
+function nextRecord(basis: Basis, report: RunReport | undefined, result: RunResult, decision: Decision, dueAt: number | undefined): GateRecord | undefined {
+  if (result.kind === "gone") return undefined;
+  const workflowVersion = report?.workflowVersion ?? (result.kind === "system-error" ? basis.record?.workflowVersion : undefined);
+  const base = {
+    hash: basis.hash,
+    outcome: result.kind === "system-error" ? ("SystemError" as const) : result.outcome.kind,
+    attempt: decision.kind === "backoff" || decision.kind === "give-up" ? decision.attempt : 0,
+    ...(workflowVersion === undefined ? {} : { workflowVersion }),
+  };
+  return dueAt === undefined ? base : { ...base, dueAt };
+}
+
+/** SRV-12: an unchanged record is not written. A 404 means the trigger went away meanwhile. */
+async function storeRecord(cluster: ClusterApi, trigger: TriggerRef, previous: GateRecord | undefined, record: GateRecord): Promise<void> {
+  if (previous !== undefined && encodeRecord(previous) === encodeRecord(record)) return;
+  const ref = { apiVersion: trigger.apiVersion, kind: trigger.kind, name: trigger.name, ...(trigger.namespace === undefined ? {} : { namespace: trigger.namespace }) };
+  const patched = await cluster.mergePatch(ref, recordPatch(record), { fieldManager: "koreo" });
+  if (patched.ok || patched.error.reason === "NotFound") return;
+  throw new Error(`recording reconcile state on ${triggerKey(trigger)}: ${patched.error.reason}: ${patched.error.message}`);
+}
+
+/** CTL-21 / SRV-13: one line and a few metrics per run. */
+function observeRun(deps: ReconcilerDeps, trigger: TriggerRef, report: RunReport | undefined, result: RunResult, decision: Decision, durationMs: number): void {
+  const outcome = result.kind === "system-error" ? "SystemError" : result.kind === "gone" ? "Gone" : result.outcome.kind;
+  const fields = { trigger: triggerKey(trigger), uid: trigger.uid, workflow: report?.workflow, outcome, decision: decision.kind, durationMs };
+  deps.metrics.count("Reconciles", { outcome });
+  deps.metrics.milliseconds("ReconcileDuration", durationMs);
+  if (decision.kind === "backoff") deps.metrics.count("SystemErrorRetries");
+  if (decision.kind === "give-up") {
+    deps.metrics.count("SystemErrorGiveUps");
+    deps.logger.error(`Giving up on ${triggerKey(trigger)} after ${decision.attempt} consecutive system errors.`, { ...fields, error: errorOf(result) });
+    return;
+  }
+  if (result.kind === "system-error") deps.logger.warn(`Reconcile of ${triggerKey(trigger)} failed; backing off.`, { ...fields, error: result.message });
+  else deps.logger.info(`Reconciled ${triggerKey(trigger)} using Workflow ${report?.workflow ?? "(none)"}.`, fields);
+}
+
+function errorOf(result: RunResult): string | undefined {
+  return result.kind === "system-error" ? result.message : undefined;
+}

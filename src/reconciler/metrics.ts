@@ -1,0 +1,20 @@
+/**
+ * Metrics port (SRV-13). Adapters: lambda/observability.ts (Powertools EMF) and
+ * `noMetrics`; the local stack counts in memory for its live view.
+ */
+export type MetricName =
+  | "Reconciles" // dimension outcome
+  | "ReconcileDuration" // milliseconds
+  | "GateDrops" // dimension reason
+  | "TimerHops"
+  | "TimerForwards"
+  | "SystemErrorRetries"
+  | "SystemErrorGiveUps"
+  | "DeadLetterBound"; // a message on its last receive before the DLQ
+
+export interface Metrics {
+  count(name: MetricName, dimensions?: Readonly<Record<string, string>>): void;
+  milliseconds(name: MetricName, value: number): void;
+}
+
+export const noMetrics: Metrics = { count() {}, milliseconds() {} };

@@ -1,0 +1,70 @@
+/**
+ * The per-trigger gate record (CTL-10/CTL-12, SRV-3), kept on the trigger itself
+ * in the `koreo.dev/reconcile-state` annotation rather than in a separate store:
+ * FIFO groups already serialise a trigger's handlers (CTL-11), so no conditional
+ * writes are needed, and deleting the trigger deletes its record (SRV-11).
+ */
+import { isMap, type ValueMap } from "../value/value.ts";
+import type { KubeObject } from "../cluster/cluster-api.ts";
+import type { OutcomeKind } from "../outcome/outcome.ts";
+
+export const RECORD_ANNOTATION = "koreo.dev/reconcile-state";
+
+export type RecordedOutcome = OutcomeKind | "SystemError";
+
+export interface GateRecord {
+  /** CTL-8 hash of the trigger the last run started from. */
+  readonly hash: string;
+  /** SRV-3 digest of the Workflow and everything it references, when the run selected one. */
+  readonly workflowVersion?: string;
+  readonly outcome: RecordedOutcome;
+  /** Consecutive system errors (CTL-14 n). */
+  readonly attempt: number;
+  /** Epoch ms of the one live timer chain; absent when nothing is scheduled (PermFail, gave up). */
+  readonly dueAt?: number;
+}
+
+const OUTCOMES: ReadonlySet<string> = new Set(["Ok", "Skip", "DepSkip", "Retry", "PermFail", "SystemError"]);
+
+/** The record on a trigger; absent or unreadable reads as "never reconciled" (the safe side: the gate proceeds). */
+export function readRecord(trigger: KubeObject): GateRecord | undefined {
+  const metadata = trigger.metadata;
+  const annotations = isMap(metadata) ? metadata.annotations : undefined;
+  const raw = isMap(annotations) ? annotations[RECORD_ANNOTATION] : undefined;
+  if (typeof raw !== "string") return undefined;
+  try {
+    return parseRecord(JSON.parse(raw));
+  } catch {
+    return undefined;
+  }
+}
+
+function parseRecord(input: unknown): GateRecord | undefined {
+  if (typeof input !== "object" || input === null) return undefined;
+  const r = input as Record<string, unknown>;
+  if (typeof r.hash !== "string" || typeof r.outcome !== "string" || !OUTCOMES.has(r.outcome)) return undefined;
+  const record: { -readonly [K in keyof GateRecord]: GateRecord[K] } = {
+    hash: r.hash,
+    outcome: r.outcome as RecordedOutcome,
+    attempt: typeof r.attempt === "number" ? r.attempt : 0,
+  };
+  if (typeof r.workflowVersion === "string") record.workflowVersion = r.workflowVersion;
+  if (typeof r.dueAt === "number") record.dueAt = r.dueAt;
+  return record;
+}
+
+/** Keys in a fixed order so an unchanged record serialises identically (write avoidance, SRV-12). */
+export function encodeRecord(record: GateRecord): string {
+  return JSON.stringify({
+    hash: record.hash,
+    workflowVersion: record.workflowVersion,
+    outcome: record.outcome,
+    attempt: record.attempt,
+    dueAt: record.dueAt,
+  });
+}
+
+/** The merge patch that stores a record (metadata only: no status subresource or schema needed). */
+export function recordPatch(record: GateRecord): ValueMap {
+  return { metadata: { annotations: { [RECORD_ANNOTATION]: encodeRecord(record) } } };
+}

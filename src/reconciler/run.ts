@@ -1,0 +1,27 @@
+/**
+ * The port through which the reconciler runs a Workflow for one trigger. It is
+ * the slice of the engine's `reconcileTrigger` report the runtime consumes, so
+ * tests can pass a fake and the composition roots pass the real engine.
+ */
+import type { Outcome } from "../outcome/outcome.ts";
+import type { KubeObject } from "../cluster/cluster-api.ts";
+import type { TriggerRef } from "../queue/messages.ts";
+
+export interface StepReport {
+  readonly label: string;
+  readonly outcome: Outcome;
+  readonly message?: string;
+}
+
+export interface RunReport {
+  readonly status: "reconciled" | "not-found" | "terminating" | "selection-error";
+  readonly workflow?: string;
+  readonly workflowVersion?: string;
+  readonly outcome: Outcome;
+  readonly steps?: readonly StepReport[];
+}
+
+export type RunReconcile = (trigger: TriggerRef) => Promise<RunReport>;
+
+/** The SRV-3 version of the Workflow a trigger would run now, when it can be told before running (CTL-10 check). */
+export type WorkflowVersionOf = (trigger: KubeObject) => string | undefined;

@@ -1,0 +1,33 @@
+/**
+ * Timer-queue consumer: forwards due requests into their trigger's FIFO group,
+ * re-holds the others (SRV-5). Stale or duplicate timers are harmless: the gate
+ * accepts only the chain the trigger's record names.
+ */
+import type { Clock } from "../ports/clock.ts";
+import type { ReconcileRequest } from "../queue/messages.ts";
+import type { TimerQueue, WorkQueue } from "../queue/queue.ts";
+import type { Metrics } from "../reconciler/metrics.ts";
+import { routeTimer } from "./route.ts";
+
+export interface TimerDeps {
+  readonly work: WorkQueue;
+  readonly timers: TimerQueue;
+  readonly clock: Clock;
+  readonly metrics: Metrics;
+}
+
+export type TimerHandler = (request: ReconcileRequest) => Promise<"forwarded" | "held">;
+
+export function createTimerHandler(deps: TimerDeps): TimerHandler {
+  return async (request) => {
+    const route = routeTimer(request.dueAt ?? 0, deps.clock.now());
+    if (route.kind === "hold") {
+      await deps.timers.schedule(request, route.delaySeconds);
+      deps.metrics.count("TimerHops");
+      return "held";
+    }
+    await deps.work.enqueue([request]);
+    deps.metrics.count("TimerForwards");
+    return "forwarded";
+  };
+}
