@@ -1,0 +1,99 @@
+/**
+ * `koreo eval '<expression>' [--inputs '<yaml-or-json>' | --inputs @file]`
+ * Evaluates one Koreo expression; the leading `=` is optional. Exit codes:
+ * 0 success (JSON on stdout), 1 evaluation or preparation error (stderr), 2 usage.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { evaluateSource, type Scope } from "../../expressions/index.ts";
+import { fromPlain, isMap, toJsonText, type Value } from "../../value/value.ts";
+
+const USAGE = `usage: koreo eval '<expression>' [--inputs '<yaml-or-json>' | --inputs @file]
+
+Evaluates one Koreo expression (the leading '=' is optional) and prints the
+result as JSON. --inputs is a map of variable name to value, e.g.
+  koreo eval '=inputs.size * 2' --inputs '{inputs: {size: 3}}'
+Ints and doubles are kept apart: 1 is an int, 1.0 a double.`;
+
+interface Args {
+  readonly expression: string;
+  readonly inputs: string | undefined;
+}
+
+function parseArgs(args: readonly string[]): Args | string {
+  let expression: string | undefined;
+  let inputs: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === "--inputs" || a === "-i") {
+      inputs = args[++i];
+      if (inputs === undefined) return "--inputs needs a value";
+    } else if (a.startsWith("--inputs=")) {
+      inputs = a.slice("--inputs=".length);
+    } else if (a.startsWith("-") && a.length > 1 && expression === undefined && !/^-[0-9.]/.test(a)) {
+      return `unknown option '${a}'`;
+    } else if (expression === undefined) {
+      expression = a;
+    } else {
+      return `unexpected argument '${a}'`;
+    }
+  }
+  return expression === undefined ? "missing expression" : { expression, inputs };
+}
+
+/** YAML (a superset of JSON) with ints as bigint, so `1` is an int and `1.0` a double. */
+function readInputs(spec: string | undefined): Scope | string {
+  if (spec === undefined) return {};
+  let text = spec;
+  if (spec.startsWith("@")) {
+    try {
+      text = readFileSync(spec.slice(1), "utf8");
+    } catch (e) {
+      return `cannot read ${spec.slice(1)}: ${(e as Error).message}`;
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text, { intAsBigInt: true });
+  } catch (e) {
+    return `--inputs is not valid YAML/JSON: ${(e as Error).message}`;
+  }
+  const value = yamlToValue(parsed ?? {});
+  return isMap(value) ? value : "--inputs must be a map of variable name to value";
+}
+
+/** Like fromPlain, but a JS number is always a double: YAML already gave ints as bigint. */
+function yamlToValue(input: unknown): Value {
+  if (typeof input === "number") return input;
+  if (Array.isArray(input)) return input.map(yamlToValue);
+  if (typeof input === "object" && input !== null) {
+    const out: Record<string, Value> = {};
+    for (const [k, v] of Object.entries(input)) out[k] = yamlToValue(v);
+    return out;
+  }
+  return fromPlain(input);
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(USAGE);
+    return 0;
+  }
+  const parsed = parseArgs(args);
+  if (typeof parsed === "string") {
+    console.error(`koreo eval: ${parsed}\n\n${USAGE}`);
+    return 2;
+  }
+  const scope = readInputs(parsed.inputs);
+  if (typeof scope === "string") {
+    console.error(`koreo eval: ${scope}`);
+    return 2;
+  }
+  const result = evaluateSource(parsed.expression, scope, "koreo eval");
+  if (!result.ok) {
+    console.error(result.outcome.message ?? "evaluation failed");
+    return 1;
+  }
+  console.log(toJsonText(result.value));
+  return 0;
+}
