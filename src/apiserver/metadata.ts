@@ -82,10 +82,14 @@ export function specChanged(old: JsonObject, next: JsonObject): boolean {
   return !deepEqual(withoutMetaAndStatus(old), withoutMetaAndStatus(next));
 }
 
-/** Equal apart from fields that change on every write anyway. */
-export function sameContent(a: JsonObject, b: JsonObject): boolean {
+/**
+ * Equal apart from fields that change on every write anyway. Ownership counts
+ * for applies (a second manager co-owning a field is a change), minus timestamps.
+ */
+export function sameContent(a: JsonObject, b: JsonObject, compareOwnership: boolean): boolean {
   const strip = (o: JsonObject): JsonObject => {
-    const { resourceVersion: _rv, managedFields: _mf, ...m } = meta(o);
+    const { resourceVersion: _rv, managedFields, ...m } = meta(o);
+    if (compareOwnership && Array.isArray(managedFields)) m["managedFields"] = managedFields.map((e) => (isObject(e) ? { ...e, time: null } : e));
     return { ...o, metadata: m };
   };
   return deepEqual(strip(a), strip(b));

@@ -4,7 +4,8 @@
  * see. Garbage collection lives in `gc.ts` and calls back in through `remove`.
  */
 import { ApiError, alreadyExists, conflict, invalid, notFound, badRequest, type Target } from "./errors.ts";
-import { deepEqual, meta, str, type JsonObject } from "./json.ts";
+import { deepEqual, meta, str, type Json, type JsonObject } from "./json.ts";
+import { listKeysFor, recordUpdate } from "./managed-fields.ts";
 import { carryServerFields, finalizers, initializeMetadata, isTerminating, sameContent, specChanged, timestamp } from "./metadata.ts";
 import { apiVersionOf, resourceKey, type ResourceType } from "./resource-type.ts";
 import type { ObjectStore } from "./store.ts";
@@ -34,9 +35,9 @@ export interface KindHooks {
   removed?(obj: JsonObject): void;
 }
 
-/** Tracks field ownership across writes (server-side apply); see `managed-fields.ts`. */
-export interface FieldTracker {
-  recordUpdate(old: JsonObject | undefined, next: JsonObject, manager: string, apiVersion: string, now: Date): void;
+function setManagedFields(obj: JsonObject, value: Json | undefined): void {
+  if (value === undefined) delete meta(obj)["managedFields"];
+  else meta(obj)["managedFields"] = value;
 }
 
 export function targetOf(type: ResourceType, name: string): Target {
@@ -53,7 +54,6 @@ export class ObjectService {
   private readonly clock: () => Date;
   /** Called after an object is removed so owners and namespaces can finish deleting. */
   onRemoved: (resource: string, obj: JsonObject) => void = () => {};
-  fieldTracker: FieldTracker | undefined;
 
   constructor(
     readonly store: ObjectStore,
@@ -83,7 +83,8 @@ export class ObjectService {
     return this.store.get(resourceKey(type), namespace, name);
   }
 
-  create(type: ResourceType, obj: JsonObject, ctx: WriteContext): JsonObject {
+  /** Apply creates carry their own managedFields; plain creates get an Update entry. */
+  create(type: ResourceType, obj: JsonObject, ctx: WriteContext, operation: "Update" | "Apply" = "Update"): JsonObject {
     const m = meta(obj);
     const name = str(m["name"]) ?? "";
     const namespace = str(m["namespace"]) ?? "";
@@ -93,7 +94,7 @@ export class ObjectService {
     // As kube-apiserver: with a status subresource, status is not settable on create.
     if (type.statusSubresource) delete obj["status"];
     const admitted = this.admit(type, obj, undefined, ctx);
-    this.fieldTracker?.recordUpdate(undefined, admitted, ctx.fieldManager, apiVersionOf(type), this.clock());
+    if (operation === "Update") this.track(type, undefined, admitted, ctx, undefined);
     return this.commit(type, admitted, "ADDED", undefined, ctx);
   }
 
@@ -106,12 +107,13 @@ export class ObjectService {
     }
     let next = incoming;
     carryServerFields(next, old);
-    if (meta(next)["managedFields"] === undefined && meta(old)["managedFields"] !== undefined) meta(next)["managedFields"] = meta(old)["managedFields"]!;
+    // Apply brings the new ownership; other writes keep the stored entries (whatever the client sent).
+    if (opts.operation !== "Apply") setManagedFields(next, meta(old)["managedFields"]);
     next = this.applySubresourceRule(type, old, next, opts.subresource);
     next = this.admit(type, next, old, ctx);
     if (specChanged(old, next)) meta(next)["generation"] = Number(meta(old)["generation"] ?? 1) + 1;
-    if (sameContent(old, next)) return old;
-    this.fieldTracker?.recordUpdate(old, next, ctx.fieldManager, apiVersionOf(type), this.clock());
+    if (sameContent(old, next, opts.operation === "Apply")) return old;
+    if (opts.operation !== "Apply") this.track(type, old, next, ctx, opts.subresource);
     if (isTerminating(next) && finalizers(next).length === 0) {
       if (!ctx.dryRun) this.remove(resourceKey(type), next);
       return next;
@@ -163,6 +165,10 @@ export class ObjectService {
     this.hub.publish({ type: "MODIFIED", rv, resource, object: next, previous: old });
   }
 
+  private track(type: ResourceType, old: JsonObject | undefined, next: JsonObject, ctx: WriteContext, subresource: string | undefined): void {
+    recordUpdate(old, next, { manager: ctx.fieldManager, listKeys: listKeysFor(type), apiVersion: apiVersionOf(type), now: this.clock(), ...(subresource === undefined ? {} : { subresource }) });
+  }
+
   private requireLiveNamespace(namespace: string): void {
     const ns = this.store.get("/namespaces", "", namespace);
     if (ns === undefined) throw notFound({ group: "", plural: "namespaces", name: namespace });
@@ -173,6 +179,7 @@ export class ObjectService {
     if (!type.statusSubresource) return next;
     if (subresource === "status") {
       const out: JsonObject = { ...old, metadata: { ...meta(old) } };
+      setManagedFields(out, meta(next)["managedFields"]);
       if (next["status"] === undefined) delete out["status"];
       else out["status"] = next["status"];
       return out;

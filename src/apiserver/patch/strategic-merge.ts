@@ -25,7 +25,7 @@ const MERGE_KEYS: Record<string, string> = {
 };
 
 /** `ports` is keyed by containerPort in pod specs and by port in services. */
-function mergeKeyFor(field: string, items: Json[]): string | undefined {
+export function mergeKeyFor(field: string, items: Json[]): string | undefined {
   if (field !== "ports") return MERGE_KEYS[field];
   const first = items.find(isObject);
   if (first === undefined) return undefined;

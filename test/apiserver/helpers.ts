@@ -1,0 +1,137 @@
+/** Shared fixtures: a server per test, JSON requests, and kubectl as an independent client. */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startApiServer, type ApiServerOptions, type RunningApiServer } from "../../src/apiserver/index.ts";
+
+export interface Reply {
+  status: number;
+  /** JSON as parsed: tests probe arbitrary response shapes. */
+  body: ReturnType<typeof JSON.parse>;
+}
+
+export interface Harness {
+  server: RunningApiServer;
+  dir: string;
+  req(method: string, path: string, body?: unknown, contentType?: string): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+export async function harness(options: ApiServerOptions = {}): Promise<Harness> {
+  const server = await startApiServer(options);
+  const dir = mkdtempSync(join(tmpdir(), "koreo-apiserver-test-"));
+  return {
+    server,
+    dir,
+    async req(method, path, body, contentType = "application/json") {
+      const init: RequestInit = { method, headers: { "content-type": contentType } };
+      if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
+      const res = await fetch(`${server.url}${path}`, init);
+      const text = await res.text();
+      return { status: res.status, body: text === "" ? undefined : JSON.parse(text) };
+    },
+    async close() {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function kubectlPath(): string {
+  const found = spawnSync("sh", ["-c", "command -v kubectl"], { encoding: "utf8" });
+  const path = found.stdout.trim();
+  if (found.status !== 0 || path === "") throw new Error("kubectl not found on PATH: install kubectl (CI installs it) to run the apiserver kubectl tests");
+  return path;
+}
+
+export interface Kubectl {
+  run(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  spawn(args: string[]): ChildProcess;
+  file(name: string, text: string): string;
+}
+
+/** kubectl with its own kubeconfig and a fresh discovery cache. */
+export function kubectl(h: Harness): Kubectl {
+  const bin = kubectlPath();
+  const kubeconfig = join(h.dir, "kubeconfig");
+  h.server.writeKubeconfig(kubeconfig, "default");
+  const base = ["--kubeconfig", kubeconfig, "--cache-dir", join(h.dir, "cache")];
+  return {
+    run(args, stdin) {
+      return new Promise((resolve, reject) => {
+        const child = spawn(bin, [...base, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+        child.on("error", reject);
+        child.on("close", (code) => {
+          clearTimeout(timer);
+          resolve({ code: code ?? -1, stdout, stderr });
+        });
+        child.stdin.end(stdin ?? "");
+      });
+    },
+    spawn(args) {
+      return spawn(bin, [...base, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    },
+    file(name, text) {
+      const path = join(h.dir, name);
+      writeFileSync(path, text);
+      return path;
+    },
+  };
+}
+
+/** Resolves once `predicate` holds for the accumulated stdout, or rejects after `ms`. */
+export function readUntil(child: ChildProcess, predicate: (out: string) => boolean, ms = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for output; got:\n${out}`)), ms);
+    child.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (predicate(out)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    });
+  });
+}
+
+export const FOO_CRD = {
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "foos.example.com" },
+  spec: {
+    group: "example.com",
+    scope: "Namespaced",
+    names: { kind: "Foo", plural: "foos", singular: "foo", shortNames: ["fo"], listKind: "FooList" },
+    versions: [
+      {
+        name: "v1",
+        served: true,
+        storage: true,
+        subresources: { status: {} },
+        schema: {
+          openAPIV3Schema: {
+            type: "object",
+            properties: {
+              spec: {
+                type: "object",
+                properties: {
+                  size: { type: "integer", minimum: 0 },
+                  color: { type: "string", default: "blue" },
+                  counter: { type: "integer" },
+                  free: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+                },
+              },
+              status: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
