@@ -92,9 +92,13 @@ function prepareRefSwitch(spec: Value, where: string, ctx: StepContext, lookup: 
   const targets = new Map<string, LogicTarget>();
   let defaultCase: LogicTarget | undefined;
   let defaults = 0;
+  let unresolved = 0;
   cases.forEach((item, i) => {
     const target = ctx.resolve(item, `${where}.cases[${i}]`, `refSwitch.cases[${i}]`, lookup);
-    if (!isMap(item) || target === undefined) return;
+    if (!isMap(item) || target === undefined) {
+      unresolved++;
+      return;
+    }
     targets.set(String(item.case), target);
     if (item.default === true) {
       defaults++;
@@ -110,7 +114,7 @@ function prepareRefSwitch(spec: Value, where: string, ctx: StepContext, lookup: 
   if (defaults > 1) {
     ctx.fail(Outcome.permFail(`Only one case in \`${where}.cases\` may be default, can not prepare Workflow.`), "refSwitch.cases");
   }
-  if (switchOn === undefined || targets.size !== cases.length) return undefined;
+  if (switchOn === undefined || unresolved > 0 || defaults > 1 || cases.length === 0) return undefined;
   return { type: "refSwitch", switchOn, cases: targets, ...(defaultCase && { defaultCase }) };
 }
 
