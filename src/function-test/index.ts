@@ -4,9 +4,7 @@
  */
 export { prepareFunctionTest } from "./prepare.ts";
 export { runFunctionTest, runTestEntry } from "./run.ts";
-export { runAllTests, type RunOptions, type TestRun } from "./run-all.ts";
-export { prepareProgram, type PreparedProgram } from "./program.ts";
+export { runAllTests, type RunOptions, type TestRun, type TestSource } from "./run-all.ts";
 export { compareValues, type Difference, type DifferenceKind } from "./compare.ts";
 export { createTestCluster, type TestCluster } from "./test-cluster.ts";
 export type { CaseResult, Expectation, ExpectedOutcome, FunctionTestResult, PreparedFunctionTest, PreparedTestCase } from "./types.ts";
-export { FUNCTION_TEST_PREPARERS } from "./preparers.ts";

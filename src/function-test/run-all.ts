@@ -1,10 +1,9 @@
 /**
- * FT-33: runs every FunctionTest of a prepared program in load order, each in
+ * FT-33: runs every FunctionTest of a prepared set of definitions, each in
  * isolation (FT-32), optionally filtered by name and stopping at the first
  * failing test (`--bail`).
  */
-import type { Definition } from "../definitions/definition.ts";
-import type { PreparedProgram } from "./program.ts";
+import type { Definition, DefinitionLookup, RegistryEntry } from "../definitions/definition.ts";
 import { runTestEntry } from "./run.ts";
 import type { FunctionTestResult } from "./types.ts";
 
@@ -13,18 +12,22 @@ export interface TestRun {
   readonly result: FunctionTestResult;
 }
 
+/** A prepared set of definitions (the definitions registry satisfies it). */
+export interface TestSource extends DefinitionLookup {
+  entries(kind: "FunctionTest"): Iterable<RegistryEntry>;
+}
+
 export interface RunOptions {
   /** Substring of the test name (`-t/--filter`). */
   readonly filter?: string;
   readonly bail?: boolean;
 }
 
-export async function runAllTests(program: PreparedProgram, options: RunOptions = {}): Promise<TestRun[]> {
+export async function runAllTests(source: TestSource, options: RunOptions = {}): Promise<TestRun[]> {
   const runs: TestRun[] = [];
-  for (const entry of program.entries) {
-    if (entry.definition.kind !== "FunctionTest") continue;
+  for (const entry of source.entries("FunctionTest")) {
     if (options.filter !== undefined && !entry.definition.name.includes(options.filter)) continue;
-    const result = await runTestEntry(entry, program);
+    const result = await runTestEntry(entry, source);
     runs.push({ definition: entry.definition, result });
     if (options.bail === true && !result.passed) break;
   }

@@ -5,9 +5,9 @@
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { loadPaths } from "../../definitions/load-files.ts";
-import { formatProblem } from "../../definitions/problem.ts";
-import { FUNCTION_TEST_PREPARERS, prepareProgram, runAllTests, type TestRun } from "../../function-test/index.ts";
+import { formatProblem, loadPaths, loadRegistry } from "../../definitions/index.ts";
+import { KOREO_PREPARERS } from "../../engine/index.ts";
+import { runAllTests, type TestRun } from "../../function-test/index.ts";
 import { paletteFor } from "../report/colour.ts";
 import { jsonReport } from "../report/json.ts";
 import { junitReport } from "../report/junit.ts";
@@ -86,8 +86,9 @@ export async function run(args: string[]): Promise<number> {
     console.error(`koreo test: ${loadErrors.length} definition error(s); no tests were run`);
     return 2;
   }
-  const program = prepareProgram(loaded.definitions, FUNCTION_TEST_PREPARERS);
-  const runs = await runAllTests(program, { ...(parsed.filter === undefined ? {} : { filter: parsed.filter }), bail: parsed.bail });
+  // FT-7: everything is loaded before anything is prepared, so file order never matters.
+  const { registry } = loadRegistry(loaded, KOREO_PREPARERS);
+  const runs = await runAllTests(registry, { ...(parsed.filter === undefined ? {} : { filter: parsed.filter }), bail: parsed.bail });
   if (runs.length === 0) console.error(`koreo test: warning: no FunctionTests found in ${parsed.paths.join(", ")}`);
   if (parsed.junitFile !== undefined) await writeFile(parsed.junitFile, junitReport(runs));
   console.log(render(runs, parsed.format));

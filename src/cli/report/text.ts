@@ -34,7 +34,8 @@ function caseLines(c: CaseResult, p: Palette): string[] {
   if (c.passed) return [`  ${p.green("✓")} ${c.label}`];
   const lines = [`  ${p.red("✗")} ${c.label}`];
   if (c.expectation !== undefined) lines.push(`${DETAIL}expected: ${c.expectation}`);
-  if (c.outcome !== undefined) lines.push(`${DETAIL}actual outcome: ${renderOutcome(c.outcome)}`);
+  // An expectOutcome message already shows the actual outcome.
+  if (c.outcome !== undefined && !c.expectation?.startsWith("expectOutcome")) lines.push(`${DETAIL}actual outcome: ${renderOutcome(c.outcome)}`);
   if (c.message !== null) lines.push(`${DETAIL}${c.message}`);
   for (const d of c.differences) lines.push(`${DETAIL}${p.red(renderDifference(d))}`);
   return lines;
