@@ -1,5 +1,6 @@
 /** Shared fixtures: a server per test, JSON requests, and kubectl as an independent client. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { get as httpGet } from "node:http";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -135,3 +136,62 @@ export const FOO_CRD = {
     ],
   },
 };
+
+export interface WatchEventLine {
+  type: string;
+  object: ReturnType<typeof JSON.parse>;
+}
+
+export interface RawWatch {
+  /** Resolves with the first `n` events (waits for them). */
+  take(n: number, ms?: number): Promise<WatchEventLine[]>;
+  /** Resolves with all events so far once `done` holds for them. */
+  until(done: (events: WatchEventLine[]) => boolean, ms?: number): Promise<WatchEventLine[]>;
+  /** Resolves when the server ends the stream. */
+  ended: Promise<void>;
+  close(): void;
+}
+
+/** A watch read line by line over plain node:http, independent of any client library. */
+export function rawWatch(url: string): Promise<RawWatch> {
+  return new Promise((resolve, reject) => {
+    const events: WatchEventLine[] = [];
+    const waiters: (() => void)[] = [];
+    let buffer = "";
+    const req = httpGet(url, (res) => {
+      let endedResolve: () => void = () => {};
+      const ended = new Promise<void>((r) => (endedResolve = r));
+      res.on("data", (chunk: Buffer) => {
+        buffer += chunk.toString();
+        let nl: number;
+        while ((nl = buffer.indexOf("\n")) >= 0) {
+          events.push(JSON.parse(buffer.slice(0, nl)) as WatchEventLine);
+          buffer = buffer.slice(nl + 1);
+        }
+        for (const w of waiters.splice(0)) w();
+      });
+      res.on("end", () => endedResolve());
+      res.on("close", () => endedResolve());
+      resolve({
+        ended,
+        close: () => req.destroy(),
+        until(predicate, ms = 30_000) {
+          return new Promise((done, fail) => {
+            const timer = setTimeout(() => fail(new Error(`timed out waiting for events; got ${JSON.stringify(events.map((e) => e.type))}`)), ms);
+            const check = (): void => {
+              if (predicate(events)) {
+                clearTimeout(timer);
+                done([...events]);
+              } else waiters.push(check);
+            };
+            check();
+          });
+        },
+        take(n, ms) {
+          return this.until((e) => e.length >= n, ms).then((e) => e.slice(0, n));
+        },
+      });
+    });
+    req.on("error", reject);
+  });
+}
