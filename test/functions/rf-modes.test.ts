@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { ClusterApi } from "../../src/cluster/cluster-api.ts";
 import { Outcome } from "../../src/outcome/outcome.ts";
+import type { ValueMap } from "../../src/value/value.ts";
 import { RESOURCE, at, configMapSpec, harness, rf } from "./rf-support.ts";
 
 const inputs = { name: "cm", color: "red" };
@@ -82,7 +83,7 @@ test("RF-20 read failures: server errors → 'ServerError loading', client failu
   const server = await h.run(fn, inputs);
   assert.equal(server.outcome.kind === "Retry" && server.outcome.delay, 30);
   assert.match(server.outcome.kind === "Retry" ? (server.outcome.message ?? "") : "", /^ServerError loading ConfigMap cm\. \(503: down\)/);
-  h.cluster.failNext("get", { reason: "Unavailable", message: "socket hang up" });
+  h.cluster.failNext("get", { reason: "Unknown", message: "socket hang up" });
   const client = await h.run(fn, inputs);
   assert.match(client.outcome.kind === "Retry" ? (client.outcome.message ?? "") : "", /^Failure loading ConfigMap cm\./);
 });
@@ -212,7 +213,11 @@ test("FTF-1 under the test mock (name-blind read, shallow patch) a renamed targe
   const fn = rf(configMapSpec(RESOURCE));
   await h.run(fn, inputs, { owner: null });
   const slot = h.live();
-  const mock: ClusterApi = { ...h.cluster, get: async () => ({ ok: true, value: structuredClone(slot!) }) };
+  const mock: ClusterApi = {
+    ...h.cluster,
+    get: async () => ({ ok: true, value: structuredClone(slot!) }),
+    mergePatch: async (_ref, patch) => ({ ok: true, value: patch as ValueMap }),
+  };
   const result = await h.run(fn, { name: "other", color: "red" }, { cluster: mock, owner: null });
   assert.match(result.outcome.kind === "Retry" ? (result.outcome.message ?? "") : "", /^Patching `ConfigMap:ns:other` due to 'metadata' -> 'name'/);
 });
