@@ -48,8 +48,18 @@ export function readCrd(kind: KoreoKind): Record<string, unknown> | Error {
   }
 }
 
-/** The `spec` part of the v1beta1 openAPIV3Schema (VAL-2). */
+const specSchemas = new Map<KoreoKind, JsonSchema | Error>();
+
+/** The `spec` part of the v1beta1 openAPIV3Schema (VAL-2), read once per kind. */
 export function readSpecSchema(kind: KoreoKind): JsonSchema | Error {
+  const cached = specSchemas.get(kind);
+  if (cached !== undefined) return cached;
+  const schema = extractSpecSchema(kind);
+  specSchemas.set(kind, schema);
+  return schema;
+}
+
+function extractSpecSchema(kind: KoreoKind): JsonSchema | Error {
   const crd = readCrd(kind);
   if (crd instanceof Error) return crd;
   const versions = dig(crd, "spec", "versions");

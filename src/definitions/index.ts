@@ -12,3 +12,4 @@ export { validateDefinition, checkApiConfig, checkUpdate, checkTemplate, semanti
 export { createRegistry, type Registry, type RegistryOptions } from "./registry.ts";
 export { loadRegistry, type LoadedRegistry } from "./load-registry.ts";
 export { LIMITS } from "./limits.ts";
+export { lintDefinition, activeLabel } from "./lint.ts";
