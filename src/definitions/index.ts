@@ -6,7 +6,7 @@ export * from "./definition.ts";
 export { loadText, type LoadResult } from "./load.ts";
 export { loadPaths } from "./load-files.ts";
 export { definitionFromObject } from "./document.ts";
-export { formatProblem } from "./problem.ts";
+export { formatProblem, problem, definitionProblem } from "./problem.ts";
 export { validateSpec, prepareLocation, type SpecValidation } from "./schema.ts";
 export { validateDefinition, checkApiConfig, checkUpdate, checkTemplate, semanticProblems } from "./rules.ts";
 export { createRegistry, type Registry, type RegistryOptions } from "./registry.ts";
