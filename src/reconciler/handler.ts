@@ -114,6 +114,8 @@ function resultOf(report: RunReport): RunResult {
     case "not-found":
     case "terminating":
       return { kind: "gone" };
+    case "system-error":
+      return { kind: "system-error", message: report.error ?? report.outcome.kind };
   }
 }
 

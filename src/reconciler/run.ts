@@ -3,22 +3,24 @@
  * the slice of the engine's `reconcileTrigger` report the runtime consumes, so
  * tests can pass a fake and the composition roots pass the real engine.
  */
-import type { Outcome } from "../outcome/outcome.ts";
+import type { Outcome, OutcomeKind } from "../outcome/outcome.ts";
 import type { KubeObject } from "../cluster/cluster-api.ts";
 import type { TriggerRef } from "../queue/messages.ts";
 
 export interface StepReport {
   readonly label: string;
-  readonly outcome: Outcome;
+  readonly outcome: OutcomeKind;
   readonly message?: string;
 }
 
 export interface RunReport {
-  readonly status: "reconciled" | "not-found" | "terminating" | "selection-error";
+  /** `system-error`: the engine could not read or write the trigger, or threw (SRV-7 backoff). */
+  readonly status: "reconciled" | "not-found" | "terminating" | "selection-error" | "system-error";
   readonly workflow?: string;
   readonly workflowVersion?: string;
   readonly outcome: Outcome;
   readonly steps?: readonly StepReport[];
+  readonly error?: string;
 }
 
 export type RunReconcile = (trigger: TriggerRef) => Promise<RunReport>;

@@ -1,0 +1,3 @@
+import { createTimerHandler } from "../src/lambda/timer.ts";
+
+export const handler = createTimerHandler();

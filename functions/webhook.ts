@@ -1,0 +1,3 @@
+import { createWebhookHandler } from "../src/lambda/webhook.ts";
+
+export const handler = createWebhookHandler();

@@ -1,0 +1,51 @@
+/**
+ * Lambda cold-start wiring from the environment: the cluster (a kubeconfig file,
+ * or the EKS endpoint and CA with a bearer token derived from the function's IAM
+ * role), the SQS client, Powertools logging and metrics. One Runtime per warm
+ * container, created on first use.
+ */
+import { SQSClient } from "@aws-sdk/client-sqs";
+import type { ClusterApi } from "../cluster/cluster-api.ts";
+import { createClientNodeCluster } from "../cluster/adapters/client-node.ts";
+import { loadKubeConfig } from "../cluster/kubeconfig.ts";
+import { configFromEnv, type Env, type RuntimeConfig } from "../config/config.ts";
+import { systemClock } from "../ports/clock.ts";
+import { createRuntime, type Runtime } from "./runtime.ts";
+import { powertoolsLogger, powertoolsMetrics, type FlushableMetrics } from "./observability.ts";
+import { eksBearerToken } from "./eks.ts";
+
+export interface LambdaRuntime {
+  readonly runtime: Runtime;
+  readonly config: RuntimeConfig;
+  readonly metrics: FlushableMetrics;
+  readonly env: Env;
+}
+
+/** A container's runtime, built on first use (cold start) and then reused. Each handler module holds one. */
+export function lazyRuntime(env: Env): () => LambdaRuntime {
+  let cached: LambdaRuntime | undefined;
+  return () => (cached ??= buildRuntime(env));
+}
+
+function buildRuntime(env: Env): LambdaRuntime {
+  const config = configFromEnv(env);
+  const logger = powertoolsLogger("koreo.controller", env.LOG_LEVEL);
+  const metrics = powertoolsMetrics(env.AWS_LAMBDA_FUNCTION_NAME ?? "koreo");
+  const sqs = new SQSClient({ region: config.region, ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint }) });
+  const runtime = createRuntime({ config, cluster: clusterFromEnv(env), sqs, clock: systemClock, logger, metrics });
+  return { runtime, config, metrics, env };
+}
+
+/**
+ * KOREO_KUBECONFIG: a kubeconfig file (local runs). Otherwise KUBE_SERVER and
+ * KUBE_CA_DATA (base64 PEM), with EKS_CLUSTER_NAME for an IAM-derived token.
+ */
+export function clusterFromEnv(env: Env): ClusterApi {
+  if (env.KOREO_KUBECONFIG) return createClientNodeCluster(loadKubeConfig({ kubeconfigPath: env.KOREO_KUBECONFIG }));
+  const server = env.KUBE_SERVER;
+  if (!server) throw new Error("set KOREO_KUBECONFIG, or KUBE_SERVER (+ KUBE_CA_DATA, EKS_CLUSTER_NAME)");
+  const kubeConfig = loadKubeConfig({ server, ...(env.KUBE_CA_DATA ? { caData: env.KUBE_CA_DATA } : {}) });
+  const clusterName = env.EKS_CLUSTER_NAME;
+  if (!clusterName) return createClientNodeCluster(kubeConfig);
+  return createClientNodeCluster(kubeConfig, { bearerToken: eksBearerToken(clusterName, env.AWS_REGION ?? "us-east-1") });
+}

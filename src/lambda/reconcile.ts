@@ -1,0 +1,23 @@
+/** Lambda glue for the FIFO work queue: SQS batch → reconciler → batchItemFailures. */
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { Env } from "../config/config.ts";
+import { lazyRuntime } from "./config.ts";
+import { createSqsBatchHandler } from "./sqs-batch.ts";
+
+export function createReconcileHandler(env: Env = process.env): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  const runtime = lazyRuntime(env);
+  return async (event) => {
+    const { runtime: r, metrics } = runtime();
+    const handle = createSqsBatchHandler(r.reconcile, { logger: r.logger, metrics, maxReceiveCount: maxReceiveCount(env), fifo: true });
+    try {
+      return await handle(event);
+    } finally {
+      metrics.flush();
+    }
+  };
+}
+
+/** Must match the queue's RedrivePolicy (serverless.yml passes the same parameter to both). */
+export function maxReceiveCount(env: Env): number {
+  return Number(env.KOREO_MAX_RECEIVE_COUNT ?? "5");
+}

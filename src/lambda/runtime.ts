@@ -1,0 +1,91 @@
+/**
+ * Composition of the runtime from configuration and a few parts (a cluster, an
+ * SQS client): the same wiring serves the Lambda handlers, `npm start` and the
+ * tests. Nothing here decides anything; it only connects modules.
+ */
+import type { ClusterApi, ClusterReader } from "../cluster/cluster-api.ts";
+import type { RuntimeConfig } from "../config/config.ts";
+import type { Registry } from "../definitions/registry.ts";
+import { createKoreoRegistry } from "../engine/registry.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Logger } from "../ports/logger.ts";
+import { createSqsTimerQueue, createSqsWorkQueue, type SqsSender } from "../queue/adapters/sqs.ts";
+import type { TriggerRef } from "../queue/messages.ts";
+import type { TimerQueue, WorkQueue } from "../queue/queue.ts";
+import { createDefinitionsSync, type DefinitionsSync } from "../reconciler/definitions-sync.ts";
+import { createReconciler, type Reconciler } from "../reconciler/handler.ts";
+import type { Metrics } from "../reconciler/metrics.ts";
+import type { RunReport } from "../reconciler/run.ts";
+import { createTimerHandler, type TimerHandler } from "../timers/handler.ts";
+import { sweep } from "../timers/sweep.ts";
+import { boundKinds } from "../workflow/catalog.ts";
+import { reconcileTrigger, type ReconcileReport } from "../workflow/reconcile.ts";
+import { selectWorkflow } from "../workflow/select-workflow.ts";
+import { workflowVersion } from "../workflow/workflow-version.ts";
+import type { DryRunResult } from "../webhook/app.ts";
+import { recordWrites } from "./dry-run.ts";
+
+export interface RuntimeParts {
+  readonly config: RuntimeConfig;
+  readonly cluster: ClusterApi;
+  readonly sqs: SqsSender;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly random?: () => number;
+  /** Replaces the engine (tests of the runtime alone). */
+  readonly run?: (trigger: TriggerRef) => Promise<RunReport>;
+}
+
+export interface Runtime {
+  readonly registry: Registry;
+  readonly definitions: DefinitionsSync;
+  readonly work: WorkQueue;
+  readonly timers: TimerQueue;
+  readonly reconcile: Reconciler;
+  readonly timer: TimerHandler;
+  readonly sweep: () => Promise<number>;
+  readonly dryRun: (trigger: TriggerRef) => Promise<DryRunResult>;
+  readonly cluster: ClusterReader;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export function createRuntime(parts: RuntimeParts): Runtime {
+  const { config, cluster, clock, logger, metrics } = parts;
+  const registry = createKoreoRegistry({ namespaces: unique([...config.koreoNamespaces, ...config.templateNamespaces]) });
+  const definitions = createDefinitionsSync({ cluster, registry, clock, logger, ...config, ttlSeconds: config.definitionsTtlSeconds });
+  const work = createSqsWorkQueue(parts.sqs, config.workQueueUrl);
+  const timers = createSqsTimerQueue(parts.sqs, config.timerQueueUrl);
+  const engineConfig = { resyncSeconds: config.timings.resyncSeconds, selectionRetrySeconds: config.timings.selectionRetrySeconds };
+  const runOn = (target: ClusterApi) => (trigger: TriggerRef) => reconcileTrigger(trigger, { cluster: target, definitions: registry, clock, logger, config: engineConfig });
+  const reconcile = createReconciler({
+    cluster, timers, clock, logger, metrics,
+    run: parts.run ?? runOn(cluster),
+    random: parts.random ?? Math.random,
+    timings: config.timings,
+    refreshDefinitions: (changed) => definitions.refresh(changed),
+    workflowVersionOf: (trigger) => {
+      const selected = selectWorkflow(trigger, registry);
+      return selected.ok ? workflowVersion(selected.name, registry) : undefined;
+    },
+  });
+  return {
+    registry, definitions, work, timers, reconcile, cluster, logger, metrics,
+    timer: createTimerHandler({ work, timers, clock, metrics }),
+    sweep: async () => {
+      await definitions.refresh(false);
+      return sweep({ cluster, work, clock, logger, namespaces: config.resourceNamespaces, graceSeconds: config.sweepGraceSeconds, boundKinds: async () => boundKinds(registry) });
+    },
+    dryRun: async (trigger) => {
+      await definitions.refresh(false);
+      const recorder = recordWrites(cluster);
+      const report: ReconcileReport = await runOn(recorder.cluster)(trigger);
+      return { report, writes: recorder.writes };
+    },
+  };
+}
+
+function unique(items: readonly string[]): string[] {
+  return [...new Set(items)];
+}

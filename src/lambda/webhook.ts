@@ -1,0 +1,20 @@
+/** Lambda glue for the webhook: the hono app behind API Gateway HTTP API (hono/aws-lambda). */
+import { handle } from "hono/aws-lambda";
+import type { Env } from "../config/config.ts";
+import { createWebhookApp } from "../webhook/app.ts";
+import { lazyRuntime } from "./config.ts";
+
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
+export function createWebhookHandler(env: Env = process.env): ReturnType<typeof handle> {
+  const { runtime } = lazyRuntime(env)();
+  const app = createWebhookApp({
+    secret: env.KOREO_WEBHOOK_SECRET ?? "",
+    bodyLimitBytes: Number(env.KOREO_WEBHOOK_BODY_LIMIT ?? DEFAULT_BODY_LIMIT_BYTES),
+    cluster: runtime.cluster,
+    work: runtime.work,
+    dryRun: runtime.dryRun,
+    logger: runtime.logger,
+  });
+  return handle(app);
+}
