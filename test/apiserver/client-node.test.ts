@@ -23,14 +23,14 @@ test("client-node KubernetesObjectApi CRUD, merge patch, server-side apply, watc
     });
     while (abort === undefined) await new Promise((r) => setTimeout(r, 10));
 
-    const created = await api.create({ apiVersion: "example.com/v1", kind: "Foo", metadata: { name: "a", namespace: "default", labels: { app: "x" } }, spec: { size: 1 } });
+    const created: k8s.KubernetesObject = await api.create({ apiVersion: "example.com/v1", kind: "Foo", metadata: { name: "a", namespace: "default", labels: { app: "x" } }, spec: { size: 1 } });
     assert.ok(created.metadata?.uid);
     const read = await api.read({ apiVersion: "example.com/v1", kind: "Foo", metadata: { name: "a", namespace: "default" } });
     assert.equal((read as { spec?: { size?: number } }).spec?.size, 1);
     const listed = await api.list("example.com/v1", "Foo", "default", undefined, undefined, undefined, undefined, "app=x");
     assert.equal(listed.items.length, 1);
     await api.patch({ apiVersion: "example.com/v1", kind: "Foo", metadata: { name: "a", namespace: "default" }, spec: { size: 2 } }, undefined, undefined, undefined, undefined, k8s.PatchStrategy.MergePatch);
-    const applied = await api.patch({ apiVersion: "example.com/v1", kind: "Foo", metadata: { name: "b", namespace: "default" }, spec: { size: 5 } }, undefined, undefined, "my-reconciler", true, k8s.PatchStrategy.ServerSideApply);
+    const applied: k8s.KubernetesObject = await api.patch({ apiVersion: "example.com/v1", kind: "Foo", metadata: { name: "b", namespace: "default" }, spec: { size: 5 } }, undefined, undefined, "my-reconciler", true, k8s.PatchStrategy.ServerSideApply);
     assert.equal(applied.metadata?.managedFields?.[0]?.manager, "my-reconciler");
     await assert.rejects(api.replace({ ...read, metadata: { ...read.metadata, resourceVersion: "1" } }), (e: unknown) => e instanceof k8s.ApiException && e.code === 409);
     await assert.rejects(api.read({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "missing", namespace: "default" } }), (e: unknown) => e instanceof k8s.ApiException && e.code === 404);

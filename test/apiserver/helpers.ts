@@ -172,7 +172,7 @@ export function rawWatch(url: string): Promise<RawWatch> {
       });
       res.on("end", () => endedResolve());
       res.on("close", () => endedResolve());
-      resolve({
+      const watch: RawWatch = {
         ended,
         close: () => req.destroy(),
         until(predicate, ms = 30_000) {
@@ -188,9 +188,10 @@ export function rawWatch(url: string): Promise<RawWatch> {
           });
         },
         take(n, ms) {
-          return this.until((e) => e.length >= n, ms).then((e) => e.slice(0, n));
+          return watch.until((e) => e.length >= n, ms).then((e) => e.slice(0, n));
         },
-      });
+      };
+      resolve(watch);
     });
     req.on("error", reject);
   });

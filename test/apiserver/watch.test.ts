@@ -1,7 +1,7 @@
 /** Watch resumption: every event after a resourceVersion, in order; 410 once compacted; bookmarks. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { harness, rawWatch } from "./helpers.ts";
+import { harness, rawWatch, type WatchEventLine } from "./helpers.ts";
 
 const CMS = "/api/v1/namespaces/default/configmaps";
 
@@ -77,7 +77,7 @@ test("watches honour selectors (objects leaving the selection are DELETED) and g
       await h.req("POST", CMS, { metadata: { name: "in", labels: { app: "x" } } });
       await h.req("POST", CMS, { metadata: { name: "out", labels: { app: "y" } } });
       await h.req("PATCH", `${CMS}/in`, { metadata: { labels: { app: "z" } } }, "application/merge-patch+json");
-      const changes = (e: { type: string }[]) => e.filter((x) => x.type !== "BOOKMARK");
+      const changes = (e: WatchEventLine[]): WatchEventLine[] => e.filter((x) => x.type !== "BOOKMARK");
       const events = await w.until((e) => changes(e).length >= 2 && e.some((x) => x.type === "BOOKMARK"));
       assert.deepEqual(changes(events).map((e) => `${e.type}:${e.object.metadata.name}`), ["ADDED:in", "DELETED:in"]);
       const bookmark = events.find((e) => e.type === "BOOKMARK")!;
