@@ -5,7 +5,7 @@
  */
 export class BudgetExceeded extends Error {
   constructor(limit: number) {
-    super(`evaluation budget exceeded: more than ${limit} comprehension iterations`);
+    super(`evaluation budget exceeded: more than ${limit} comprehension iterations or list elements`);
     this.name = "BudgetExceeded";
   }
 }

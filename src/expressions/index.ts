@@ -87,3 +87,4 @@ export function evaluateSource(source: string, scope: Scope, location = "<expres
 }
 
 export { configureLimits, DEFAULT_LIMITS, type ExpressionLimits } from "./limits.ts";
+export { resolveFunctionRef, type FunctionRef } from "./function-ref.ts";

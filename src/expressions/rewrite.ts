@@ -62,6 +62,8 @@ function rewriteKind(e: Expr, leaf: Leaf, depth: number): Expr {
     }
     case "callExpr":
       return rewriteCall(k.value, leaf, depth);
+    case "constExpr":
+      return rewriteConstant(e, leaf);
     case "listExpr":
       return list(ids, k.value.elements.map(sub));
     case "structExpr": {
@@ -90,6 +92,21 @@ function rewriteKind(e: Expr, leaf: Leaf, depth: number): Expr {
     default:
       return withKind(ids, k);
   }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** EXPR-80: the parser accepts any digits; out-of-range literals fail when evaluated. */
+function rewriteConstant(e: Expr, leaf: Leaf): Expr {
+  const { ids } = leaf.ctx;
+  const k = e.exprKind;
+  if (k.case !== "constExpr") return withKind(ids, k);
+  const c = k.value.constantKind;
+  const bad = (c.case === "int64Value" && (c.value < INT64_MIN || c.value > INT64_MAX)) || (c.case === "uint64Value" && c.value > UINT64_MAX);
+  if (!bad) return withKind(ids, k);
+  return call(ids, INTERNAL.fail, [constant(ids, { case: "stringValue", value: `integer literal ${String(c.value)} overflows 64 bits` })]);
 }
 
 function hasOf(ids: IdAllocator, e: Expr): Expr {

@@ -5,6 +5,7 @@
  * these are ordinary overload declarations, not patches.
  */
 import { celFunc, celMethod, CelScalar, celUint, isCelMap, listType, mapType, objectType, type CelFunc, type CelList, type CelValue } from "@bufbuild/cel";
+import { charge } from "../budget.ts";
 import { KoreoFunctionError } from "../errors.ts";
 import { pythonBool, pythonFloat } from "../format.ts";
 import { durationText, timestampText } from "../time-text.ts";
@@ -87,6 +88,13 @@ export const STD_OVERRIDES: readonly CelFunc[] = [
   // EXPR-87 list.contains(x)
   celMethod("contains", LIST, [DYN], BOOL, function (x) {
     return [...(this as CelList)].some((item) => celEquals(item, x));
+  }),
+  // List `+` copies into one flat list and charges its size to the budget: the
+  // library's lazy concatenation nests a wrapper per `+`, so `acc + acc` in a
+  // reduce doubles a list 60 times for free and iteration gets deep and slow.
+  celFunc("_+_", [LIST, LIST], LIST, (l, r) => {
+    charge(l.size + r.size);
+    return [...l, ...r];
   }),
   ...([STRING, INT, UINT, BOOL, DOUBLE] as const).map((k) => celFunc("@in", [k, MAP], BOOL, inMap)),
 ];
