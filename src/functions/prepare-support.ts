@@ -1,5 +1,6 @@
 /** Helpers shared by the three preparers: locations, failures, input names. */
 import type { Definition, DefinitionRef, PrepareOutcome, Problem } from "../definitions/definition.ts";
+import { validateDefinition } from "../definitions/rules.ts";
 import { Outcome, type PermFail } from "../outcome/outcome.ts";
 import type { Value, ValueMap } from "../value/value.ts";
 import { isMap } from "../value/value.ts";
@@ -53,13 +54,17 @@ export function inputNamesOf(bodies: readonly ({ readonly references: ReadonlySe
   return names;
 }
 
+/** The failed branch of PrepareOutcome, which fits every prepared type. */
+export type PrepareFailure = Extract<PrepareOutcome<never>, { ok: false }>;
+
 /**
- * The spec to prepare from. VAL-2 (schema validation with defaults filled) plugs
- * in here once definitions/schema.ts exists; until then preparers read defaults
- * themselves, so the filled-in spec changes nothing.
+ * VAL-2..VAL-7: the spec to prepare from, schema-checked with defaults filled,
+ * or the failed preparation (a cached PermFail, VAL-1) with its problems.
  */
-export function specOf(definition: Definition): { ok: true; spec: ValueMap } | { ok: false; outcome: PermFail } {
-  return { ok: true, spec: definition.spec };
+export function specOf(definition: Definition): { ok: true; spec: ValueMap } | { ok: false; failure: PrepareFailure } {
+  const validated = validateDefinition(definition);
+  if (validated.ok) return validated;
+  return { ok: false, failure: { ok: false, outcome: validated.outcome, dependsOn: [], problems: validated.problems } };
 }
 
 export function mapField(spec: ValueMap, key: string): ValueMap | undefined {

@@ -31,7 +31,7 @@ export const prepareResourceFunction: Preparer<PreparedResourceFunction> = (defi
 
 function prepare(definition: Definition, lookup: DefinitionLookup): PrepareOutcome<PreparedResourceFunction> {
   const checked = specOf(definition);
-  if (!checked.ok) return prepareFailure(definition, "spec", checked.outcome);
+  if (!checked.ok) return checked.failure;
   const spec = checked.spec;
   const location = functionLocation(definition);
   const field = (name: string) => `${location}:spec.${name}`;

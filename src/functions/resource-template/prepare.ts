@@ -8,7 +8,7 @@ export const prepareResourceTemplate: Preparer<PreparedResourceTemplate> = (defi
 
 function prepare(definition: Definition): PrepareOutcome<PreparedResourceTemplate> {
   const checked = specOf(definition);
-  if (!checked.ok) return prepareFailure(definition, "spec", checked.outcome);
+  if (!checked.ok) return checked.failure;
   const { template, context } = checked.spec;
   const apiVersion = isMap(template) ? template.apiVersion : undefined;
   const kind = isMap(template) ? template.kind : undefined;

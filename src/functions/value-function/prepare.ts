@@ -1,19 +1,15 @@
 /** Prepares a ValueFunction (VF-1, VAL-3): compiles every field once. */
 import type { Definition, PrepareOutcome, Preparer } from "../../definitions/definition.ts";
 import { prepareMapBody, prepareOverlay, preparePredicates } from "../../expressions/index.ts";
-import { fail, functionLocation, inputNamesOf, prepareFailure, specOf } from "../prepare-support.ts";
+import { functionLocation, inputNamesOf, prepareFailure, specOf } from "../prepare-support.ts";
 import type { PreparedValueFunction } from "../types.ts";
 
 export const prepareValueFunction: Preparer<PreparedValueFunction> = (definition) => prepare(definition);
 
 function prepare(definition: Definition): PrepareOutcome<PreparedValueFunction> {
   const checked = specOf(definition);
-  if (!checked.ok) return prepareFailure(definition, "spec", checked.outcome);
+  if (!checked.ok) return checked.failure;
   const spec = checked.spec;
-  // VAL-3: a function that neither checks nor returns anything is a mistake.
-  if (spec.preconditions === undefined && spec.return === undefined) {
-    return fail(definition, "spec", "spec cannot be validated by any definition: `preconditions` or `return` is required");
-  }
   const location = functionLocation(definition);
   const preconditions = preparePredicates(spec.preconditions, `${location}:spec.preconditions`);
   if (!preconditions.ok) return prepareFailure(definition, "spec.preconditions", preconditions.outcome);
