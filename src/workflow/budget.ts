@@ -1,6 +1,7 @@
 /**
- * WF-28 time limits. The timer is a port so tests can use a tiny budget, and so a
- * pending deadline never keeps a process (or a Lambda invocation) alive.
+ * WF-28 time limits. The timer is a port so tests (and `koreo render`) can choose the
+ * budget. The deadline is cancelled as soon as the work settles; it is deliberately not
+ * `unref`ed, because it may be the only thing keeping a run with a hung call going.
  */
 export interface Timer {
   /** Resolves after `ms`; `cancel` stops the timer without resolving. */
@@ -12,7 +13,6 @@ export const realTimer: Timer = {
     let handle: NodeJS.Timeout | undefined;
     const promise = new Promise<void>((resolve) => {
       handle = setTimeout(resolve, ms);
-      handle.unref();
     });
     return { promise, cancel: () => clearTimeout(handle) };
   },

@@ -54,7 +54,8 @@ test("WF-4 unknown fields such as configStep are ignored", () => {
 test("WF-5 an empty steps list is a PermFail prepare error", () => {
   const registry = program(workflow("empty", "steps: []"));
   const entry = registry.get("Workflow", "empty");
-  const ready = entry?.prepared.ok ? (entry.prepared.value as PreparedWorkflow).stepsReady : entry?.prepared.outcome;
+  assert.ok(entry !== undefined);
+  const ready = entry.prepared.ok ? (entry.prepared.value as PreparedWorkflow).stepsReady : entry.prepared.outcome;
   assert.equal(ready?.kind, "PermFail");
 });
 
@@ -66,14 +67,13 @@ test("WF-6 a duplicate label is an error step; the first step is kept", () => {
 
 test("WF-7 a missing Logic is Retry 15 'not cached' with the step location, and a dependency", () => {
   const registry = program(workflow("miss", `steps:\n${step("aaa", "", "{kind: ValueFunction, name: nope}")}`));
-  const entry = registry.get("Workflow", "miss")!;
-  assert.deepEqual((entry.prepared.value as PreparedWorkflow).stepsReady, {
+  assert.deepEqual(prepared(registry, "miss").stepsReady, {
     kind: "Retry",
     delay: 15,
     message: "'ValueFunction:nope' not cached; will retry.",
     location: "spec.steps['aaa'].ValueFunction:nope",
   });
-  assert.deepEqual(entry.prepared.dependsOn, [{ kind: "ValueFunction", name: "nope" }]);
+  assert.deepEqual(registry.get("Workflow", "miss")?.prepared.dependsOn, [{ kind: "ValueFunction", name: "nope" }]);
 });
 
 test("WF-7 a Logic whose own preparation failed is Retry 180 'not healthy' with its message", () => {
@@ -98,7 +98,7 @@ test("WF-7 WF-21 every refSwitch case and sub-Workflow is a recorded dependency,
     { kind: "ResourceFunction", name: "rf" },
   ]);
   // WF-21: a missing function in an unused case still blocks the Workflow.
-  assert.equal((entry.prepared.value as PreparedWorkflow).stepsReady.kind, "Retry");
+  assert.equal(prepared(registry, "sw").stepsReady.kind, "Retry");
 });
 
 test("WF-8 dependencies come from steps.X reads in inputs, skipIf, forEach, switchOn and state", () => {
