@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// Asserts that `osls package` produced the CloudFormation the runtime needs (run by .ci/run after it):
+// the three functions, the FIFO work queue with its DLQ, the timer queue with its DLQ, the SQS event
+// sources with partial batch responses, the schedule and the HTTP API routes.
+import { readFileSync, statSync } from "node:fs";
+
+const template = JSON.parse(readFileSync(".serverless/cloudformation-template-update-stack.json", "utf8"));
+const resources = Object.values(template.Resources);
+const failures = [];
+const expect = (ok, what) => (ok ? console.log(`ok   ${what}`) : failures.push(what));
+const ofType = (type) => resources.filter((r) => r.Type === type);
+
+const functions = ofType("AWS::Lambda::Function");
+expect(functions.length === 3, "three Lambda functions (reconcile, timer, webhook)");
+expect(functions.every((f) => f.Properties.Runtime === "nodejs22.x"), "runtime nodejs22.x");
+expect(functions.some((f) => f.Properties.ReservedConcurrentExecutions !== undefined), "reconcile has reserved concurrency");
+
+const queues = template.Resources;
+expect(queues.WorkQueue?.Properties.FifoQueue === true, "work queue is FIFO");
+expect(queues.WorkQueue?.Properties.RedrivePolicy?.deadLetterTargetArn !== undefined, "work queue dead-letters");
+expect(queues.WorkDeadLetterQueue?.Properties.FifoQueue === true, "work DLQ is FIFO");
+expect(queues.TimerQueue !== undefined && queues.TimerQueue.Properties.FifoQueue === undefined, "timer queue is standard (per-message delays)");
+expect(queues.TimerQueue?.Properties.RedrivePolicy?.deadLetterTargetArn !== undefined, "timer queue dead-letters");
+
+const mappings = ofType("AWS::Lambda::EventSourceMapping");
+expect(mappings.length === 2, "two SQS event sources");
+expect(mappings.every((m) => m.Properties.FunctionResponseTypes?.includes("ReportBatchItemFailures")), "partial batch responses");
+expect(ofType("AWS::Events::Rule").length === 1, "sweep schedule");
+expect(ofType("AWS::ApiGatewayV2::Route").length === 3, "three webhook routes");
+
+for (const name of ["reconcile", "timer", "webhook"]) expect(statSync(`.serverless/${name}.zip`).size > 0, `${name}.zip bundle`);
+
+if (failures.length > 0) {
+  for (const f of failures) console.error(`FAIL ${f}`);
+  process.exit(1);
+}
