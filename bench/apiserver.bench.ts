@@ -1,0 +1,91 @@
+/**
+ * Embedded API server throughput over real HTTP (keep-alive agent, a few
+ * concurrent clients): get, server-side apply and list; then watch fan-out
+ * latency from a write to each of 100 watchers.
+ */
+import { Agent, get, request } from "node:http";
+import { startApiServer } from "../src/apiserver/index.ts";
+
+const CLIENTS = 8;
+const DURATION_MS = 2000;
+const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+
+function call(url: string, method: string, body?: string, contentType = "application/json"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent, headers: { "content-type": contentType } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function throughput(name: string, op: (i: number) => Promise<number>): Promise<string[]> {
+  let done = 0;
+  let failed = 0;
+  const end = Date.now() + DURATION_MS;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      for (let i = 0; Date.now() < end; i++) {
+        const status = await op(c * 1_000_000 + i);
+        if (status >= 400) failed++;
+        done++;
+      }
+    }),
+  );
+  return [name, String(Math.round((done * 1000) / DURATION_MS)), "", "", String(failed)];
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function fanOut(url: string): Promise<string[]> {
+  const WATCHERS = 100;
+  const ROUNDS = 50;
+  const latencies: number[] = [];
+  let pending: { started: number; remaining: number; resolve: () => void } | undefined;
+  const sockets = await Promise.all(
+    Array.from({ length: WATCHERS }, () => new Promise<import("node:http").ClientRequest>((resolve) => {
+      const req = get(`${url}/api/v1/namespaces/default/configmaps?watch=true&fieldSelector=metadata.name%3Dfan`, (res) => {
+        res.on("data", () => {
+          if (pending === undefined) return;
+          latencies.push(performance.now() - pending.started);
+          if (--pending.remaining === 0) pending.resolve();
+        });
+        resolve(req);
+      });
+    })),
+  );
+  await call(`${url}/api/v1/namespaces/default/configmaps`, "POST", JSON.stringify({ metadata: { name: "fan" } }));
+  await new Promise((r) => setTimeout(r, 200));
+  for (let i = 0; i < ROUNDS; i++) {
+    await new Promise<void>((resolve) => {
+      pending = { started: performance.now(), remaining: WATCHERS, resolve };
+      void call(`${url}/api/v1/namespaces/default/configmaps/fan`, "PATCH", JSON.stringify({ data: { i: String(i) } }), "application/merge-patch+json");
+    });
+  }
+  pending = undefined;
+  for (const s of sockets) s.destroy();
+  latencies.sort((a, b) => a - b);
+  return [`watch fan-out (${WATCHERS} watchers × ${ROUNDS})`, "", percentile(latencies, 50).toFixed(2), percentile(latencies, 99).toFixed(2), "0"];
+}
+
+const server = await startApiServer();
+const base = `${server.url}/api/v1/namespaces/default/configmaps`;
+for (let i = 0; i < 100; i++) await call(base, "POST", JSON.stringify({ metadata: { name: `cm-${i}`, labels: { i: String(i % 10) } }, data: { v: "x" } }));
+
+const rows: string[][] = [];
+rows.push(await throughput("get", (i) => call(`${base}/cm-${i % 100}`, "GET")));
+rows.push(await throughput("apply (SSA)", (i) => call(`${base}/ssa-${i % 200}?fieldManager=bench&force=true`, "PATCH", JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `ssa-${i % 200}` }, data: { v: String(i) } }), "application/apply-patch+yaml")));
+rows.push(await throughput("list (selector, 30 of 100)", () => call(`${base}?labelSelector=i%20in%20(1,2,3)`, "GET")));
+rows.push(await fanOut(server.url));
+await server.close();
+agent.destroy();
+
+const header = ["operation", "req/s", "p50 ms", "p99 ms", "errors"];
+const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+const line = (r: string[]): string => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join("  ");
+console.log(line(header));
+for (const r of rows) console.log(line(r));
