@@ -69,7 +69,8 @@ class TreeBuilder {
     if (typeof v === "string") return constant(ids, { case: "stringValue", value: v });
     if (typeof v === "boolean") return constant(ids, { case: "boolValue", value: v });
     if (v === null) return constant(ids, { case: "nullValue", value: 0 });
-    return this.build(v);
+    if (typeof v === "object") return this.build(v);
+    throw new Error(`unsupported value of type ${typeof v}`);
   }
 }
 
@@ -98,7 +99,7 @@ function literalValue(v: Value): Value | undefined {
     }
     return out;
   }
-  return v;
+  return typeof v === "boolean" || v === null ? v : undefined;
 }
 
 class ProgramBody implements CompiledBody {
