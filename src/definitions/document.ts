@@ -47,18 +47,17 @@ function stringLabels(labels: Value | undefined): Record<string, string> | undef
 function classifyKoreo(object: ValueMap, apiVersion: string, source: SourcePosition | undefined, positions?: PositionIndex): Classified {
   const at = locator(positions, source);
   const kind = text(object.kind);
-  const fail = (message: string, path: string, name?: string): Classified => ({
-    type: "problem",
-    problem: problem("error", message, { position: at(path), path, ...(kind !== undefined && name !== undefined ? { definition: { kind: kind as KoreoKind, name } } : {}) }),
-  });
+  const metadata = isMap(object.metadata) ? object.metadata : {};
+  const name = text(metadata.name) ?? "";
+  // Problems name whatever identity the document has, even an unknown kind.
+  const identity = { definition: { kind: (kind ?? "?") as KoreoKind, name } };
+  const fail = (message: string, path: string): Classified => ({ type: "problem", problem: problem("error", message, { position: at(path), path, ...identity }) });
   if (apiVersion !== KOREO_API_VERSION) return fail(`unknown Koreo apiVersion '${apiVersion}' (expected '${KOREO_API_VERSION}')`, "apiVersion");
   if (kind === undefined) return fail("kind is required", "kind");
   if (!isKoreoKind(kind)) return fail(`unknown Koreo kind '${kind}' (expected one of ${KOREO_KINDS.join(", ")})`, "kind");
-  const metadata = isMap(object.metadata) ? object.metadata : {};
-  const name = text(metadata.name);
-  if (name === undefined || name === "") return { type: "problem", problem: problem("error", "metadata.name is required", { position: at("metadata.name"), definition: { kind, name: "" }, path: "metadata.name" }) };
+  if (name === "") return fail("metadata.name is required", "metadata.name");
   const spec = object.spec === undefined ? {} : object.spec;
-  if (!isMap(spec)) return fail(`spec must be an object, not ${describe(spec)}`, "spec", name);
+  if (!isMap(spec)) return fail(`spec must be an object, not ${describe(spec)}`, "spec");
   const definition = makeDefinition({ kind, name, metadata, spec, raw: object, source, positionOf: at });
   return { type: "definition", definition };
 }

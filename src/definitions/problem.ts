@@ -17,7 +17,7 @@ export function problem(severity: Problem["severity"], message: string, place: P
   }
   if (place.definition !== undefined) {
     out.kind = place.definition.kind;
-    out.name = place.definition.name;
+    if (place.definition.name !== "") out.name = place.definition.name;
     if (place.definition.namespace !== undefined) out.namespace = place.definition.namespace;
   }
   if (place.path !== undefined && place.path !== "") out.path = place.path;

@@ -55,10 +55,16 @@ export function violationMessage(error: ErrorObject, path: string): string {
 }
 
 /**
- * With allErrors, ajv also reports why each branch of a failed oneOf/anyOf did not match;
- * those are noise next to the oneOf/anyOf error itself, so they are dropped.
+ * With allErrors, ajv also reports why each branch of a failed oneOf/anyOf did not match,
+ * and rules about a value whose type is already wrong; both are noise and are dropped.
  */
 export function withoutBranchNoise(errors: readonly ErrorObject[]): ErrorObject[] {
   const combinators = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
-  return errors.filter((e) => !combinators.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`)));
+  const mistyped = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
+  return errors.filter(
+    (e) =>
+      !combinators.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`)) &&
+      // A value of the wrong type makes every other rule about it meaningless (e.g. `update: null`).
+      (e.keyword === "type" || !mistyped.has(e.instancePath)),
+  );
 }

@@ -99,6 +99,12 @@ function toParsedDocument(doc: Document.Parsed, file: string, position: (offset:
   return { value, empty, positions: { file, position, offsets: state.offsets }, start, notes: state.notes };
 }
 
+/** A path for a message: the first segments only, since a too-deep path is the problem. */
+function shortPath(path: readonly PathSegment[]): string {
+  const shown = formatPath(path.slice(0, 8));
+  return path.length > 8 ? `${shown}…` : shown || "the document root";
+}
+
 function fail(state: WalkState, message: string, offset: number): Value {
   state.failure ??= { message, offset };
   return null;
@@ -108,7 +114,7 @@ function convert(node: unknown, path: PathSegment[], depth: number, viaAlias: bo
   if (state.failure !== undefined || node === null || node === undefined) return null;
   const n = node as Node;
   const offset = n.range?.[0] ?? 0;
-  if (depth > LIMITS.maxDepth) return fail(state, `nesting deeper than ${LIMITS.maxDepth} levels at ${formatPath(path) || "the document root"}`, offset);
+  if (depth > LIMITS.maxDepth) return fail(state, `nesting deeper than ${LIMITS.maxDepth} levels at ${shortPath(path)}`, offset);
   if (viaAlias && --state.aliasBudget < 0) return fail(state, `alias expansion limit exceeded: aliases expand to more than ${LIMITS.maxAliasExpansion} nodes (alias bomb?)`, offset);
   if (isAlias(n)) {
     const target = n.resolve(state.doc);
