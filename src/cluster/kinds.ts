@@ -36,8 +36,8 @@ export const BUILTIN_KINDS: readonly KindSpec[] = [
   kind("apiextensions.k8s.io/v1", "CustomResourceDefinition", "customresourcedefinitions", false, true),
 ];
 
-export const CRD_API_VERSION = "apiextensions.k8s.io/v1";
-export const CRD_KIND = "CustomResourceDefinition";
+const CRD_API_VERSION = "apiextensions.k8s.io/v1";
+const CRD_KIND = "CustomResourceDefinition";
 
 export function isCrd(object: KubeObject): boolean {
   return object.apiVersion === CRD_API_VERSION && object.kind === CRD_KIND;
