@@ -76,7 +76,7 @@ export function kubectl(h: Harness): Kubectl {
       });
     },
     spawn(args) {
-      return spawn(bin, [...base, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+      return collect(spawn(bin, [...base, ...args], { stdio: ["ignore", "pipe", "pipe"] }));
     },
     file(name, text) {
       const path = join(h.dir, name);
@@ -86,18 +86,36 @@ export function kubectl(h: Harness): Kubectl {
   };
 }
 
-/** Resolves once `predicate` holds for the accumulated stdout, or rejects after `ms`. */
+/** Everything a spawned kubectl printed so far, collected from the moment it started. */
+const outputs = new WeakMap<ChildProcess, { text: string; changed: Set<() => void> }>();
+
+function collect(child: ChildProcess): ChildProcess {
+  const state = { text: "", changed: new Set<() => void>() };
+  outputs.set(child, state);
+  child.stdout?.on("data", (d: Buffer) => {
+    state.text += d.toString();
+    for (const f of [...state.changed]) f();
+  });
+  return child;
+}
+
+/** Resolves once `predicate` holds for everything the child printed, or rejects after `ms`. */
 export function readUntil(child: ChildProcess, predicate: (out: string) => boolean, ms = 30_000): Promise<string> {
+  const state = outputs.get(child);
+  if (state === undefined) throw new Error("readUntil needs a child started by kubectl().spawn");
   return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for output; got:\n${out}`)), ms);
-    child.stdout?.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (predicate(out)) {
-        clearTimeout(timer);
-        resolve(out);
-      }
-    });
+    const check = (): void => {
+      if (!predicate(state.text)) return;
+      state.changed.delete(check);
+      clearTimeout(timer);
+      resolve(state.text);
+    };
+    const timer = setTimeout(() => {
+      state.changed.delete(check);
+      reject(new Error(`timed out waiting for output; got:\n${state.text}`));
+    }, ms);
+    state.changed.add(check);
+    check();
   });
 }
 

@@ -42,9 +42,11 @@ test("kubectl applies a CRD and custom resources, client-side and server-side", 
 test("kubectl patch (merge and json), get -w sees the update", { timeout: 120_000 }, async () => {
   const h = await harness();
   const k = kubectl(h);
+  assert.equal((await k.run(["apply", "-f", k.file("cm.yaml", stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "w" }, data: { v: "one" } }))])).code, 0);
+  // Watching a named object needs it to exist first; the watch prints its value on every change.
   const watcher = k.spawn(["get", "configmap", "w", "-w", "-o", "jsonpath={.data.v}{\"\\n\"}"]);
   try {
-    assert.equal((await k.run(["apply", "-f", k.file("cm.yaml", stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "w" }, data: { v: "one" } }))])).code, 0);
+    await readUntil(watcher, (out) => out.includes("one"));
     const merge = await k.run(["patch", "configmap", "w", "--type", "merge", "-p", '{"data":{"v":"two"}}']);
     assert.equal(merge.code, 0, merge.stderr);
     const json = await k.run(["patch", "configmap", "w", "--type", "json", "-p", '[{"op":"replace","path":"/data/v","value":"three"}]']);
