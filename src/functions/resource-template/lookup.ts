@@ -17,6 +17,12 @@ export function lookupTemplate(definitions: DefinitionLookup, name: string): Tem
   if (!prepared.ok) {
     return { ok: false, outcome: Outcome.retry(TEMPLATE_RETRY_DELAY, `ResourceTemplate:${name} is not ready (${renderOutcome(prepared.outcome)})`) };
   }
-  const template = prepared.value as PreparedResourceTemplate;
-  return { ok: true, template: template.template };
+  if (!isPreparedTemplate(prepared.value)) {
+    return { ok: false, outcome: Outcome.retry(TEMPLATE_RETRY_DELAY, `ResourceTemplate:${name} is not ready (not a ResourceTemplate)`) };
+  }
+  return { ok: true, template: prepared.value.template };
+}
+
+function isPreparedTemplate(v: unknown): v is PreparedResourceTemplate {
+  return typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === "ResourceTemplate";
 }

@@ -1,7 +1,7 @@
 /** Prepares a ResourceTemplate (RT-1..3, VAL-7). Template content is static: nothing is compiled (RT-2). */
 import type { Definition, PrepareOutcome, Preparer } from "../../definitions/definition.ts";
 import { cloneValue, isMap } from "../../value/value.ts";
-import { fail, prepareFailure, renderField, specOf } from "../prepare-support.ts";
+import { fail, renderField, specOf } from "../prepare-support.ts";
 import type { PreparedResourceTemplate } from "../types.ts";
 
 export const prepareResourceTemplate: Preparer<PreparedResourceTemplate> = (definition) => prepare(definition);
