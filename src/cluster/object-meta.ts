@@ -51,3 +51,9 @@ export function withMetadata(object: KubeObject, change: (metadata: ValueMap) =>
   return { ...object, metadata: change({ ...metadataOf(object) }) };
 }
 
+
+/** `group` of an apiVersion: "" for the core group ("v1"). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf("/");
+  return slash === -1 ? "" : apiVersion.slice(0, slash);
+}
