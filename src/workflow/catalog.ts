@@ -1,5 +1,4 @@
 import type { DefinitionLookup, KoreoKind, RegistryEntry } from "../definitions/definition.ts";
-import { groupOf } from "../cluster/object-meta.ts";
 import { isMap } from "../value/value.ts";
 import { crdKey, type CrdRef } from "./prepared-workflow.ts";
 
@@ -15,8 +14,9 @@ export interface WorkflowCatalog extends DefinitionLookup {
 
 /** CTL-5: the index key of a trigger object's kind. */
 export function triggerKey(apiVersion: string, kind: string): string {
-  const version = apiVersion.includes("/") ? apiVersion.slice(apiVersion.indexOf("/") + 1) : apiVersion;
-  return `${groupOf(apiVersion)}:${kind}:${version}`;
+  const slash = apiVersion.indexOf("/");
+  const group = slash === -1 ? "" : apiVersion.slice(0, slash);
+  return `${group}:${kind}:${apiVersion.slice(slash + 1)}`;
 }
 
 /** A trigger kind some Workflow binds (what the relay watches, SRV-1). */
