@@ -66,7 +66,7 @@ function compareLists(path: string, expected: Value[], actual: Value, out: Diffe
     return;
   }
   if (expected.length !== actual.length) {
-    out.push({ kind: "length", path, expected, actual, detail: `length mismatch, expected ${expected.length} items, got ${actual.length}` });
+    out.push({ kind: "length", path, expected, actual, detail: `expected ${expected.length} item(s), got ${actual.length}` });
     return;
   }
   expected.forEach((item, i) => compareAt(`${path}[${i}]`, item, actual[i] as Value, out));

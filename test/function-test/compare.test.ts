@@ -16,7 +16,7 @@ test("FT-20 exact match, not subset: equal trees have no differences", () => {
 test("FT-20 lists compare by length first, then element-wise in order", () => {
   const [length] = compareValues({ ports: [1n, 2n] }, { ports: [1n] });
   assert.equal(length?.kind, "length");
-  assert.match(length?.detail ?? "", /expected 2 items, got 1/);
+  assert.match(length?.detail ?? "", /expected 2 item\(s\), got 1/);
   assert.deepEqual(paths({ ports: [1n, 2n] }, { ports: [2n, 1n] }), ["mismatch ports[0]", "mismatch ports[1]"]);
 });
 

@@ -31,7 +31,7 @@ export function renderDifference(d: Difference): string {
     case "unexpected":
       return `${path}: unexpected key (got ${renderValue(d.actual)})`;
     case "length":
-      return `${path}: ${d.detail ?? "length mismatch"}: expected ${renderValue(d.expected)}, got ${renderValue(d.actual)}`;
+      return `${path}: length mismatch (${d.detail ?? "different lengths"}): expected ${renderValue(d.expected)}, got ${renderValue(d.actual)}`;
     case "set-member-missing":
       return `${path}: missing set member ${renderValue(d.expected)}`;
     case "set-member-unexpected":
