@@ -15,6 +15,10 @@ import { prepareLocation } from "./schema.ts";
 export interface Registry extends DefinitionLookup {
   /** CACHE-2: same resourceVersion as the cached entry → ignored. Re-prepares dependants (CACHE-4, WF-31), coalesced, cycle-safe. Returns the refs whose entries changed. */
   upsert(definition: Definition): readonly DefinitionRef[];
+  /**
+   * CACHE-3: removes the copy from `namespace` (without one: the copy that has no namespace,
+   * else the current winner). Removing the winner reveals the next candidate (CTL-2).
+   */
   remove(kind: KoreoKind, name: string, namespace?: string): readonly DefinitionRef[];
   entries(kind: KoreoKind): Iterable<RegistryEntry>;
   /** Increases on every change (cheap staleness check for warm handlers, SRV-8). */
@@ -46,6 +50,7 @@ export function createRegistry(options: RegistryOptions): Registry {
   /** ref → refs of entries whose last preparation listed it in dependsOn. */
   const dependants = new Map<string, Set<string>>();
   let generation = 0;
+  /** One counter for all entries, so a revision never repeats even after delete + re-add. */
   let revisions = 0;
 
   /** Namespaces outside the list (or definitions without one) share the lowest priority. */
