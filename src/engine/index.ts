@@ -4,3 +4,4 @@
  */
 export { createKoreoRegistry, KOREO_PREPARERS, type KoreoRegistryOptions } from "./registry.ts";
 export { loadProgram, type LoadedProgram } from "./load-program.ts";
+export { renderPasses, type InspectableCluster, type RenderOptions, type RenderPass } from "./render-passes.ts";

@@ -1,0 +1,137 @@
+/**
+ * `koreo render <paths…> --trigger <file> [--cluster <files…>] [--passes N] [--output yaml|json]`:
+ * runs reconciles of one trigger against an in-memory cluster seeded from files, and
+ * prints each pass (outcome, next due delay, the trigger as patched, objects created
+ * or changed). Time between passes passes logically. Exit 0 when the last pass is not
+ * an error, 1 when it is (or the program has errors), 2 on usage errors.
+ */
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { parseAllDocuments, stringify } from "yaml";
+import { createInMemoryCluster } from "../../cluster/adapters/in-memory.ts";
+import type { KubeObject } from "../../cluster/cluster-api.ts";
+import { isCrd } from "../../cluster/kinds.ts";
+import { formatProblem } from "../../definitions/index.ts";
+import { loadProgram, renderPasses, type RenderPass } from "../../engine/index.ts";
+import type { Outcome } from "../../outcome/index.ts";
+import { fixedClock } from "../../ports/clock.ts";
+import { fromPlain, isMap, toPlain, type Value } from "../../value/value.ts";
+
+const HELP = `usage: koreo render PATH… --trigger FILE [--cluster FILE…] [--passes N] [--output yaml|json]
+
+Runs the Workflow bound to the trigger against an in-memory cluster, pass after
+pass, as the controller would (time between passes is simulated), and prints what
+each pass did.
+
+options:
+      --trigger FILE    the trigger object (required)
+      --cluster FILE    objects that already exist (CRDs, Deployments…); repeatable
+      --passes N        run exactly N passes (default: until not Retry, at most 10)
+      --output FORMAT   yaml (default) or json
+  -h, --help            show this help`;
+
+interface Options {
+  readonly paths: string[];
+  readonly trigger: string;
+  readonly cluster: string[];
+  readonly passes?: number;
+  readonly output: "yaml" | "json";
+}
+
+function parse(args: string[]): Options | "help" | string {
+  try {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        trigger: { type: "string" },
+        cluster: { type: "string", multiple: true },
+        passes: { type: "string" },
+        output: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) return "help";
+    if (values.trigger === undefined) return "--trigger is required";
+    if (positionals.length === 0) return "at least one program PATH is required";
+    const output = values.output ?? "yaml";
+    if (output !== "yaml" && output !== "json") return `unknown output '${output}' (expected yaml or json)`;
+    const passes = values.passes === undefined ? undefined : Number(values.passes);
+    if (passes !== undefined && !(Number.isInteger(passes) && passes > 0)) return `--passes must be a positive integer`;
+    return { paths: positionals, trigger: values.trigger, cluster: values.cluster ?? [], output, ...(passes !== undefined && { passes }) };
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+async function readObjects(file: string): Promise<KubeObject[]> {
+  const docs = parseAllDocuments(await readFile(file, "utf8"));
+  return docs.map((d) => fromPlain(d.toJSON())).filter((v): v is KubeObject => isMap(v) && typeof v.kind === "string");
+}
+
+export async function run(args: string[]): Promise<number> {
+  const options = parse(args);
+  if (options === "help") {
+    console.log(HELP);
+    return 0;
+  }
+  if (typeof options === "string") {
+    console.error(`koreo render: ${options}\n\n${HELP}`);
+    return 2;
+  }
+  const program = await loadProgram(options.paths);
+  const errors = program.problems.filter((p) => p.severity === "error");
+  for (const p of errors) console.error(formatProblem(p));
+  const [trigger] = await readObjects(options.trigger);
+  if (trigger === undefined) {
+    console.error(`koreo render: ${options.trigger} holds no object`);
+    return 2;
+  }
+  const seeded = [...program.foreign.map((f) => f.raw).filter((v): v is KubeObject => isMap(v) && typeof v.kind === "string")];
+  for (const file of options.cluster) seeded.push(...(await readObjects(file)));
+  const metadata = isMap(trigger.metadata) ? trigger.metadata : {};
+  const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "default";
+  const placed: KubeObject = { ...trigger, metadata: { ...metadata, namespace } };
+  const clock = fixedClock(Date.now());
+  const cluster = createInMemoryCluster({ clock });
+  try {
+    cluster.seed(seeded.filter(isCrd));
+    cluster.seed([...seeded.filter((o) => !isCrd(o)), placed]);
+  } catch (error) {
+    console.error(`koreo render: cannot seed the cluster: ${error instanceof Error ? error.message : String(error)}`);
+    return 2;
+  }
+  const ref = { apiVersion: String(trigger.apiVersion), kind: String(trigger.kind), namespace, name: String(metadata.name) };
+  const passes = await renderPasses({ cluster, definitions: program.registry, clock, trigger: ref, ...(options.passes !== undefined && { passes: options.passes }) });
+  console.log(options.output === "json" ? JSON.stringify({ passes: passes.map(passJson) }, null, 2) : passes.map(passYaml).join(""));
+  const last = passes.at(-1)?.report.outcome.kind;
+  return errors.length > 0 || last === "PermFail" || last === "Retry" ? 1 : 0;
+}
+
+function passJson(pass: RenderPass): unknown {
+  const outcome = pass.report.outcome;
+  return {
+    outcome: outcome.kind,
+    message: outcome.kind === "Ok" ? null : (outcome.message ?? null),
+    nextDueSeconds: pass.report.nextDueSeconds ?? null,
+    trigger: pass.trigger ? toPlain(pass.trigger) : null,
+    objects: pass.objects.map((o) => toPlain(o as Value)),
+  };
+}
+
+function passYaml(pass: RenderPass, index: number): string {
+  const report = pass.report;
+  const due = report.nextDueSeconds === undefined ? "no further reconcile" : `next reconcile in ${report.nextDueSeconds}s`;
+  const header = [
+    `# pass ${index + 1}: ${summary(report.outcome)}; ${due}`,
+    ...report.steps.map((s) => `#   ${s.label}: ${s.outcome}${s.message ? ` (${s.message})` : ""}`),
+    `# ${pass.objects.length} object(s) created or changed`,
+  ].join("\n");
+  const docs = [...(pass.trigger ? [pass.trigger] : []), ...pass.objects].map((o) => `---\n${stringify(toPlain(o as Value))}`);
+  return `${header}\n${docs.join("")}`;
+}
+
+function summary(outcome: Outcome): string {
+  if (outcome.kind === "Ok") return "Ok";
+  return outcome.message ? `${outcome.kind}: ${outcome.message}` : outcome.kind;
+}
