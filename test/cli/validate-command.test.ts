@@ -98,3 +98,19 @@ test("CLI-11 / CLI-16 usage errors exit 2", async () => {
   assert.match(run.stderr, /unknown format 'xml'/);
   assert.equal((await koreo("validate", "--help")).code, 0);
 });
+
+test("CLI-11 acceptance: every problem the broken-definition corpus expects is reported at its file:line:col", async () => {
+  const { readFile } = await import("node:fs/promises");
+  const dir = "test/fixtures/broken";
+  type Expected = { line: number; column: number; severity: string; message: string };
+  const expected = JSON.parse(await readFile(`${dir}/expected.json`, "utf8")) as Record<string, { problems: Expected[] }>;
+  const run = await koreo("validate", dir);
+  assert.equal(run.code, 1);
+  const lines = run.stdout.split("\n");
+  const missed = Object.entries(expected).flatMap(([file, { problems }]) =>
+    problems
+      .filter((p) => !lines.some((l) => l.startsWith(`${dir}/${file}:${p.line}:${p.column}: ${p.severity}: `) && l.includes(p.message)))
+      .map((p) => `${file}:${p.line}:${p.column}: ${p.severity}: ${p.message}`),
+  );
+  assert.deepEqual(missed, []);
+});
