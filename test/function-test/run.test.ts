@@ -214,3 +214,33 @@ test("FT-22 expectResource failures list the differing field paths", async () =>
   const result = await runOne(WIDGET, widgetTest("    - expectResource: {apiVersion: acme.example/v1, kind: Widget, metadata: {name: w, namespace: widgets}, spec: {color: blue}}\n"));
   assert.deepEqual(result.cases[0]?.differences.map((d) => [d.path, d.expected, d.actual]), [["spec.color", "blue", "red"]]);
 });
+
+test("FT-32 a crash while running a case is that test's failure (`Unknown …`), and other tests still run", async () => {
+  const { runFunctionTest } = await import("../../src/function-test/index.ts");
+  // A prepared value that throws when read stands in for a bug in our own code.
+  const bogus = {
+    get kind(): string {
+      throw new Error("boom");
+    },
+  };
+  const lookup = {
+    get: () => ({ definition: {} as never, revision: 1, prepared: { ok: true as const, value: bogus, dependsOn: [] } }),
+  };
+  const test1 = {
+    kind: "FunctionTest" as const,
+    name: "crashy",
+    functionRef: { kind: "ResourceFunction" as const, name: "boom" },
+    inputs: undefined,
+    currentResource: undefined,
+    cases: [
+      { index: 0, label: "a", variant: true, skip: false, inputOverrides: undefined, currentResource: undefined, overlayResource: undefined, expectation: { kind: "outcome" as const, outcome: { kind: "Ok" as const } } },
+      { index: 1, label: "b", variant: false, skip: false, inputOverrides: undefined, currentResource: undefined, overlayResource: undefined, expectation: { kind: "outcome" as const, outcome: { kind: "Ok" as const } } },
+    ],
+  };
+  const result = await runFunctionTest(test1, lookup);
+  assert.equal(result.passed, false);
+  assert.equal(result.cases[0]?.message, "Unknown boom.");
+  assert.deepEqual(result.notRun, ["b"], "a crash stops the run, even in a variant");
+  const other = await runOne(ECHO, functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  inputs: {value: 1}\n  testCases:\n    - expectReturn: {value: 1}\n"));
+  assert.equal(other.passed, true);
+});
