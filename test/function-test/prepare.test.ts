@@ -27,7 +27,7 @@ test("FT-3 `ok:` with no value is YAML null and rejected by the schema (write `o
   assert.match(p.outcome.message ?? "", /spec\.testCases\[0\]\.expectOutcome\.ok must be object/);
 });
 
-test("FT-3 more than 20 test cases and a functionRef.kind outside the enum are schema errors", () => {
+test("FT-3 / CRD-3 the FunctionTest CRD schema applies: more than 20 test cases and a functionRef.kind outside the enum are errors", () => {
   const cases = Array.from({ length: 21 }, () => "    - expectOutcome: {ok: {}}\n").join("");
   assert.equal(prepared(functionTest("t", `  functionRef: {kind: ValueFunction, name: echo}\n  testCases:\n${cases}`), ECHO).ok, false);
   const bad = prepared(functionTest("t", "  functionRef: {kind: Workflow, name: echo}\n"));

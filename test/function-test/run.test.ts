@@ -244,3 +244,15 @@ test("FT-32 a crash while running a case is that test's failure (`Unknown …`),
   const other = await runOne(ECHO, functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  inputs: {value: 1}\n  testCases:\n    - expectReturn: {value: 1}\n"));
   assert.equal(other.passed, true);
 });
+
+test("CRD-2 running FunctionTests writes no status anywhere: the test definitions are left as loaded", async () => {
+  const { registryOf } = await import("./support.ts");
+  const { runAllTests } = await import("../../src/function-test/index.ts");
+  const registry = registryOf(WIDGET, widgetTest(`    - {expectResource: ${CREATED}}\n`));
+  const before = show([...registry.entries("FunctionTest")].map((e) => e.definition.raw));
+  const runs = await runAllTests(registry);
+  assert.equal(runs[0]?.result.passed, true);
+  const after = [...registry.entries("FunctionTest")].map((e) => e.definition.raw);
+  assert.equal(show(after), before);
+  assert.ok(after.every((raw) => raw.status === undefined));
+});
