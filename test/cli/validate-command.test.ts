@@ -52,6 +52,10 @@ test("CLI-11 koreo validate prints nothing and exits 0 on examples/", async () =
   const run = await koreo("validate", "examples/");
   assert.equal(run.code, 0);
   assert.equal(run.stdout, "");
+  const { spawnSync } = await import("node:child_process");
+  const real = spawnSync(process.execPath, ["bin/koreo.mjs", "validate", "examples/"], { encoding: "utf8" });
+  assert.equal(real.status, 0);
+  assert.equal(real.stdout + real.stderr, "", "not even an empty line");
 });
 
 test("CLI-11 / FT-7 each problem is reported as file:line:col: severity: Kind/name: path: message; errors exit 1", async () => {

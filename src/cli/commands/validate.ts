@@ -48,7 +48,8 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const problems = await validatePaths(parsed.paths);
-  console.log(parsed.format === "json" ? JSON.stringify(problems.map(toJson), null, 2) : problems.map(formatProblem).join("\n"));
+  if (parsed.format === "json") console.log(JSON.stringify(problems.map(toJson), null, 2));
+  else if (problems.length > 0) console.log(problems.map(formatProblem).join("\n"));
   return problems.some((p) => p.severity === "error") ? 1 : 0;
 }
 
