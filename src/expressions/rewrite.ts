@@ -3,7 +3,7 @@
  * bounds its depth. The rewrites implement what @bufbuild/cel cannot be told
  * through its function API, because they change evaluation order or macros:
  *
- * - `has(e)` is "evaluating e does not fail" (EXPR-90): `!@not_strictly_false(@koreo_false(e))`
+ * - `has(e)` is "evaluating e does not fail" (EXPR-90): `@not_strictly_false(@koreo_false(e)) ? false : true`
  *   — a call returns its argument's error untouched, and `@not_strictly_false` maps errors to true.
  * - `l.reduce(acc, x, init, e)` becomes a comprehension (EXPR-93).
  * - a global call of a receiver function `f(x, a)` becomes `x.f(a)` (EXPR-31).
@@ -109,8 +109,10 @@ function rewriteConstant(e: Expr, leaf: Leaf): Expr {
   return call(ids, INTERNAL.fail, [constant(ids, { case: "stringValue", value: `integer literal ${String(c.value)} overflows 64 bits` })]);
 }
 
+/** `has(e)`: the planner's own conditional is cheaper than a `!_` function call. */
 function hasOf(ids: IdAllocator, e: Expr): Expr {
-  return call(ids, "!_", [call(ids, "@not_strictly_false", [call(ids, INTERNAL.alwaysFalse, [e])])]);
+  const erred = call(ids, "@not_strictly_false", [call(ids, INTERNAL.alwaysFalse, [e])]);
+  return call(ids, "_?_:_", [erred, constant(ids, { case: "boolValue", value: false }), constant(ids, { case: "boolValue", value: true })]);
 }
 
 function identName(e: Expr | undefined): string | undefined {
