@@ -1,5 +1,5 @@
 import type { Definition, DefinitionLookup, PrepareOutcome, Preparer, Problem } from "../definitions/definition.ts";
-import { validateSpec } from "../definitions/schema.ts";
+import { validateSpec } from "../definitions/index.ts";
 import { combineOutcomes } from "../outcome/combine.ts";
 import { Outcome } from "../outcome/outcome.ts";
 import { isList, isMap, type Value, type ValueMap } from "../value/value.ts";
