@@ -21,3 +21,4 @@ export { boundKinds, triggerKey, workflowsForKey, type BoundKind, type WorkflowC
 export { triggerHash } from "./trigger-hash.ts";
 export { workflowVersion } from "./workflow-version.ts";
 export { workflowProblems } from "./problems.ts";
+export { selectWorkflow, WORKFLOW_ANNOTATION, type Selection } from "./select-workflow.ts";
