@@ -1,0 +1,58 @@
+/**
+ * Flags and connection shared by the cluster commands (`apply`, `reconcile`, `inspect`):
+ * `--kubeconfig FILE`, `--context NAME`, `-n/--namespace NS` (CLI-16). The kubeconfig
+ * comes from the standard locations (`KUBECONFIG`, `~/.kube/config`, in-cluster) unless
+ * `--kubeconfig` names one.
+ */
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { ClusterApi } from "../cluster/cluster-api.ts";
+import { loadKubeConfig } from "../cluster/kubeconfig.ts";
+import { createClientNodeCluster } from "../cluster/adapters/client-node.ts";
+import { createRestTransport } from "../cluster/adapters/client-node-transport.ts";
+import type { ClusterResult } from "../cluster/cluster-api.ts";
+import type { Value } from "../value/value.ts";
+
+/** `parseArgs` option declarations; spread into each command's own options. */
+export const CLUSTER_OPTIONS = {
+  kubeconfig: { type: "string" },
+  context: { type: "string" },
+  namespace: { type: "string", short: "n" },
+} as const;
+
+export const CLUSTER_HELP = `      --kubeconfig FILE   kubeconfig to use (default: KUBECONFIG, then ~/.kube/config)
+      --context NAME      kubeconfig context to use (default: its current-context)`;
+
+/** The namespace used when neither the document nor `--namespace` gives one (CLI-2, CLI-10). */
+export const DEFAULT_NAMESPACE = "default";
+
+export interface ClusterFlags {
+  readonly kubeconfig?: string | undefined;
+  readonly context?: string | undefined;
+}
+
+export interface Connection {
+  readonly cluster: ClusterApi;
+  /** A raw GET for what ClusterApi does not offer (API group discovery). */
+  getJson(path: string): Promise<ClusterResult<Value>>;
+}
+
+/** Connects lazily: nothing is contacted until the first call. A bad kubeconfig is a message, not a throw. */
+export function connect(flags: ClusterFlags): Connection | string {
+  let kubeConfig: KubeConfig;
+  try {
+    kubeConfig = loadKubeConfig({ kubeconfigPath: flags.kubeconfig, context: flags.context });
+  } catch (error) {
+    return `cannot load kubeconfig: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (kubeConfig.getCurrentCluster() === null) return "the kubeconfig has no current cluster (use --kubeconfig or --context)";
+  const transport = createRestTransport(kubeConfig, { timeoutMs: 10_000 });
+  return {
+    cluster: createClientNodeCluster(kubeConfig),
+    getJson: (path) => transport.send({ method: "GET", path }),
+  };
+}
+
+/** Node's parseArgs throws on unknown or malformed flags; the commands turn that into exit 2. */
+export function parseError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
