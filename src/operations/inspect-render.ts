@@ -111,6 +111,7 @@ function resourceJson(resource: InspectedResource, verbosity: number): Record<st
   if (namespace !== undefined) out.namespace = namespace;
   if (uid !== undefined) out.uid = uid;
   out.found = !resource.missing && resource.error === undefined;
+  out.missing = resource.missing;
   if (resource.error !== undefined) out.error = resource.error;
   const object = resource.object;
   if (object !== undefined && verbosity >= 1) out.conditions = toPlain(conditionsOf(object));
