@@ -5,10 +5,11 @@ import { JSON_FUNCTIONS } from "./library/json.ts";
 import { REF_FUNCTIONS } from "./library/refs.ts";
 import { STD_OVERRIDES } from "./library/std.ts";
 import { STRING_FUNCTIONS } from "./library/strings.ts";
+import { TIME_FUNCTIONS } from "./library/time.ts";
 
 let env: CelEnv | undefined;
 
 export function koreoEnv(): CelEnv {
-  env ??= celEnv({ funcs: [...STD_OVERRIDES, ...REF_FUNCTIONS, ...STRING_FUNCTIONS, ...JSON_FUNCTIONS, ...INTERNAL_FUNCTIONS] });
+  env ??= celEnv({ funcs: [...STD_OVERRIDES, ...REF_FUNCTIONS, ...STRING_FUNCTIONS, ...TIME_FUNCTIONS, ...JSON_FUNCTIONS, ...INTERNAL_FUNCTIONS] });
   return env;
 }

@@ -36,9 +36,10 @@ export function durationText(v: CelValue): string {
   return `${parts(v).seconds.toString()}s`;
 }
 
-/** The Unix seconds of a timestamp (for accessors). */
-export function timestampSeconds(v: CelValue): bigint {
-  return parts(v).seconds;
+/** The Unix time of a timestamp in whole milliseconds (for accessors). */
+export function timestampMillis(v: CelValue): number {
+  const { seconds, nanos } = parts(v);
+  return Number(seconds) * 1000 + Math.floor(nanos / 1_000_000);
 }
 
 const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
