@@ -6,7 +6,7 @@
 import type { DefinitionLookup, RegistryEntry } from "../definitions/definition.ts";
 import { cloneValue, type ValueMap } from "../value/value.ts";
 import { describeExpectation, judge } from "./assertions.ts";
-import { deepMerge } from "./deep-merge.ts";
+import { deepMerge } from "../value/deep-merge.ts";
 import { caseResource } from "./case-resource.ts";
 import { resolveFunction, runFunctionOnce } from "./function-under-test.ts";
 import type { CaseResult, FunctionTestResult, PreparedFunctionTest, PreparedTestCase } from "./types.ts";
@@ -98,8 +98,8 @@ async function runCase(testCase: PreparedTestCase, carried: Carried, fn: Runner,
 
 /** FT-11: deep-merge the overrides onto the carried inputs (each case gets its own copy). */
 function caseInputs(carried: ValueMap | undefined, overrides: ValueMap | undefined): ValueMap {
-  if (overrides === undefined) return cloneValue(carried ?? {});
-  return deepMerge(carried ?? {}, overrides);
+  const base = carried ?? {};
+  return cloneValue(overrides === undefined ? base : deepMerge(base, overrides));
 }
 
 function failedCase(label: string, message: string): CaseResult {

@@ -23,5 +23,5 @@ export { prepareResourceTemplate } from "./resource-template/prepare.ts";
 export { compareResource, describeDifference, type CompareResult, type Difference } from "./compare/compare.ts";
 export { stripDirectives, DIRECTIVE_KEYS } from "./compare/directives.ts";
 export { LAST_APPLIED_ANNOTATION } from "./resource-function/last-applied.ts";
-export { deepMerge } from "./deep-merge.ts";
+export { deepMerge } from "../value/deep-merge.ts";
 export { mergeCondition, type ConditionUpdate } from "./conditions.ts";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { deepMerge } from "../../src/function-test/deep-merge.ts";
+import { deepMerge } from "../../src/value/deep-merge.ts";
 
 test("FT-11 / BODY-4 overrides deep-merge: maps recurse, lists and scalars replace, null sets null", () => {
   const base = { a: { b: 1n, c: [1n, 2n] }, d: "x", keep: true };

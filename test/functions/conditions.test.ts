@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mergeCondition } from "../../src/functions/conditions.ts";
-import { deepMerge } from "../../src/functions/deep-merge.ts";
+import { deepMerge } from "../../src/value/deep-merge.ts";
 
 const T0 = "2026-01-01T00:00:00Z";
 const T1 = "2026-01-01T00:05:00Z";

@@ -7,7 +7,7 @@ import type { DefinitionLookup } from "../../definitions/definition.ts";
 import type { Scope } from "../../expressions/index.ts";
 import { Outcome } from "../../outcome/outcome.ts";
 import { isMap, type Value, type ValueMap } from "../../value/value.ts";
-import { deepMerge } from "../deep-merge.ts";
+import { deepMerge } from "../../value/deep-merge.ts";
 import { lookupTemplate } from "../resource-template/lookup.ts";
 import type { PreparedOverlayItem, PreparedResourceFunction } from "../types.ts";
 import { runValueFunction } from "../value-function/run.ts";
