@@ -10,6 +10,8 @@ import { createClientNodeCluster } from "../cluster/adapters/client-node.ts";
 import { loadKubeConfig } from "../cluster/kubeconfig.ts";
 import { configFromEnv, type Env, type RuntimeConfig } from "../config/config.ts";
 import { systemClock } from "../ports/clock.ts";
+import type { Logger } from "../ports/logger.ts";
+import type { RunReconcile } from "../reconciler/run.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { powertoolsLogger, powertoolsMetrics, type FlushableMetrics } from "./observability.ts";
 import { eksBearerToken } from "./eks.ts";
@@ -21,20 +23,32 @@ export interface LambdaRuntime {
   readonly env: Env;
 }
 
-/** A container's runtime, built on first use (cold start) and then reused. Each handler module holds one. */
-export function lazyRuntime(env: Env): () => LambdaRuntime {
-  let cached: LambdaRuntime | undefined;
-  return () => (cached ??= buildRuntime(env));
+/** What `npm start` and tests may swap in; on Lambda nothing is. */
+export interface RuntimeOverrides {
+  readonly logger?: Logger;
+  readonly metrics?: FlushableMetrics;
+  /** Wraps the engine call (instrumentation: overlap detection, fault injection). */
+  readonly wrapRun?: (run: RunReconcile) => RunReconcile;
 }
 
-function buildRuntime(env: Env): LambdaRuntime {
+/** A container's runtime, built on first use (cold start) and then reused. Each handler module holds one. */
+export function lazyRuntime(env: Env, overrides: RuntimeOverrides = {}): () => LambdaRuntime {
+  let cached: LambdaRuntime | undefined;
+  return () => (cached ??= buildRuntime(env, overrides));
+}
+
+function buildRuntime(env: Env, overrides: RuntimeOverrides): LambdaRuntime {
   const config = configFromEnv(env);
-  const logger = powertoolsLogger("koreo.controller", env.LOG_LEVEL);
-  const metrics = powertoolsMetrics(env.AWS_LAMBDA_FUNCTION_NAME ?? "koreo");
-  const sqs = new SQSClient({ region: config.region, ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint }) });
-  const runtime = createRuntime({ config, cluster: clusterFromEnv(env), sqs, clock: systemClock, logger, metrics });
+  const logger = overrides.logger ?? powertoolsLogger("koreo.controller", env.LOG_LEVEL);
+  const metrics = overrides.metrics ?? powertoolsMetrics(env.AWS_LAMBDA_FUNCTION_NAME ?? "koreo");
+  const sqs = new SQSClient({ region: config.region, ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint, credentials: LOCAL_CREDENTIALS }) });
+  const parts = { config, cluster: clusterFromEnv(env), sqs, clock: systemClock, logger, metrics };
+  const runtime = createRuntime(overrides.wrapRun === undefined ? parts : { ...parts, wrapRun: overrides.wrapRun });
   return { runtime, config, metrics, env };
 }
+
+/** fauxqs accepts any signature; a local endpoint must not go looking for AWS credentials. */
+const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
 /**
  * KOREO_KUBECONFIG: a kubeconfig file (local runs). Otherwise KUBE_SERVER and

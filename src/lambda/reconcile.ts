@@ -1,11 +1,11 @@
 /** Lambda glue for the FIFO work queue: SQS batch → reconciler → batchItemFailures. */
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { Env } from "../config/config.ts";
-import { lazyRuntime } from "./config.ts";
+import { lazyRuntime, type RuntimeOverrides } from "./config.ts";
 import { createSqsBatchHandler } from "./sqs-batch.ts";
 
-export function createReconcileHandler(env: Env = process.env): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  const runtime = lazyRuntime(env);
+export function createReconcileHandler(env: Env = process.env, overrides: RuntimeOverrides = {}): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  const runtime = lazyRuntime(env, overrides);
   return async (event) => {
     const { runtime: r, metrics } = runtime();
     const handle = createSqsBatchHandler(r.reconcile, { logger: r.logger, metrics, maxReceiveCount: maxReceiveCount(env), fifo: true });

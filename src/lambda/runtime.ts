@@ -15,7 +15,7 @@ import type { TimerQueue, WorkQueue } from "../queue/queue.ts";
 import { createDefinitionsSync, type DefinitionsSync } from "../reconciler/definitions-sync.ts";
 import { createReconciler, type Reconciler } from "../reconciler/handler.ts";
 import type { Metrics } from "../reconciler/metrics.ts";
-import type { RunReport } from "../reconciler/run.ts";
+import type { RunReconcile } from "../reconciler/run.ts";
 import { createTimerHandler, type TimerHandler } from "../timers/handler.ts";
 import { sweep } from "../timers/sweep.ts";
 import { boundKinds } from "../workflow/catalog.ts";
@@ -33,8 +33,8 @@ export interface RuntimeParts {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly random?: () => number;
-  /** Replaces the engine (tests of the runtime alone). */
-  readonly run?: (trigger: TriggerRef) => Promise<RunReport>;
+  /** Wraps the engine call (instrumentation, fault injection in tests). */
+  readonly wrapRun?: (run: RunReconcile) => RunReconcile;
 }
 
 export interface Runtime {
@@ -61,7 +61,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const runOn = (target: ClusterApi) => (trigger: TriggerRef) => reconcileTrigger(trigger, { cluster: target, definitions: registry, clock, logger, config: engineConfig });
   const reconcile = createReconciler({
     cluster, timers, clock, logger, metrics,
-    run: parts.run ?? runOn(cluster),
+    run: parts.wrapRun === undefined ? runOn(cluster) : parts.wrapRun(runOn(cluster)),
     random: parts.random ?? Math.random,
     timings: config.timings,
     refreshDefinitions: (changed) => definitions.refresh(changed),

@@ -5,14 +5,14 @@
  */
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { Env } from "../config/config.ts";
-import { lazyRuntime } from "./config.ts";
+import { lazyRuntime, type RuntimeOverrides } from "./config.ts";
 import { maxReceiveCount } from "./reconcile.ts";
 import { createSqsBatchHandler } from "./sqs-batch.ts";
 
 export type TimerEvent = SQSEvent | { readonly source?: string; readonly "detail-type"?: string };
 
-export function createTimerHandler(env: Env = process.env): (event: TimerEvent) => Promise<SQSBatchResponse | { swept: number }> {
-  const runtime = lazyRuntime(env);
+export function createTimerHandler(env: Env = process.env, overrides: RuntimeOverrides = {}): (event: TimerEvent) => Promise<SQSBatchResponse | { swept: number }> {
+  const runtime = lazyRuntime(env, overrides);
   return async (event) => {
     const { runtime: r, metrics } = runtime();
     try {

@@ -21,14 +21,17 @@ export interface PollerOptions {
 
 export interface Poller {
   stop(): Promise<void>;
+  /** Like a Lambda container dying: stops at once, and the batch in hand is never acknowledged (SQS redelivers it). */
+  kill(): void;
 }
 
 export function startPoller(options: PollerOptions): Poller {
   let running = true;
+  let killed = false;
   const loop = (async () => {
     while (running) {
       try {
-        await pollOnce(options);
+        await pollOnce(options, () => killed);
       } catch (error) {
         if (running) options.onError?.(error);
         if (running) await new Promise((r) => setTimeout(r, 200));
@@ -38,13 +41,17 @@ export function startPoller(options: PollerOptions): Poller {
   return {
     async stop() {
       running = false;
-      await loop;
+      if (!killed) await loop; // a killed poller's batch may never finish, like a dead container's
+    },
+    kill() {
+      running = false;
+      killed = true;
     },
   };
 }
 
 /** One receive → handle → delete cycle; returns how many records were handled. */
-export async function pollOnce(options: PollerOptions): Promise<number> {
+export async function pollOnce(options: PollerOptions, killed: () => boolean = () => false): Promise<number> {
   const received = await options.client.send(
     new ReceiveMessageCommand({
       QueueUrl: options.queueUrl,
@@ -57,6 +64,7 @@ export async function pollOnce(options: PollerOptions): Promise<number> {
   const messages = received.Messages ?? [];
   if (messages.length === 0) return 0;
   const response = await options.handler({ Records: messages.map((m) => toRecord(m, options.queueArn)) });
+  if (killed()) return messages.length;
   const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
   const done = messages.filter((m) => !failed.has(m.MessageId ?? ""));
   if (done.length > 0) {

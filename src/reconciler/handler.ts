@@ -93,7 +93,8 @@ async function runAndRecord(deps: ReconcilerDeps, trigger: TriggerRef, basis: Ba
 async function runWithBudget(deps: ReconcilerDeps, trigger: TriggerRef): Promise<{ report?: RunReport; result: RunResult }> {
   let timer: NodeJS.Timeout | undefined;
   const budgetMs = deps.timings.reconcileTimeoutSeconds * 1000;
-  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), budgetMs)));
+  // unref: a budget must not keep a process alive on its own.
+  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), budgetMs).unref()));
   try {
     const report = await Promise.race([deps.run(trigger), timeout]);
     if (report === "timeout") return { result: { kind: "system-error", message: `reconcile exceeded ${deps.timings.reconcileTimeoutSeconds} s` } };

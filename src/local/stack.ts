@@ -1,0 +1,132 @@
+/**
+ * The whole stack in one process (`npm start`, e2e tests, bench): the embedded
+ * API server, fauxqs, the relay, N in-process pollers running the very handler
+ * code Lambda runs (each its own "container": own runtime, own definitions
+ * cache), the timer poller, and the webhook on localhost.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { WatchableClusterApi } from "../cluster/cluster-api.ts";
+import { createClientNodeCluster } from "../cluster/adapters/client-node.ts";
+import { loadKubeConfig } from "../cluster/kubeconfig.ts";
+import { startApiServer, type RunningApiServer } from "../apiserver/index.ts";
+import { configFromEnv, type Env } from "../config/config.ts";
+import { silentLogger, type Logger } from "../ports/logger.ts";
+import { createSqsWorkQueue } from "../queue/adapters/sqs.ts";
+import type { RunReconcile } from "../reconciler/run.ts";
+import { startRelay, type Relay } from "../relay/relay.ts";
+import { DEFAULT_WATCH_BACKOFF, type WatchBackoff } from "../relay/watch.ts";
+import type { FlushableMetrics } from "../lambda/observability.ts";
+import { createReconcileHandler } from "../lambda/reconcile.ts";
+import { createTimerHandler } from "../lambda/timer.ts";
+import { webhookAppFromEnv } from "../lambda/webhook.ts";
+import { startPoller, type Poller, type SqsBatchHandler } from "./poller.ts";
+import { serveFetch, type Served } from "./serve.ts";
+import { startLocalSqs, type LocalSqs } from "./sqs.ts";
+import { applyManifests, readManifests } from "./apply.ts";
+
+export interface LocalStackOptions {
+  /** Embedded API server data directory (persistent across restarts); none = in memory. */
+  readonly dataDir?: string;
+  readonly kubeconfigPath?: string;
+  readonly handlers?: number;
+  readonly apiPort?: number;
+  readonly webhookPort?: number;
+  readonly secret?: string;
+  /** YAML files/directories applied (after the Koreo CRDs) before the relay starts. */
+  readonly manifests?: readonly string[];
+  /** Runtime settings (CTL-20 names, e.g. KOREO_NAMESPACE, KOREO_RESYNC_SECONDS). */
+  readonly env?: Env;
+  readonly logger?: Logger;
+  readonly metrics?: FlushableMetrics;
+  readonly wrapRun?: (run: RunReconcile) => RunReconcile;
+  readonly visibilityTimeoutSeconds?: number;
+  readonly maxReceiveCount?: number;
+  readonly watchBackoff?: WatchBackoff;
+}
+
+export interface LocalStack {
+  readonly api: RunningApiServer;
+  readonly cluster: WatchableClusterApi;
+  readonly sqs: LocalSqs;
+  readonly relay: Relay;
+  readonly handlers: readonly Poller[];
+  readonly webhookUrl: string;
+  readonly secret: string;
+  readonly kubeconfigPath: string | undefined;
+  /** Starts one more reconcile handler (e.g. after killing one). */
+  addHandler(): Poller;
+  stop(): Promise<void>;
+}
+
+/** CTL-1: the Koreo CRDs the definitions need. */
+const KOREO_CRDS = fileURLToPath(new URL("../../infra/crds/", import.meta.url));
+
+const noFlush: FlushableMetrics = { count() {}, milliseconds() {}, flush() {} };
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const logger = options.logger ?? silentLogger;
+  const api = await startApiServer({ port: options.apiPort ?? 0, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
+  if (options.kubeconfigPath !== undefined) {
+    mkdirSync(dirname(options.kubeconfigPath), { recursive: true });
+    api.writeKubeconfig(options.kubeconfigPath);
+  }
+  const cluster = createClientNodeCluster(loadKubeConfig({ server: api.url }));
+  const sqs = await startLocalSqs({ visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30, maxReceiveCount: options.maxReceiveCount ?? 5 });
+  const secret = options.secret ?? randomBytes(16).toString("hex");
+  const env: Env = {
+    KOREO_NAMESPACE: "koreo-testing",
+    RESOURCE_NAMESPACE: "koreo-testing",
+    ...options.env,
+    KUBE_SERVER: api.url,
+    SQS_ENDPOINT: sqs.endpoint,
+    KOREO_WORK_QUEUE_URL: sqs.workUrl,
+    KOREO_TIMER_QUEUE_URL: sqs.timerUrl,
+    KOREO_WEBHOOK_SECRET: secret,
+    KOREO_MAX_RECEIVE_COUNT: String(options.maxReceiveCount ?? 5),
+  };
+  const config = configFromEnv(env);
+  await applyManifests(cluster, readManifests([KOREO_CRDS, ...(options.manifests ?? [])]));
+
+  const overrides = { logger, metrics: options.metrics ?? noFlush, ...(options.wrapRun === undefined ? {} : { wrapRun: options.wrapRun }) };
+  const onError = (error: unknown) => logger.warn("Local poller error.", { error: error instanceof Error ? error.message : String(error) });
+  const poll = (queueUrl: string, queueArn: string, handler: SqsBatchHandler) => startPoller({ client: sqs.client, queueUrl, queueArn, handler, onError });
+  const handlers: Poller[] = [];
+  const addHandler = () => {
+    const poller = poll(sqs.workUrl, sqs.workArn, createReconcileHandler(env, overrides));
+    handlers.push(poller);
+    return poller;
+  };
+  for (let i = 0; i < (options.handlers ?? 2); i++) addHandler();
+  const timerHandler = createTimerHandler(env, overrides);
+  const timerPoller = poll(sqs.timerUrl, sqs.timerArn, async (event) => {
+    const result = await timerHandler(event);
+    return "batchItemFailures" in result ? result : { batchItemFailures: [] };
+  });
+  const webhook: Served = await serveFetch(webhookAppFromEnv(env, overrides).fetch, options.webhookPort ?? 0);
+  const relay = startRelay({
+    cluster,
+    work: createSqsWorkQueue(sqs.client, sqs.workUrl),
+    logger,
+    koreoNamespaces: config.koreoNamespaces,
+    templateNamespaces: config.templateNamespaces,
+    resourceNamespaces: config.resourceNamespaces,
+    backoff: options.watchBackoff ?? { ...DEFAULT_WATCH_BACKOFF, baseMs: 500, jitterMs: 500, capMs: 5000 },
+  });
+
+  return {
+    api, cluster, sqs, relay, handlers, secret,
+    webhookUrl: webhook.url,
+    kubeconfigPath: options.kubeconfigPath,
+    addHandler,
+    async stop() {
+      await relay.stop();
+      await Promise.all([...handlers, timerPoller].map((p) => p.stop()));
+      await webhook.close();
+      await sqs.stop();
+      await api.close();
+    },
+  };
+}

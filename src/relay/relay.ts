@@ -1,0 +1,116 @@
+/**
+ * The relay (SRV-1, SRV-9): watches the Koreo definition kinds and, dynamically,
+ * every trigger kind a Workflow binds (a new binding starts a watch, a removed
+ * one stops it), and forwards identity-only requests to the FIFO work queue.
+ * Trigger events pass the hash filter; definition changes fan out to the known
+ * triggers. It holds no state that matters across restarts: a restart re-lists
+ * and forwards everything once, and the gate absorbs the duplicates.
+ */
+import type { WatchableClusterApi, WatchEvent } from "../cluster/cluster-api.ts";
+import { KOREO_API_VERSION, type KoreoKind } from "../definitions/definition.ts";
+import type { Logger } from "../ports/logger.ts";
+import { triggerRefOf, type TriggerRef } from "../queue/messages.ts";
+import type { WorkQueue } from "../queue/queue.ts";
+import { changeHash } from "../reconciler/change-hash.ts";
+import { isMap } from "../value/value.ts";
+import { boundKindsOf, crdRefOf, type BoundKindRef } from "./bindings.ts";
+import { createHashFilter } from "./filter.ts";
+import { mapDefinitionChange, mapTriggerEvent } from "./map-event.ts";
+import { createSender } from "./sender.ts";
+import { watchKind, type KindWatch, type WatchBackoff } from "./watch.ts";
+
+export interface RelayOptions {
+  readonly cluster: WatchableClusterApi;
+  readonly work: WorkQueue;
+  readonly logger: Logger;
+  readonly koreoNamespaces: readonly string[];
+  readonly templateNamespaces: readonly string[];
+  readonly resourceNamespaces: readonly string[];
+  readonly backoff: WatchBackoff;
+}
+
+export interface Relay {
+  /** Rejects when a watch gave up (the process should exit and be restarted). */
+  readonly failed: Promise<never>;
+  /** Trigger kinds currently watched (`apiVersion:kind`). */
+  watchedKinds(): string[];
+  /** Resolves once everything forwarded so far reached the queue. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const DEFINITION_KINDS: readonly KoreoKind[] = ["ResourceTemplate", "ValueFunction", "ResourceFunction", "Workflow"];
+
+export function startRelay(options: RelayOptions): Relay {
+  const sender = createSender(options.work, options.logger);
+  const filter = createHashFilter();
+  const triggers = new Map<string, TriggerRef>();
+  const workflows = new Map<string, BoundKindRef>();
+  const triggerWatches = new Map<string, KindWatch>();
+  const definitionWatches: KindWatch[] = [];
+  let fail: (error: Error) => void = () => {};
+  const failed = new Promise<never>((_resolve, reject) => (fail = reject));
+  failed.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
+  const supervise = (watch: KindWatch) => watch.done.catch((error: Error) => fail(error));
+
+  const onTrigger = (event: WatchEvent) => {
+    const hash = changeHash(event.object);
+    const ref = triggerRefOf(event.object);
+    if (ref !== undefined) event.type === "DELETED" ? triggers.delete(ref.uid) : triggers.set(ref.uid, ref);
+    if (filter.admit(event, hash)) sender.push(mapTriggerEvent(event, hash));
+  };
+
+  const syncTriggerWatches = () => {
+    const wanted = boundKindsOf(workflows);
+    for (const [key, watch] of triggerWatches) {
+      if (wanted.has(key.slice(0, key.lastIndexOf("|")))) continue;
+      watch.stop();
+      triggerWatches.delete(key);
+      options.logger.info(`Stopped watching ${key}: no Workflow binds it.`);
+    }
+    for (const [key, ref] of wanted) {
+      for (const namespace of options.resourceNamespaces) {
+        const watchKey = `${key}|${namespace}`;
+        if (triggerWatches.has(watchKey)) continue;
+        const watch = watchKind({ ...options, ...ref, namespace, onEvent: onTrigger });
+        triggerWatches.set(watchKey, watch);
+        supervise(watch);
+        options.logger.info(`Watching ${ref.kind} (${ref.apiVersion}) in ${namespace}.`);
+      }
+    }
+  };
+
+  const onDefinition = (event: WatchEvent, replay: boolean) => {
+    if (event.object.kind === "Workflow") trackWorkflow(workflows, event);
+    syncTriggerWatches();
+    if (!replay) sender.push(mapDefinitionChange(event.object, triggers.values()));
+  };
+
+  for (const kind of DEFINITION_KINDS) {
+    const namespaces = kind === "ResourceTemplate" ? options.templateNamespaces : options.koreoNamespaces;
+    for (const namespace of namespaces) {
+      const watch = watchKind({ ...options, apiVersion: KOREO_API_VERSION, kind, namespace, onEvent: onDefinition });
+      definitionWatches.push(watch);
+      supervise(watch);
+    }
+  }
+
+  return {
+    failed,
+    watchedKinds: () => [...triggerWatches.keys()].sort(),
+    idle: () => sender.idle(),
+    async stop() {
+      for (const watch of [...definitionWatches, ...triggerWatches.values()]) watch.stop();
+      await Promise.allSettled([...definitionWatches, ...triggerWatches.values()].map((w) => w.done));
+      await sender.idle();
+    },
+  };
+}
+
+function trackWorkflow(workflows: Map<string, BoundKindRef>, event: WatchEvent): void {
+  const metadata = isMap(event.object.metadata) ? event.object.metadata : {};
+  const key = `${String(metadata.namespace)}/${String(metadata.name)}`;
+  const ref = event.type === "DELETED" ? undefined : crdRefOf(event.object);
+  if (ref === undefined) workflows.delete(key);
+  else workflows.set(key, ref);
+}
