@@ -1,4 +1,9 @@
-/** COND-1: merging one condition into a status `conditions` list keyed by `type`. Pure. */
+/**
+ * COND-1: merging one condition into a status `conditions` list keyed by `type`. Pure.
+ * Kept apart from workflow/conditions.ts `applyConditions` (ST-8) on purpose: COND-1 keeps the
+ * entry's other fields and moves `lastTransitionTime` on a `status` change only; ST-8 replaces the
+ * entry and, per its recommendation, also counts a `reason` change as a transition.
+ */
 import { isList, isMap, type Value, type ValueMap } from "../value/value.ts";
 
 export interface ConditionUpdate {

@@ -53,6 +53,8 @@ export function conditionTime(ms: number): string {
  * under `koreo.dev/merge-conditions`): same type updates in place, else append.
  * `previous` is the trigger's current list; with the ST-8 recommendation a condition
  * keeps its earlier `lastTransitionTime` while its status and reason are unchanged.
+ * Not functions/conditions.ts `mergeCondition` (COND-1), on purpose: that one keeps the entry's
+ * other fields and ignores `reason`, and it reads the previous entry from the list it updates.
  */
 export function applyConditions(starting: readonly Value[], drafts: readonly ConditionDraft[], previous: Value | undefined, now: string): Value[] {
   const list = [...starting];
