@@ -14,7 +14,7 @@ import type { Logger } from "../ports/logger.ts";
 import type { RunReconcile } from "../reconciler/run.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { powertoolsLogger, powertoolsMetrics, type FlushableMetrics } from "./observability.ts";
-import { eksBearerToken } from "./eks.ts";
+import { createEksTokenProvider } from "../cluster/eks-token.ts";
 
 export interface LambdaRuntime {
   readonly runtime: Runtime;
@@ -61,5 +61,5 @@ export function clusterFromEnv(env: Env): ClusterApi {
   const kubeConfig = loadKubeConfig({ server, ...(env.KUBE_CA_DATA ? { caData: env.KUBE_CA_DATA } : {}) });
   const clusterName = env.EKS_CLUSTER_NAME;
   if (!clusterName) return createClientNodeCluster(kubeConfig);
-  return createClientNodeCluster(kubeConfig, { bearerToken: eksBearerToken(clusterName, env.AWS_REGION ?? "us-east-1") });
+  return createClientNodeCluster(kubeConfig, { bearerToken: createEksTokenProvider({ clusterName, region: env.AWS_REGION ?? "us-east-1" }) });
 }

@@ -23,7 +23,7 @@ import { reconcileTrigger, type ReconcileReport } from "../workflow/reconcile.ts
 import { selectWorkflow } from "../workflow/select-workflow.ts";
 import { workflowVersion } from "../workflow/workflow-version.ts";
 import type { DryRunResult } from "../webhook/app.ts";
-import { recordWrites } from "./dry-run.ts";
+import { withDryRun } from "../cluster/adapters/dry-run.ts";
 
 export interface RuntimeParts {
   readonly config: RuntimeConfig;
@@ -79,9 +79,9 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     },
     dryRun: async (trigger) => {
       await definitions.refresh(false);
-      const recorder = recordWrites(cluster);
-      const report: ReconcileReport = await runOn(recorder.cluster)(trigger);
-      return { report, writes: recorder.writes };
+      const recorder = withDryRun(cluster, { clock });
+      const report: ReconcileReport = await runOn(recorder)(trigger);
+      return { report, writes: recorder.writes() };
     },
   };
 }

@@ -14,6 +14,7 @@ export function readManifests(paths: readonly string[]): KubeObject[] {
     parseAllDocuments(readFileSync(file, "utf8"))
       .map((doc) => fromPlain(doc.toJSON()))
       .filter(isMap)
+      .map(withoutServerFields)
       .filter((o) => o.kind !== "FunctionTest"),
   );
 }
@@ -40,4 +41,11 @@ async function applyOne(cluster: ClusterApi, object: KubeObject): Promise<void> 
     const name = isMap(object.metadata) ? String(object.metadata.name) : "?";
     throw new Error(`applying ${String(object.kind)}/${name}: ${applied.error.reason}: ${applied.error.message}`);
   }
+}
+
+/** Examples may carry a uid (for offline `koreo render`); the server assigns its own. */
+function withoutServerFields(object: KubeObject): KubeObject {
+  if (!isMap(object.metadata)) return object;
+  const { uid: _uid, resourceVersion: _rv, ...metadata } = object.metadata;
+  return { ...object, metadata };
 }

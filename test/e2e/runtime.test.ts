@@ -125,9 +125,9 @@ test("SRV-10: webhook reconcile-now (bearer and HMAC), dry-run with writes suppr
   await applyUnwatched("beta");
   const dry = await fetch(`${stack.webhookUrl}/dry-run/e2e.koreo.dev/v1/Widget/${UNWATCHED}/beta`, { method: "POST", headers: { authorization: `Bearer ${stack.secret}` } });
   assert.equal(dry.status, 200);
-  const result = (await dry.json()) as { report: { steps: { label: string; outcome: string }[] }; writes: { verb: string }[] };
+  const result = (await dry.json()) as { report: { steps: { label: string; outcome: string }[] }; writes: { verb: string; ref: { kind: string } }[] };
   assert.deepEqual(result.report.steps.map((s) => s.label).sort(), ["config_map", "gate"]);
-  assert.ok(result.writes.some((w) => w.verb === "create" || w.verb === "apply"), "the would-be ConfigMap is reported");
+  assert.ok(result.writes.some((w) => (w.verb === "create" || w.verb === "apply") && w.ref.kind === "ConfigMap"), "the would-be ConfigMap is reported");
   assert.equal(await get({ ...configMap("beta"), namespace: UNWATCHED }), undefined, "dry-run wrote nothing");
   assert.equal(probe.runs(uid), runsBeforeDry);
 });
