@@ -1,5 +1,6 @@
 /** The one CEL environment every Koreo expression is planned in. */
 import { celEnv, type CelEnv } from "@bufbuild/cel";
+import { COLLECTION_FUNCTIONS } from "./library/collections.ts";
 import { INTERNAL_FUNCTIONS } from "./library/internal.ts";
 import { JSON_FUNCTIONS } from "./library/json.ts";
 import { REF_FUNCTIONS } from "./library/refs.ts";
@@ -10,6 +11,6 @@ import { TIME_FUNCTIONS } from "./library/time.ts";
 let env: CelEnv | undefined;
 
 export function koreoEnv(): CelEnv {
-  env ??= celEnv({ funcs: [...STD_OVERRIDES, ...REF_FUNCTIONS, ...STRING_FUNCTIONS, ...TIME_FUNCTIONS, ...JSON_FUNCTIONS, ...INTERNAL_FUNCTIONS] });
+  env ??= celEnv({ funcs: [...STD_OVERRIDES, ...REF_FUNCTIONS, ...STRING_FUNCTIONS, ...TIME_FUNCTIONS, ...COLLECTION_FUNCTIONS, ...JSON_FUNCTIONS, ...INTERNAL_FUNCTIONS] });
   return env;
 }

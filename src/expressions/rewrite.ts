@@ -13,6 +13,9 @@
  *   O(1) append; the library's concatenation nests one wrapper per element,
  *   which makes map/filter quadratic and deep on long lists.
  * - `timestamp(s)` / `duration(s)` first normalise the reference's lenient forms (EXPR-94).
+ * - `x[i]` becomes `@koreo_index(x, i)` unless `i` is a string literal: the
+ *   library's attribute planner indexes lists with doubles and cannot index
+ *   strings or count from the end (EXPR-86/87, library/collections.ts).
  */
 import { call, comprehension, constant, ident, IdAllocator, list, withKind, type CallNode, type Expr } from "./ast.ts";
 import { ExpressionFailure } from "./errors.ts";
@@ -119,6 +122,10 @@ function identName(e: Expr | undefined): string | undefined {
   return e?.exprKind.case === "identExpr" ? e.exprKind.value.name : undefined;
 }
 
+function isStringConstant(e: Expr | undefined): boolean {
+  return e?.exprKind.case === "constExpr" && e.exprKind.value.constantKind.case === "stringValue";
+}
+
 function rewriteCall(c: CallNode, leaf: Leaf, depth: number): Expr {
   const { ids } = leaf.ctx;
   const sub = (x: Expr): Expr => rw(x, leaf, depth);
@@ -135,6 +142,9 @@ function rewriteCall(c: CallNode, leaf: Leaf, depth: number): Expr {
     if (appended?.case === "listExpr" && appended.value.elements.length === 1 && appended.value.elements[0] !== undefined) {
       return call(ids, INTERNAL.append, [sub(first as Expr), sub(appended.value.elements[0])]);
     }
+  }
+  if (c.function === "_[_]" && c.target === undefined && c.args.length === 2 && first !== undefined && !isStringConstant(rest[0])) {
+    return call(ids, INTERNAL.index, [sub(first), sub(rest[0] as Expr)]);
   }
   if (c.target === undefined && first !== undefined && RECEIVER_FUNCTIONS.has(c.function)) {
     return call(ids, c.function, rest.map(sub), sub(first));

@@ -75,6 +75,14 @@ test("EXPR-FN-7 flatten concatenates one level", () => {
   assert.match(evErr("[1, 2, 3].flatten()"), /^Error evaluating/);
 });
 
+test("EXPR-FN-7 (optional quirks) string elements give characters, map elements keys, a string receiver its characters", () => {
+  assert.deepEqual(ev('[[1], "ab", {"k": 1, "j": 2}].flatten()'), [1n, "a", "b", "k", "j"]);
+  assert.deepEqual(ev('"hé".flatten()'), ["h", "é"]);
+  assert.match(evErr("[null].flatten()"), /element of type null_type is not a list/);
+  assert.match(evErr("[true].flatten()"), /^Error evaluating/);
+  assert.match(evErr('{"a": [1]}.flatten()'), /^Error evaluating/);
+});
+
 test("EXPR-FN-8 lower is Unicode lower-casing", () => {
   assert.equal(ev('"ÉCOLE".lower()'), "école");
   assert.match(evErr("lower(1)"), /^Error evaluating/);

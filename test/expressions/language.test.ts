@@ -110,6 +110,33 @@ test("EXPR-87 lists and maps: index, membership, concatenation, duplicate keys",
   }
 });
 
+test("EXPR-87 a double index on a list is an error, even an integral one", () => {
+  assert.match(evErr("[1][0.0]"), /^Error evaluating .*index must be an int or uint, got double 0\.0/);
+  assert.match(evErr("[1, 2][0.5]"), /^Error evaluating/);
+  assert.match(evErr("inputs.l[inputs.d]", { inputs: { l: [1n], d: 0 } }), /got double/);
+  assert.match(evErr("[1, 2][true]"), /no matching overload/);
+  assert.equal(ev('{1: "a"}[1.0]'), "a", "map lookups keep CEL's numeric key equality");
+  assert.match(evErr('{1: "a"}[2]'), /no such key: 2/);
+});
+
+test("EXPR-87 (optional quirk) negative list indexes count from the end", () => {
+  assert.equal(ev("[1, 2, 3][-1]"), 3n);
+  assert.equal(ev("[1, 2, 3][-3]"), 1n);
+  assert.equal(ev("inputs.l[inputs.i]", inputs({ l: [1, 2], i: -2 })), 1n);
+  assert.match(evErr("[1, 2, 3][-4]"), /list index -4 out of range \(size 3\)/);
+  assert.match(evErr("[1, 2, 3][3]"), /list index 3 out of range/);
+});
+
+test("EXPR-86 (optional quirks) strings index by code point and `in` tests substrings", () => {
+  assert.equal(ev('"abc"[0]'), "a");
+  assert.equal(ev('"abc"[-1]'), "c");
+  assert.equal(ev('"héllo"[1] + "😀x"[1]'), "éx");
+  assert.match(evErr('"abc"[3]'), /string index 3 out of range/);
+  assert.equal(ev('"a" in "abc" && "bc" in "abc" && "" in "abc"'), true);
+  assert.equal(ev('"x" in "abc"'), false);
+  assert.match(evErr('1 in "abc"'), /^Error evaluating/);
+});
+
 test("EXPR-88 conversions follow the reference's Python behaviour", () => {
   const cases: Array<[string, unknown]> = [
     ["int(4.9)", 5n], ["int(-4.9)", -5n], ["int(9.5)", 10n], ["int(10.5)", 10n], ["int(-0.5)", 0n], ["int(2.5)", 2n],
@@ -138,6 +165,13 @@ test("EXPR-90 has() is true iff evaluating its argument does not fail", () => {
   assert.equal(ev("has(1/0)"), false);
 });
 
+test("EXPR-90 has() still holds over rewritten indexes and undeclared variables", () => {
+  const scope = inputs({ list: [1], m: { "1": "x" } });
+  assert.equal(ev("has(inputs.list[0]) && has(inputs.list[-1])", scope), true);
+  assert.equal(ev("has(inputs.list[1]) || has(inputs.list[0.0]) || has(nope) || has(nope.a.b)", scope), false);
+  assert.equal(ev('has(inputs.m["1"]) && !has(inputs.m[1])', scope), true);
+});
+
 test("EXPR-91 all / exists / exists_one with CEL error absorption", () => {
   assert.equal(ev("[].all(x, x > 0)"), true);
   assert.equal(ev("[0, 5].all(x, 1 / x > 1)"), false);
@@ -161,6 +195,16 @@ test("EXPR-92 map/filter, map receivers iterate keys, chaining, three-argument m
 test("EXPR-93 reduce folds with an accumulator", () => {
   assert.equal(ev("[1, 2, 3, 4].reduce(acc, x, 0, acc + x)"), 10n);
   assert.deepEqual(ev("[1, 2].reduce(acc, x, [], acc + [x * 2])"), [2n, 4n]);
+});
+
+test("EXPR-93 (optional) min returns the smallest element", () => {
+  assert.equal(ev("[3, 1, 2].min()"), 1n);
+  assert.equal(ev("[2.5, 3, 1u].min()"), 1n);
+  assert.equal(ev("[2.5, 3].min()"), 2.5);
+  assert.equal(ev('["b", "a", "B"].min()'), "B");
+  assert.match(evErr("[].min()"), /min: empty list/);
+  assert.match(evErr('[1, "a"].min()'), /min: cannot compare/);
+  assert.match(evErr("[[1]].min()"), /cannot be ordered/);
 });
 
 test("EXPR-94 timestamps and durations parse, combine and expose accessors", () => {

@@ -26,4 +26,5 @@ export const INTERNAL = Object.freeze({
   fail: "@koreo_fail",
   timestampText: "@koreo_timestamp_text",
   durationText: "@koreo_duration_text",
+  index: "@koreo_index",
 });

@@ -87,13 +87,21 @@ function overlay(base: CelMap, patch: CelMap): Map<MapKey, CelInput> {
   return out;
 }
 
-/** EXPR-FN-7 */
+/** The values one element contributes: a list its items; optional quirks: a string its characters, a map its keys. */
+function flattenedItems(item: CelValue): Iterable<CelValue> {
+  if (isCelList(item)) return item;
+  if (typeof item === "string") return item;
+  if (isCelMap(item)) return item.keys();
+  throw new KoreoFunctionError(`flatten: element of type ${typeName(item)} is not a list`);
+}
+
+/** EXPR-FN-7; optional quirk: a string receiver yields its characters. */
 function flatten(v: CelValue): CelValue[] {
+  if (typeof v === "string") return [...v];
   if (!isCelList(v)) throw noOverload("flatten", [v]);
   const out: CelValue[] = [];
   for (const item of v) {
-    if (!isCelList(item)) throw new KoreoFunctionError(`flatten: element of type ${typeName(item)} is not a list`);
-    for (const x of item) out.push(x);
+    for (const x of flattenedItems(item)) out.push(x);
   }
   return out;
 }
