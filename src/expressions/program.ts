@@ -56,10 +56,14 @@ function failed(message: string, location: string): Evaluated {
 
 const FRAGMENT_CHARS = 48;
 
+/** The library's text for a variable that is not bound (or a path under it). */
+const UNRESOLVED = "unresolved attribute";
+
 /** EXPR-70: the fragment is the source from the failing node's position. */
 function describe(error: CelError, program: Program, location: string): string {
   const at = error.exprId === undefined ? undefined : program.positions.get(error.exprId);
-  return evaluationError(location, fragment(at), error.message);
+  const details = error.message === UNRESOLVED && at?.name !== undefined ? `undeclared reference to '${at.name}'` : error.message;
+  return evaluationError(location, fragment(at), details);
 }
 
 function fragment(at: Position | undefined): string {

@@ -26,6 +26,8 @@ export interface Position {
   readonly source: string;
   /** Offset of the node in `source`. */
   readonly offset: number;
+  /** The variable's name when the node is an identifier (EXPR-70 names undeclared ones). */
+  readonly name?: string;
 }
 
 export interface RewriteContext {
@@ -49,7 +51,9 @@ function rw(e: Expr, leaf: Leaf, depth: number): Expr {
   if (depth > leaf.ctx.maxDepth) throw new ExpressionFailure(`expression nested deeper than ${leaf.ctx.maxDepth} levels`);
   const out = rewriteKind(e, leaf, depth + 1);
   const offset = leaf.offsets[e.id.toString()];
-  if (offset !== undefined) leaf.ctx.positions.set(out.id, { source: leaf.source, offset });
+  if (offset === undefined) return out;
+  const name = e.exprKind.case === "identExpr" ? e.exprKind.value.name : undefined;
+  leaf.ctx.positions.set(out.id, name === undefined ? { source: leaf.source, offset } : { source: leaf.source, offset, name });
   return out;
 }
 

@@ -29,6 +29,14 @@ test("EXPR-70 evaluation failures are PermFails naming the location, fragment an
   for (const e of ["nope", "{}.a", "1.a", '"a" + 1', "1/0", "[1][3]", '{"a": 1, "a": 2}']) assert.match(evErr(e), /^Error evaluating/, e);
 });
 
+test("EXPR-70 an unknown variable is an undeclared reference, with the usual prefix and fragment", () => {
+  assert.match(evErr("nope"), /^Error evaluating `<expression>` \(at 'nope', column 1\) undeclared reference to 'nope'$/);
+  assert.match(evErr("1 + nope.a.b"), /\(at 'nope\.a\.b', column 5\) undeclared reference to 'nope'$/);
+  assert.match(evErr("inputs.a", {}), /undeclared reference to 'inputs'/);
+  assert.match(evErr("[1].map(x, y)"), /undeclared reference to 'y'/);
+  assert.match(evErr("nope[0]"), /undeclared reference to 'nope'/);
+});
+
 test("EXPR-71 when several parts fail, one of the errors is reported", () => {
   const p = prepareBody(v({ a: "=1/0", b: "=nope" }), "loc");
   assert.ok(p.ok && p.value);
