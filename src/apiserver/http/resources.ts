@@ -10,7 +10,7 @@ import type { GarbageCollector, PropagationPolicy } from "../gc.ts";
 import { normalizeIncoming } from "../metadata.ts";
 import { type FieldValidation, type ObjectService, type WriteContext } from "../objects.ts";
 import { jsonPatch } from "../patch/json-patch.ts";
-import { mergePatch } from "../patch/merge-patch.ts";
+import { applyMergePatch } from "../../value/merge-patch.ts";
 import { strategicMerge } from "../patch/strategic-merge.ts";
 import type { ServerSideApply } from "../patch/apply.ts";
 import type { ResourceRegistry } from "../registry.ts";
@@ -168,7 +168,7 @@ export class ResourceHandler {
     switch (format) {
       case "merge":
         if (!isObject(patch)) throw badRequest("a merge patch must be a JSON object");
-        return mergePatch(current, patch);
+        return applyMergePatch<Json>(current, patch);
       case "json-patch":
         return jsonPatch(current, patch);
       case "strategic":

@@ -2,7 +2,7 @@ import { cloneValue, isMap, type Value } from "../../value/value.ts";
 import { systemClock, type Clock } from "../../ports/clock.ts";
 import type { ClusterApi, ClusterResult, KubeObject, ObjectRef } from "../cluster-api.ts";
 import { ok } from "../errors.ts";
-import { applyMergePatch } from "../merge-patch.ts";
+import { applyMergePatch } from "../../value/merge-patch.ts";
 import { refOf, withMetadata } from "../object-meta.ts";
 
 /** A write the engine asked for, kept instead of sent. */

@@ -20,7 +20,7 @@ import type {
 import { clusterError, fail, ok } from "../errors.ts";
 import { asJsonWouldReturn } from "../json-numbers.ts";
 import { BUILTIN_KINDS, type KindSpec } from "../kinds.ts";
-import { applyMergePatch } from "../merge-patch.ts";
+import { applyMergePatch } from "../../value/merge-patch.ts";
 import { labelsOf, metadataOf, stringAt } from "../object-meta.ts";
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from "../selectors.ts";
 import { createCallCounter, type CallCounter, type ClusterVerb } from "./counting.ts";

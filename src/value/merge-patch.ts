@@ -1,0 +1,22 @@
+/**
+ * RFC 7386 JSON merge patch: maps merge recursively, `null` deletes a key,
+ * anything else (lists included) replaces wholesale. Used by the engine (RF-23,
+ * ST-1), the in-memory cluster and the embedded API server. Never mutates; the
+ * patch's values are copied into the result. BODY-4 deep merge, where `null`
+ * sets `null`, is `deep-merge.ts`.
+ */
+import { cloneValue, isMap, type Value, type ValueMap } from "./value.ts";
+
+/** Generic so plain JSON (a subset of Value, e.g. the API server's `Json`) stays typed as such. */
+export function applyMergePatch<T extends Value>(target: T | undefined, patch: T): T {
+  if (!isMap(patch)) return cloneValue(patch);
+  const out: ValueMap = isMap(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) {
+      delete out[key];
+      continue;
+    }
+    out[key] = applyMergePatch(out[key], value);
+  }
+  return out as T;
+}
