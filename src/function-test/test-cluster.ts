@@ -49,6 +49,7 @@ export function createTestCluster(initial: ValueMap): TestCluster {
     discover: async (_apiVersion: string, kind: string): Promise<ClusterResult<KindInfo>> =>
       ok({ plural: kind.toLowerCase(), namespaced: true, hasStatus: false }),
     create: async (object: KubeObject) => write(cloneValue(object)),
+    // FTF-1: a shallow top-level merge on purpose, not RFC 7386 (value/merge-patch.ts), to match the reference's test mock.
     mergePatch: async (_ref: ObjectRef, patch: Value) => write(isMap(patch) ? { ...slot, ...cloneValue(patch) } : slot),
     apply: async (object: KubeObject) => write(cloneValue(object)),
     delete: async (): Promise<ClusterResult<void>> => {
