@@ -1,8 +1,20 @@
 /**
  * The engine's data model: JSON with the CEL number kinds kept apart.
  * `bigint` is a CEL int, `number` is a CEL double (so `1.0` stays a double
- * and `1` an int, EXPR-60). Maps keep insertion order (EXPR-66).
- * Values are treated as immutable once built; copy before changing.
+ * and `1` an int, EXPR-60). Values are treated as immutable once built; copy
+ * before changing.
+ *
+ * Key order (EXPR-66), a known limitation: a ValueMap is a plain object, so it
+ * keeps insertion order only for keys that are not array indexes. Keys that are
+ * the canonical decimal text of an integer in 0..2^32-2 ("0", "7", "4294967294";
+ * not "01", "-1", "1.5" or "4294967295") always come first, in ascending numeric
+ * order, then the other keys in insertion order. The order is deterministic
+ * (ECMAScript's OrdinaryOwnPropertyKeys), but differs from the reference for maps
+ * with such keys: `{"b": 1, "1": 2}` reads back as `{"1": 2, "b": 1}`, both when
+ * parsed from YAML/JSON and when a CEL result is converted (expressions/convert.ts),
+ * so a later `.map(k, k)` over it yields `["1", "b"]`. Within one evaluation CEL
+ * maps are JS Maps and keep true insertion order. Fixing this needs an ordered
+ * map here (e.g. `Map`), which every subsystem reads through Object.keys/entries.
  */
 export type Value = null | boolean | bigint | number | string | Value[] | ValueMap;
 export interface ValueMap {

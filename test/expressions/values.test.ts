@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import type { Scope } from "../../src/expressions/index.ts";
 import { ev, evErr, inputs, v } from "./helpers.ts";
 
 test("EXPR-60 JSON ints are CEL ints and doubles stay doubles", () => {
@@ -35,4 +36,14 @@ test("EXPR-64 a non-finite double in a result is a PermFail", () => {
 test("EXPR-65 a type value cannot be returned, only compared", () => {
   assert.match(evErr("type(1)"), /^Error evaluating/);
   assert.equal(ev("type(1) == int"), true);
+});
+
+test("EXPR-66 map key order: insertion order, except array-index keys first (documented in value.ts)", () => {
+  assert.deepEqual(Object.keys(ev('{"b": 1, "a": 2, "01": 3, "-1": 4, "1.5": 5, "4294967295": 6}') as object), ["b", "a", "01", "-1", "1.5", "4294967295"]);
+  assert.deepEqual(ev('{"b": 1, "2": 2, "1": 3}.map(k, k)'), ["b", "2", "1"], "within one evaluation a CEL map keeps insertion order");
+  const converted = ev('{"b": 1, "10": 2, "a": 3, "2": 4, "4294967294": 5}') as object;
+  assert.deepEqual(Object.keys(converted), ["2", "10", "4294967294", "b", "a"], "the limitation: array-index keys first, ascending");
+  const fromInput: Scope = { inputs: { m: Object.fromEntries([["b", 1n], ["1", 2n]]) } };
+  assert.deepEqual(ev("inputs.m.map(k, k)", fromInput), ["1", "b"]);
+  for (let i = 0; i < 3; i++) assert.deepEqual(Object.keys(ev('{"z": 0, "3": 1, "y": 2, "0": 3}') as object), ["0", "3", "z", "y"], "deterministic");
 });
