@@ -1,0 +1,99 @@
+/** The reconcile handler's orchestration over the in-memory cluster, with a fake engine and recording queues. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createInMemoryCluster } from "../../src/cluster/adapters/in-memory.ts";
+import { configFromEnv, DEFAULT_TIMINGS } from "../../src/config/config.ts";
+import { Outcome } from "../../src/outcome/outcome.ts";
+import { fixedClock } from "../../src/ports/clock.ts";
+import type { LogFields, Logger } from "../../src/ports/logger.ts";
+import { createRecordingTimerQueue } from "../../src/queue/adapters/in-memory.ts";
+import { createReconciler } from "../../src/reconciler/handler.ts";
+import { noMetrics } from "../../src/reconciler/metrics.ts";
+import { readRecord } from "../../src/reconciler/record.ts";
+import type { RunReconcile } from "../../src/reconciler/run.ts";
+import { isMap } from "../../src/value/value.ts";
+
+const crd = {
+  apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "widgets.e2e.koreo.dev" },
+  spec: { group: "e2e.koreo.dev", scope: "Namespaced", names: { kind: "Widget", plural: "widgets", singular: "widget" }, versions: [{ name: "v1", served: true, storage: true }] },
+};
+
+async function setup(run: RunReconcile, timings = DEFAULT_TIMINGS) {
+  const clock = fixedClock(1_000_000);
+  const cluster = createInMemoryCluster({ clock });
+  assert.ok((await cluster.create(crd)).ok);
+  const created = await cluster.create({ apiVersion: "e2e.koreo.dev/v1", kind: "Widget", metadata: { name: "w", namespace: "ns" }, spec: { v: "1" } });
+  assert.ok(created.ok && isMap(created.value.metadata));
+  const uid = String(created.value.metadata.uid);
+  const timers = createRecordingTimerQueue();
+  const lines: { level: string; message: string; fields?: LogFields }[] = [];
+  const logger: Logger = {
+    debug: (message, fields) => void lines.push({ level: "debug", message, ...(fields && { fields }) }),
+    info: (message, fields) => void lines.push({ level: "info", message, ...(fields && { fields }) }),
+    warn: (message, fields) => void lines.push({ level: "warn", message, ...(fields && { fields }) }),
+    error: (message, fields) => void lines.push({ level: "error", message, ...(fields && { fields }) }),
+    child: () => logger,
+  };
+  const reconcile = createReconciler({ cluster, run, timers, clock, logger, metrics: noMetrics, random: () => 0.5, timings });
+  const trigger = { apiVersion: "e2e.koreo.dev/v1", kind: "Widget", namespace: "ns", name: "w", uid };
+  const record = async () => {
+    const got = await cluster.get(trigger);
+    return got.ok ? readRecord(got.value) : undefined;
+  };
+  return { cluster, clock, timers, lines, reconcile, trigger, record };
+}
+
+const okRun: RunReconcile = async () => ({ status: "reconciled", workflow: "wf", workflowVersion: "v1", outcome: Outcome.ok(null) });
+
+test("CTL-12 / CTL-15 / CTL-21: a run records its outcome on the trigger, arms the resync timer and logs trigger, workflow, outcome, duration", async () => {
+  const s = await setup(okRun);
+  const result = await s.reconcile({ trigger: s.trigger, reason: "event", hash: "x" });
+  assert.equal(result.status, "ran");
+  assert.deepEqual(await s.record(), { hash: (await s.record())?.hash ?? "", workflowVersion: "v1", outcome: "Ok", attempt: 0, dueAt: 1_000_000 + 1_200_000 });
+  assert.deepEqual(s.timers.scheduled.map((t) => t.delaySeconds), [900], "1200 s starts as a 900 s hop");
+  const line = s.lines.find((l) => l.level === "info");
+  assert.deepEqual(Object.keys(line?.fields ?? {}).sort(), ["decision", "durationMs", "outcome", "trigger", "uid", "workflow"]);
+});
+
+test("CTL-10 / SRV-12: a second event with the same hash is dropped and writes nothing", async () => {
+  const s = await setup(okRun);
+  await s.reconcile({ trigger: s.trigger, reason: "event", hash: "x" });
+  const rv = async () => { const g = await s.cluster.get(s.trigger); return g.ok && isMap(g.value.metadata) ? g.value.metadata.resourceVersion : undefined; };
+  const before = await rv();
+  assert.deepEqual(await s.reconcile({ trigger: s.trigger, reason: "event", hash: "x" }), { status: "dropped", why: "unchanged" });
+  assert.equal(await rv(), before);
+});
+
+test("CTL-13 / CTL-14 / SRV-7: a run over its budget is a system error: backoff through the timer queue, attempt counted", async () => {
+  const slow: RunReconcile = () => new Promise((resolve) => setTimeout(() => resolve({ status: "reconciled", outcome: Outcome.ok(null) }), 500));
+  const s = await setup(slow, { ...DEFAULT_TIMINGS, reconcileTimeoutSeconds: 0.05 });
+  const result = await s.reconcile({ trigger: s.trigger, reason: "event" });
+  assert.ok(result.status === "ran" && result.decision.kind === "backoff");
+  assert.equal((await s.record())?.outcome, "SystemError");
+  assert.equal((await s.record())?.attempt, 1);
+  assert.equal(s.timers.scheduled[0]?.delaySeconds, 45, "2^0·30 + 0.5·30");
+});
+
+test("SRV-7: an exception in the engine is a system error too, and after 10 the trigger is given up with an error log", async () => {
+  const boom: RunReconcile = async () => { throw new Error("bug"); };
+  const s = await setup(boom);
+  await s.reconcile({ trigger: s.trigger, reason: "event" });
+  for (let i = 0; i < 10; i++) {
+    const dueAt = (await s.record())?.dueAt ?? 0;
+    s.clock.advance(dueAt - s.clock.now());
+    await s.reconcile({ trigger: s.trigger, reason: "timer", dueAt });
+  }
+  assert.equal((await s.record())?.attempt, 11);
+  assert.equal((await s.record())?.dueAt, undefined, "nothing more is scheduled");
+  assert.ok(s.lines.some((l) => l.level === "error" && l.message.includes("Giving up")));
+});
+
+test("CTL-2 / CTL-20: namespaces are ordered comma lists; reference values are the defaults", () => {
+  const c = configFromEnv({ KOREO_NAMESPACE: "team, platform ,", RESOURCE_NAMESPACE: "a,b" });
+  assert.deepEqual(c.koreoNamespaces, ["team", "platform"]);
+  assert.deepEqual(c.templateNamespaces, ["team", "platform"]);
+  assert.deepEqual(c.resourceNamespaces, ["a", "b"]);
+  assert.deepEqual(configFromEnv({}).koreoNamespaces, ["koreo-testing"]);
+  assert.equal(configFromEnv({}).timings.resyncSeconds, 1200);
+  assert.equal(configFromEnv({}).timings.reconcileTimeoutSeconds, 30);
+});
