@@ -15,18 +15,6 @@ export function clone<T extends Json>(v: T): T {
   return structuredClone(v);
 }
 
-export function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => deepEqual(x, b[i]));
-  }
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
-}
-
 /** The `metadata` map of an object, or an empty one. */
 export function meta(obj: JsonObject): JsonObject {
   const m = obj["metadata"];

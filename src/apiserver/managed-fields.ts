@@ -4,7 +4,8 @@
  * server-side apply (`patch/apply.ts`) sets its manager's set wholesale. Entries
  * are always well formed: kubectl 1.32 panics on entries without fieldsV1.
  */
-import { deepEqual, isObject, meta, str, type JsonObject } from "./json.ts";
+import { isObject, meta, str, type JsonObject } from "./json.ts";
+import { valuesEqual } from "../value/equal.ts";
 import { timestamp } from "./metadata.ts";
 import type { ResourceType } from "./resource-type.ts";
 import { mergeKeyFor } from "./patch/strategic-merge.ts";
@@ -84,7 +85,7 @@ export function recordUpdate(old: JsonObject | undefined, next: JsonObject, reco
   const keys = record.listKeys;
   const onlyStatus = record.subresource === "status";
   const after = fieldSetOf(next, keys, onlyStatus);
-  const changed = new Set([...after].filter((p) => old === undefined || !deepEqual(valueAt(old, p), valueAt(next, p))));
+  const changed = new Set([...after].filter((p) => old === undefined || !valuesEqual(valueAt(old, p), valueAt(next, p))));
   if (old !== undefined) for (const p of fieldSetOf(old, keys, onlyStatus)) if (!after.has(p)) changed.add(p);
   const entries = old === undefined ? [] : readEntries(old);
   if (changed.size === 0 && old !== undefined) {

@@ -4,7 +4,8 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { badRequest, invalid } from "./errors.ts";
-import { deepEqual, isObject, meta, str, type JsonObject } from "./json.ts";
+import { isObject, meta, str, type JsonObject } from "./json.ts";
+import { valuesEqual } from "../value/equal.ts";
 import { apiVersionOf, type ResourceType } from "./resource-type.ts";
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -79,7 +80,7 @@ function withoutMetaAndStatus(obj: JsonObject): JsonObject {
 }
 
 export function specChanged(old: JsonObject, next: JsonObject): boolean {
-  return !deepEqual(withoutMetaAndStatus(old), withoutMetaAndStatus(next));
+  return !valuesEqual(withoutMetaAndStatus(old), withoutMetaAndStatus(next));
 }
 
 /**
@@ -92,7 +93,7 @@ export function sameContent(a: JsonObject, b: JsonObject, compareOwnership: bool
     if (compareOwnership && Array.isArray(managedFields)) m["managedFields"] = managedFields.map((e) => (isObject(e) ? { ...e, time: null } : e));
     return { ...o, metadata: m };
   };
-  return deepEqual(strip(a), strip(b));
+  return valuesEqual(strip(a), strip(b));
 }
 
 export function timestamp(d: Date): string {

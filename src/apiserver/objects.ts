@@ -4,7 +4,8 @@
  * see. Garbage collection lives in `gc.ts` and calls back in through `remove`.
  */
 import { ApiError, alreadyExists, conflict, invalid, notFound, badRequest, type Target } from "./errors.ts";
-import { deepEqual, meta, str, type Json, type JsonObject } from "./json.ts";
+import { meta, str, type Json, type JsonObject } from "./json.ts";
+import { valuesEqual } from "../value/equal.ts";
 import { listKeysFor, recordUpdate } from "./managed-fields.ts";
 import { carryServerFields, finalizers, initializeMetadata, isTerminating, sameContent, specChanged, timestamp } from "./metadata.ts";
 import { apiVersionOf, resourceKey, type ResourceType } from "./resource-type.ts";
@@ -138,7 +139,7 @@ export class ObjectService {
       m["deletionGracePeriodSeconds"] = 0;
     }
     const next = { ...obj, metadata: m };
-    if (deepEqual(next, obj)) return obj;
+    if (valuesEqual(next, obj)) return obj;
     return this.commit(type, next, "MODIFIED", obj, ctx);
   }
 

@@ -1,21 +1,10 @@
 /**
  * ajv validates plain JSON. Values cross that boundary here: CEL ints (`bigint`) become
- * JS numbers only for the validator, and the defaults ajv fills in are carried back
+ * JS numbers only for the validator (`toPlain` from value/value.ts), and the defaults ajv fills in are carried back
  * without ever replacing a field the author wrote, so ints stay `bigint` and doubles
  * stay doubles in the validated spec.
  */
 import { fromPlain, isMap, type Value, type ValueMap } from "../value/value.ts";
-
-export function toAjvData(value: Value): unknown {
-  if (typeof value === "bigint") return Number(value);
-  if (Array.isArray(value)) return value.map(toAjvData);
-  if (isMap(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toAjvData(v);
-    return out;
-  }
-  return value;
-}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);

@@ -4,11 +4,11 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { Outcome, type PermFail } from "../outcome/outcome.ts";
-import type { ValueMap } from "../value/value.ts";
+import { toPlain, type ValueMap } from "../value/value.ts";
 import { readSpecSchema } from "./crd-files.ts";
 import type { Definition, KoreoKind, Problem } from "./definition.ts";
 import { formatPath, segmentsFromPointer, type PathSegment } from "./field-path.ts";
-import { toAjvData, withDefaults } from "./json-boundary.ts";
+import { withDefaults } from "./json-boundary.ts";
 import { toJsonSchema } from "./openapi.ts";
 import { definitionProblem, problem } from "./problem.ts";
 import { violationMessage, withoutBranchNoise } from "./schema-messages.ts";
@@ -65,7 +65,7 @@ export function validateSpec(definition: Definition): SpecValidation {
   if (validate instanceof Error) {
     return validationFailure(definition, [problem("error", validate.message, { definition, ...(definition.source ? { position: definition.source } : {}) })]);
   }
-  const data = toAjvData(definition.spec);
+  const data = toPlain(definition.spec);
   if (validate(data)) return { ok: true, spec: withDefaults(definition.spec, data) as ValueMap };
   const errors = withoutBranchNoise(validate.errors ?? []);
   return validationFailure(definition, errors.map((e) => toProblem(definition, e, data)));

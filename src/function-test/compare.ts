@@ -4,6 +4,7 @@
  * must be expected. Differences come back as a flat list of field paths, the
  * readable form of the reference's difference tree (FT-20 recommendation).
  */
+import { isNumber, scalarsEqual } from "../value/equal.ts";
 import { isList, isMap, toJsonText, type Value, type ValueMap } from "../value/value.ts";
 
 export type DifferenceKind = "mismatch" | "missing" | "unexpected" | "length" | "set-member-missing" | "set-member-unexpected" | "uncomparable";
@@ -109,23 +110,11 @@ function keyedBy(items: Value[], fields: string[]): Map<string, Value> {
   return out;
 }
 
-/** Booleans only equal booleans, numbers compare by value (`2` = `2.0`), strings never equal numbers. */
-export function scalarsEqual(a: Value, b: Value): boolean {
-  if (isNumber(a) && isNumber(b)) return numbersEqual(a, b);
-  return a === b;
-}
-
-function isNumber(v: Value): v is bigint | number {
-  return typeof v === "bigint" || typeof v === "number";
-}
-
-function numbersEqual(a: bigint | number, b: bigint | number): boolean {
-  if (typeof a === typeof b) return a === b;
-  const [int, dbl] = typeof a === "bigint" ? [a, b as number] : [b as bigint, a];
-  return Number.isInteger(dbl) && BigInt(dbl) === int;
-}
-
-/** Set membership key: numbers by value, kept apart from booleans and strings (CMP-4 recommendation). */
+/**
+ * Set membership key: numbers by value, kept apart from booleans and strings (CMP-4 recommendation).
+ * Not functions/compare/as-set.ts `memberKey`: that one keys whole doubles beyond 2^53 by their
+ * decimal text, this one by their exact integer, so the two can disagree on huge numbers.
+ */
 function memberKey(v: Value): string {
   if (typeof v === "number" && Number.isInteger(v)) return `n:${BigInt(v)}`;
   if (isNumber(v)) return `n:${v}`;

@@ -6,7 +6,7 @@ import type { Definition, ForeignDocument, KoreoKind, Problem } from "../definit
 import { definitionProblem } from "../definitions/problem.ts";
 import type { KubeObject } from "../cluster/cluster-api.ts";
 import { isCrd } from "../cluster/kinds.ts";
-import { valuesEqual } from "../cluster/value-equal.ts";
+import { valuesEqual } from "../value/equal.ts";
 import { isMap, type Value, type ValueMap } from "../value/value.ts";
 
 export type Change = "created" | "configured" | "unchanged";

@@ -1,6 +1,6 @@
 import type { KubeObject } from "../cluster/cluster-api.ts";
 import { applyMergePatch } from "../value/merge-patch.ts";
-import { valuesEqual } from "../cluster/value-equal.ts";
+import { valuesEqual } from "../value/equal.ts";
 import { isList, isMap, toJsonText, type Value, type ValueMap } from "../value/value.ts";
 import { applyConditions, conditionFor, type ConditionDraft } from "./conditions.ts";
 import type { WorkflowRun } from "./run-context.ts";

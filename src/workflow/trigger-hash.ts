@@ -1,6 +1,7 @@
 import type { KubeObject } from "../cluster/cluster-api.ts";
 import { isMap, type ValueMap } from "../value/value.ts";
-import { canonicalJson, sha256Hex } from "./canonical-json.ts";
+import { canonicalJson } from "../value/canonical-json.ts";
+import { sha256Hex } from "./sha256.ts";
 
 export const MANAGED_RESOURCES_ANNOTATION = "koreo.dev/managed-resources";
 

@@ -1,5 +1,6 @@
 import type { DefinitionLookup, DefinitionRef, RegistryEntry } from "../definitions/definition.ts";
-import { canonicalJson, sha256Hex } from "./canonical-json.ts";
+import { canonicalJson } from "../value/canonical-json.ts";
+import { sha256Hex } from "./sha256.ts";
 
 const tokens = new WeakMap<RegistryEntry, string>();
 

@@ -5,7 +5,8 @@
  * 409 conflict unless `force` takes it over.
  */
 import { ApiError, notFound } from "../errors.ts";
-import { deepEqual, isObject, meta, str, type Json, type JsonObject } from "../json.ts";
+import { isObject, meta, str, type Json, type JsonObject } from "../json.ts";
+import { valuesEqual } from "../../value/equal.ts";
 import { disown, listKeysFor, readEntries, sameEntry, writeEntries, type ManagerEntry } from "../managed-fields.ts";
 import { timestamp } from "../metadata.ts";
 import { targetOf, type ObjectService, type UpdateOptions, type WriteContext } from "../objects.ts";
@@ -38,7 +39,7 @@ function mergeApplied(live: Json | undefined, applied: Json, keys: ListKeys, fie
   if (key === undefined || !applied.every((i) => isObject(i) && i[key] !== undefined)) return applied;
   const out = [...live];
   for (const item of applied as JsonObject[]) {
-    const index = out.findIndex((l) => isObject(l) && deepEqual(l[key], item[key]));
+    const index = out.findIndex((l) => isObject(l) && valuesEqual(l[key], item[key]));
     if (index < 0) out.push(item);
     else out[index] = mergeApplied(out[index], item, keys, field);
   }
@@ -51,7 +52,7 @@ function findConflicts(entries: ManagerEntry[], mine: ManagerEntry | undefined, 
     if (e === mine) continue;
     for (const p of applied) {
       const owned = e.fields.has(p) || [...e.fields].some((f) => overlaps(f, p));
-      if (owned && !deepEqual(valueAt(live, p), valueAt(desired, p))) out.push({ manager: e.manager, apiVersion: e.apiVersion, path: p });
+      if (owned && !valuesEqual(valueAt(live, p), valueAt(desired, p))) out.push({ manager: e.manager, apiVersion: e.apiVersion, path: p });
     }
   }
   return out;

@@ -3,7 +3,8 @@
  * fields and `k:<json key>` for items of keyed lists, encoded to and from the
  * `FieldsV1` trie kubectl decodes (leaves `{}`, keyed items carry `".": {}`).
  */
-import { deepEqual, isObject, type Json, type JsonObject } from "../json.ts";
+import { isObject, type Json, type JsonObject } from "../json.ts";
+import { valuesEqual } from "../../value/equal.ts";
 
 /** Segments joined by "\n", which JSON-encoded keys can never contain. */
 export type FieldPath = string;
@@ -64,7 +65,7 @@ function step(node: Json | undefined, segment: string): Json | undefined {
   if (segment.startsWith("f:")) return isObject(node) ? node[segment.slice(2)] : undefined;
   if (!Array.isArray(node)) return undefined;
   const key = JSON.parse(segment.slice(2)) as JsonObject;
-  return node.find((i) => isObject(i) && Object.entries(key).every(([k, v]) => deepEqual(i[k], v)));
+  return node.find((i) => isObject(i) && Object.entries(key).every(([k, v]) => valuesEqual(i[k], v)));
 }
 
 export function valueAt(obj: JsonObject, path: FieldPath): Json | undefined {

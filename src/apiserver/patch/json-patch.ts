@@ -3,7 +3,8 @@
  * copy; any failing operation (including `test`) rejects the whole patch.
  */
 import { badRequest, ApiError } from "../errors.ts";
-import { clone, deepEqual, isObject, type Json, type JsonObject } from "../json.ts";
+import { clone, isObject, type Json, type JsonObject } from "../json.ts";
+import { valuesEqual } from "../../value/equal.ts";
 
 interface Operation {
   op: string;
@@ -104,7 +105,7 @@ function applyOne(doc: Json, op: Operation): Json {
       return add(remove(doc, op.from ?? ""), op.path, moved, false);
     }
     case "test":
-      if (!deepEqual(read(doc, op.path), value())) throw new ApiError(422, "Invalid", `the test operation failed at "${op.path}"`);
+      if (!valuesEqual(read(doc, op.path), value())) throw new ApiError(422, "Invalid", `the test operation failed at "${op.path}"`);
       return doc;
     default:
       throw badRequest(`unknown json patch operation "${op.op}"`);

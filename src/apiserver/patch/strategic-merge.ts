@@ -5,7 +5,8 @@
  * directives kubectl emits are honoured (order directives only drop out).
  */
 import { badRequest } from "../errors.ts";
-import { deepEqual, isObject, type Json, type JsonObject } from "../json.ts";
+import { isObject, type Json, type JsonObject } from "../json.ts";
+import { valuesEqual } from "../../value/equal.ts";
 
 /** Field name → merge key, from the Kubernetes API types' patchMergeKey tags. */
 const MERGE_KEYS: Record<string, string> = {
@@ -38,7 +39,7 @@ function mergeList(field: string, current: Json | undefined, patch: Json[]): Jso
   const out = [...current];
   for (const item of patch) {
     if (!isObject(item)) throw badRequest(`strategic merge list "${field}" expects objects`);
-    const index = out.findIndex((c) => isObject(c) && deepEqual(c[key], item[key]));
+    const index = out.findIndex((c) => isObject(c) && valuesEqual(c[key], item[key]));
     if (item["$patch"] === "delete") {
       if (index >= 0) out.splice(index, 1);
       continue;
@@ -52,7 +53,7 @@ function mergeList(field: string, current: Json | undefined, patch: Json[]): Jso
 
 function deleteFromPrimitiveList(current: Json | undefined, remove: Json): Json {
   if (!Array.isArray(current) || !Array.isArray(remove)) return current ?? [];
-  return current.filter((v) => !remove.some((r) => deepEqual(r, v)));
+  return current.filter((v) => !remove.some((r) => valuesEqual(r, v)));
 }
 
 export function strategicMerge(target: Json, patch: JsonObject): Json {

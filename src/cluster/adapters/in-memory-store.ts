@@ -4,7 +4,7 @@ import type { ClusterResult, KubeObject } from "../cluster-api.ts";
 import { fail, ok } from "../errors.ts";
 import { isCrd, kindsOfCrd, type KindSpec } from "../kinds.ts";
 import { finalizersOf, metadataOf, ownerUidsOf, stringAt, withMetadata } from "../object-meta.ts";
-import { valuesEqual } from "../value-equal.ts";
+import { valuesEqual } from "../../value/equal.ts";
 import { createEventLog, type StoredEvent } from "./in-memory-events.ts";
 
 /** Where an object lives: its kind and its namespace ("" when cluster-scoped). */

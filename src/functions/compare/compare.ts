@@ -3,6 +3,7 @@
  * target? Only the target drives the walk; the first difference ends it and is
  * described as a path, e.g. `'spec' -> 'tier' -> <target:[standard], resource:[premium]>`.
  */
+import { scalarsEqual } from "../../value/equal.ts";
 import { isList, isMap, type Value, type ValueMap } from "../../value/value.ts";
 import { keyByFields } from "./as-map.ts";
 import { compareAsSet, type Difference } from "./as-set.ts";
@@ -74,23 +75,6 @@ function compareList(target: readonly Value[], live: Value, lastApplied: Value):
     if (difference !== undefined) return [`at index '${i}'`, ...difference];
   }
   return undefined;
-}
-
-/** CMP-3: booleans only equal booleans, numbers compare numerically, `null` only equals `null`. */
-function scalarsEqual(target: Value, live: Value): boolean {
-  if (isNumber(target)) return isNumber(live) && numbersEqual(target, live);
-  return target === live;
-}
-
-function isNumber(v: Value): v is bigint | number {
-  return typeof v === "bigint" || typeof v === "number";
-}
-
-function numbersEqual(a: bigint | number, b: bigint | number): boolean {
-  if (typeof a === "bigint" && typeof b === "bigint") return a === b;
-  if (typeof a === "number" && typeof b === "number") return a === b;
-  const [int, dbl] = typeof a === "bigint" ? [a, b as number] : [b as bigint, a];
-  return Number.isInteger(dbl) ? int === BigInt(dbl) : false;
 }
 
 function mismatch(target: Value, live: Value): string {

@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { isMap, toJsonText, type Value, type ValueMap } from "../value/value.ts";
+import { isMap, toJsonText, type Value, type ValueMap } from "./value.ts";
 
 /** JSON with map keys sorted at every level, so equal values always give equal text. */
 export function canonicalJson(value: Value): string {
@@ -12,8 +11,4 @@ function sortKeys(value: Value): Value {
   const out: ValueMap = {};
   for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key] as Value);
   return out;
-}
-
-export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
 }
