@@ -144,6 +144,13 @@ export function runClusterContract(name: string, makeCluster: () => Promise<Cont
       assert.equal(typeof listed.resourceVersion, "string");
       const web = must(await cluster.list("v1", "ConfigMap", { namespace: NAMESPACE, labelSelector: `app=${app},tier!=db` }));
       assert.deepEqual(web.items.map((o) => at(o, "metadata", "name")), [a]);
+      // One selector grammar (value/selectors.ts) for the API server and the in-memory adapter.
+      const set = must(await cluster.list("v1", "ConfigMap", { namespace: NAMESPACE, labelSelector: `app=${app},tier in(db)` }));
+      assert.deepEqual(set.items.map((o) => at(o, "metadata", "name")), [b]);
+      const byName = must(await cluster.list("v1", "ConfigMap", { namespace: NAMESPACE, labelSelector: `app=${app}`, fieldSelector: `metadata.name==${a}` }));
+      assert.deepEqual(byName.items.map((o) => at(o, "metadata", "name")), [a]);
+      const badField = await cluster.list("v1", "ConfigMap", { namespace: NAMESPACE, fieldSelector: "spec.x=1" });
+      assert.equal(!badField.ok && badField.error.status, 400);
     });
 
     it("merge patch merges maps, deletes on null and replaces lists (RF-23, ST-1)", async () => {

@@ -22,7 +22,7 @@ import { asJsonWouldReturn } from "../json-numbers.ts";
 import { BUILTIN_KINDS, type KindSpec } from "../kinds.ts";
 import { applyMergePatch } from "../../value/merge-patch.ts";
 import { labelsOf, metadataOf, stringAt } from "../object-meta.ts";
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from "../selectors.ts";
+import { matchesSelector, parseFieldSelector, parseSelector } from "../../value/selectors.ts";
 import { createCallCounter, type CallCounter, type ClusterVerb } from "./counting.ts";
 import { createStore, type Location, type Store } from "./in-memory-store.ts";
 
@@ -137,7 +137,7 @@ export function createInMemoryCluster(options: InMemoryClusterOptions = {}): InM
       if (fault) return { ok: false, error: fault };
       const spec = store.kindOf(apiVersion, kind);
       if (!spec.ok) return spec;
-      const labels = parseLabelSelector(listOptions.labelSelector ?? "");
+      const labels = parseSelector(listOptions.labelSelector ?? "");
       if (!labels.ok) return fail("Invalid", labels.message, 400);
       const fields = parseFieldSelector(listOptions.fieldSelector ?? "");
       if (!fields.ok) return fail("Invalid", fields.message, 400);
@@ -147,9 +147,9 @@ export function createInMemoryCluster(options: InMemoryClusterOptions = {}): InM
         .filter((o) => o.apiVersion === apiVersion && o.kind === kind)
         .filter((o) => {
           const metadata = metadataOf(o);
-          const fieldValues = { name: stringAt(metadata, "name") ?? "", namespace: stringAt(metadata, "namespace") ?? "" };
-          if (namespace !== undefined && fieldValues.namespace !== namespace) return false;
-          return matchesLabels(labels.value, labelsOf(o)) && matchesFields(fields.value, fieldValues);
+          const fieldValues = { "metadata.name": stringAt(metadata, "name") ?? "", "metadata.namespace": stringAt(metadata, "namespace") ?? "" };
+          if (namespace !== undefined && fieldValues["metadata.namespace"] !== namespace) return false;
+          return matchesSelector(labels.value, labelsOf(o)) && matchesSelector(fields.value, fieldValues);
         })
         .sort((a, b) => sortKey(a).localeCompare(sortKey(b)))
         .map((o) => cloneValue(o));
