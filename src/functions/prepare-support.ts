@@ -1,5 +1,6 @@
-/** Helpers shared by the three preparers: locations, failures, input names. */
+/** Helpers shared by the three preparers: locations, failures, input names. VAL-8 `prepareLocation` is definitions'. */
 import type { Definition, DefinitionRef, PrepareOutcome, Problem } from "../definitions/definition.ts";
+import { prepareLocation } from "../definitions/index.ts";
 import { validateDefinition } from "../definitions/rules.ts";
 import { Outcome, type PermFail } from "../outcome/outcome.ts";
 import type { Value, ValueMap } from "../value/value.ts";
@@ -9,12 +10,6 @@ import { isMap } from "../value/value.ts";
 export function functionLocation(definition: Definition): string {
   const { kind, namespace, name } = definition;
   return namespace ? `${kind}:${namespace}:${name}` : `${kind}:${name}`;
-}
-
-/** VAL-8: load failures carry `prepare:<Kind>:<name>[:spec.<field>]`. */
-export function prepareLocation(definition: Definition, field?: string): string {
-  const base = `prepare:${definition.kind}:${definition.name}`;
-  return field ? `${base}:${field}` : base;
 }
 
 /** A failed preparation: the PermFail relocated per VAL-8, plus the matching problem for lint output. */
