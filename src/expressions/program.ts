@@ -22,9 +22,17 @@ export function planProgram(root: Expr, positions: ReadonlyMap<bigint, Position>
   return { run: plan(koreoEnv(), root), positions };
 }
 
-/** Scope → CEL bindings; a prototype-less object so names like `constructor` are not bound. */
+/**
+ * Instances have no inherited properties, so names like `constructor` are not
+ * bound; unlike `Object.create(null)` they stay fast-mode objects, which keeps
+ * the library's per-variable lookup off a dictionary (this runs per evaluation).
+ */
+const Bindings = function Bindings() {} as unknown as new () => Record<string, CelInput>;
+Bindings.prototype = Object.create(null) as object;
+
+/** Scope → CEL bindings. */
 function bind(scope: Scope, extra?: Scope): Record<string, CelInput> {
-  const bindings: Record<string, CelInput> = Object.create(null) as Record<string, CelInput>;
+  const bindings = new Bindings();
   for (const name in scope) bindings[name] = valueToCel(scope[name] as Value);
   if (extra !== undefined) for (const name in extra) bindings[name] = valueToCel(extra[name] as Value);
   return bindings;

@@ -116,10 +116,35 @@ function rewriteConstant(e: Expr, leaf: Leaf): Expr {
   return call(ids, INTERNAL.fail, [constant(ids, { case: "stringValue", value: `integer literal ${String(c.value)} overflows 64 bits` })]);
 }
 
+/** True when evaluating `e` fails: `@koreo_false` passes an error through and turns any value into false. */
+function failsOf(ids: IdAllocator, e: Expr): Expr {
+  return call(ids, "@not_strictly_false", [call(ids, INTERNAL.alwaysFalse, [e])]);
+}
+
 /** `has(e)`: the planner's own conditional is cheaper than a `!_` function call. */
 function hasOf(ids: IdAllocator, e: Expr): Expr {
-  const erred = call(ids, "@not_strictly_false", [call(ids, INTERNAL.alwaysFalse, [e])]);
-  return call(ids, "_?_:_", [erred, constant(ids, { case: "boolValue", value: false }), constant(ids, { case: "boolValue", value: true })]);
+  return call(ids, "_?_:_", [failsOf(ids, e), constant(ids, { case: "boolValue", value: false }), constant(ids, { case: "boolValue", value: true })]);
+}
+
+/** The expression a `has(e)` / `has(e.f)` tests, or undefined when `h` is not a has(). */
+function hasArgument(h: Expr | undefined): Expr | undefined {
+  const k = h?.exprKind;
+  if (k?.case === "selectExpr" && k.value.testOnly) return { ...(h as Expr), exprKind: { case: "selectExpr", value: { ...k.value, testOnly: false } } };
+  if (k?.case === "callExpr" && k.value.function === "has" && k.value.target === undefined && k.value.args.length === 1) return k.value.args[0];
+  return undefined;
+}
+
+/**
+ * `has(e) ? a : b` and `!has(e)` are the common uses of has(); testing for failure
+ * directly (branches swapped) saves the inner conditional on this hot path.
+ */
+function rewriteHasUse(c: CallNode, sub: (x: Expr) => Expr, ids: IdAllocator): Expr | undefined {
+  const [cond, a, b] = c.args;
+  const tested = c.target === undefined ? hasArgument(cond) : undefined;
+  if (tested === undefined) return undefined;
+  if (c.function === "!_" && c.args.length === 1) return failsOf(ids, sub(tested));
+  if (c.function !== "_?_:_" || a === undefined || b === undefined || c.args.length !== 3) return undefined;
+  return call(ids, "_?_:_", [failsOf(ids, sub(tested)), sub(b), sub(a)]);
 }
 
 function identName(e: Expr | undefined): string | undefined {
@@ -134,6 +159,8 @@ function rewriteCall(c: CallNode, leaf: Leaf, depth: number): Expr {
   const { ids } = leaf.ctx;
   const sub = (x: Expr): Expr => rw(x, leaf, depth);
   const [first, ...rest] = c.args;
+  const hasUse = rewriteHasUse(c, sub, ids);
+  if (hasUse !== undefined) return hasUse;
   if (c.target === undefined && c.function === "has" && c.args.length === 1 && first !== undefined) {
     return hasOf(ids, sub(first));
   }

@@ -37,6 +37,12 @@ test("EXPR-70 an unknown variable is an undeclared reference, with the usual pre
   assert.match(evErr("nope[0]"), /undeclared reference to 'nope'/);
 });
 
+test("EXPR-70 names inherited by JS objects are not variables", () => {
+  for (const name of ["constructor", "toString", "hasOwnProperty"]) {
+    assert.match(evErr(name, inputs({})), new RegExp(`undeclared reference to '${name}'`));
+  }
+});
+
 test("EXPR-71 when several parts fail, one of the errors is reported", () => {
   const p = prepareBody(v({ a: "=1/0", b: "=nope" }), "loc");
   assert.ok(p.ok && p.value);

@@ -172,6 +172,16 @@ test("EXPR-90 has() still holds over rewritten indexes and undeclared variables"
   assert.equal(ev('has(inputs.m["1"]) && !has(inputs.m[1])', scope), true);
 });
 
+test("EXPR-90 has() as a ternary condition or negated keeps its meaning", () => {
+  const scope = inputs({ a: null, x: 5, list: [1] });
+  assert.equal(ev("has(inputs.a) ? 1 : 2", scope), 1n);
+  assert.equal(ev('has(inputs.x.y) ? inputs.x.y : "d"', scope), "d");
+  assert.equal(ev("has(inputs.list[0]) ? inputs.list[0] : 0", scope), 1n);
+  assert.equal(ev("has(1/0) ? 1 : 2"), 2n);
+  assert.deepEqual(ev("[!has(inputs.a), !has(inputs.b), !has(1/0), !!has(inputs.a)]", scope), [false, true, true, true]);
+  assert.match(evErr("has(inputs.a) ? 1/0 : 2", scope), /^Error evaluating/);
+});
+
 test("EXPR-91 all / exists / exists_one with CEL error absorption", () => {
   assert.equal(ev("[].all(x, x > 0)"), true);
   assert.equal(ev("[0, 5].all(x, 1 / x > 1)"), false);
