@@ -4,9 +4,7 @@
  * `dependsOn` and resolved through the lookup at run time (FT-7), so a test
  * always runs against the function's current entry, whatever the load order.
  */
-import { definitionProblem } from "../definitions/problem.ts";
-import { validateSpec } from "../definitions/schema.ts";
-import type { Definition, DefinitionRef, PrepareOutcome, Preparer, Problem } from "../definitions/definition.ts";
+import { definitionProblem, validateSpec, type Definition, type DefinitionRef, type PrepareOutcome, type Preparer, type Problem } from "../definitions/index.ts";
 import { Outcome } from "../outcome/outcome.ts";
 import { isMap, type Value, type ValueMap } from "../value/value.ts";
 import { prepareCase, type CaseProblem } from "./prepare-case.ts";

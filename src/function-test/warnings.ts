@@ -4,8 +4,7 @@
  * provides, and provided inputs it never reads). FT-12's warnings are lint
  * (definitions/lint.ts): they need no other definition.
  */
-import { definitionProblem } from "../definitions/problem.ts";
-import type { Definition, DefinitionLookup, Problem } from "../definitions/definition.ts";
+import { definitionProblem, type Definition, type DefinitionLookup, type Problem } from "../definitions/index.ts";
 import type { PreparedFunctionTest } from "./types.ts";
 
 export function testWarnings(definition: Definition, test: PreparedFunctionTest, lookup: DefinitionLookup): Problem[] {

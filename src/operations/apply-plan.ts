@@ -2,8 +2,7 @@
  * `koreo apply` planning (CLI-10), pure: which objects to apply, in which order, in
  * which namespace, and how to describe what an apply did. No I/O.
  */
-import type { Definition, ForeignDocument, KoreoKind, Problem } from "../definitions/definition.ts";
-import { definitionProblem } from "../definitions/problem.ts";
+import { definitionProblem, type Definition, type ForeignDocument, type KoreoKind, type Problem } from "../definitions/index.ts";
 import type { KubeObject } from "../cluster/cluster-api.ts";
 import { isCrd } from "../cluster/kinds.ts";
 import { valuesEqual } from "../value/equal.ts";

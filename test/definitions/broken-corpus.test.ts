@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadPaths } from "../../src/definitions/load-files.ts";
 import { validateDefinition } from "../../src/definitions/rules.ts";
-import { lintDefinition } from "../../src/definitions/lint.ts";
+import { lintDefinition } from "../../src/definitions/index.ts";
 import { LIMITS } from "../../src/definitions/limits.ts";
 import type { Problem } from "../../src/definitions/definition.ts";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { loadText } from "../../src/definitions/load.ts";
 import { validateDefinition } from "../../src/definitions/rules.ts";
-import { lintDefinition } from "../../src/definitions/lint.ts";
+import { lintDefinition } from "../../src/definitions/index.ts";
 
 /** YAML-ish fragments: indentation, flow and block punctuation, anchors, aliases, tags, quotes, tabs. */
 const token = fc.constantFrom(

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadText } from "../../src/definitions/load.ts";
-import { lintDefinition } from "../../src/definitions/lint.ts";
+import { lintDefinition } from "../../src/definitions/index.ts";
 import type { Definition, KoreoKind } from "../../src/definitions/definition.ts";
 
 function define(kind: KoreoKind, specYaml: string, extraMeta = ""): Definition {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadText } from "../../src/definitions/load.ts";
 import { loadPaths } from "../../src/definitions/load-files.ts";
 import { definitionFromObject } from "../../src/definitions/document.ts";
-import { formatProblem } from "../../src/definitions/problem.ts";
+import { formatProblem } from "../../src/definitions/index.ts";
 import { LIMITS } from "../../src/definitions/limits.ts";
 import type { Definition, Problem } from "../../src/definitions/definition.ts";
 

@@ -5,7 +5,7 @@ import { definitionFromObject } from "../../src/definitions/document.ts";
 import { loadText } from "../../src/definitions/load.ts";
 import { createRegistry } from "../../src/definitions/registry.ts";
 import { loadRegistry } from "../../src/definitions/load-registry.ts";
-import { activeLabel } from "../../src/definitions/lint.ts";
+import { activeLabel } from "../../src/definitions/index.ts";
 import { isMap, isList, type ValueMap } from "../../src/value/value.ts";
 import type { Definition, DefinitionRef, KoreoKind, Preparer, Preparers } from "../../src/definitions/definition.ts";
 
