@@ -12,7 +12,7 @@ import { classifyApply, itemLabel, planApply, predictApply, type ApplyItem, type
 import { isList, isMap } from "../../value/value.ts";
 import { paletteFor, type Palette } from "../report/colour.ts";
 import { CLUSTER_HELP, CLUSTER_OPTIONS, connect, DEFAULT_NAMESPACE, parseError } from "../cluster-options.ts";
-import { validatePaths } from "./validate.ts";
+import { validateLoaded } from "./validate.ts";
 
 const HELP = `usage: koreo apply PATH… [-n NS] [--dry-run=client|server] [--include-crds] [--create-namespaces] [--force-conflicts]
 
@@ -105,9 +105,9 @@ export async function run(args: string[]): Promise<number> {
 
 async function applyPaths(args: ApplyArgs): Promise<number> {
   // CLI-10: the same validation as `koreo validate` (CLI-11), so apply never ships what validate rejects.
-  const problems = await validatePaths(args.paths);
-  if (reportProblems(problems)) return 1;
+  // The files are read once: what was validated is what gets applied.
   const loaded = await loadPaths(args.paths);
+  if (reportProblems(validateLoaded(loaded))) return 1;
   const plan = planApply(loaded.definitions, loaded.foreign, { namespace: args.namespace, defaultNamespace: DEFAULT_NAMESPACE, includeCrds: args.includeCrds, createNamespaces: args.createNamespaces });
   if (reportProblems(plan.problems)) return 1;
   if (plan.items.length === 0) {

@@ -5,9 +5,18 @@
  * Exit 0 no errors (warnings allowed), 1 any error, 2 usage error.
  */
 import { parseArgs } from "node:util";
-import { formatProblem, loadPaths, loadRegistry, type Definition, type DefinitionRef, type Problem, type Registry } from "../../definitions/index.ts";
-import { definitionProblem } from "../../definitions/problem.ts";
-import { lintDefinition } from "../../definitions/lint.ts";
+import {
+  definitionProblem,
+  formatProblem,
+  lintDefinition,
+  loadPaths,
+  loadRegistry,
+  type Definition,
+  type DefinitionRef,
+  type LoadResult,
+  type Problem,
+  type Registry,
+} from "../../definitions/index.ts";
 import { KOREO_PREPARERS } from "../../engine/index.ts";
 import type { PreparedResourceFunction } from "../../functions/index.ts";
 import { isExpression } from "../../expressions/index.ts";
@@ -55,7 +64,14 @@ export async function run(args: string[]): Promise<number> {
 
 /** Every load, schema, preparation, reference and lint problem, in file order, each once. */
 export async function validatePaths(paths: readonly string[]): Promise<Problem[]> {
-  const loaded = await loadPaths(paths);
+  return validateLoaded(await loadPaths(paths));
+}
+
+/**
+ * `validatePaths` on documents already loaded, so a caller that goes on to use them
+ * (`koreo apply`) validates exactly the content it uses, read once.
+ */
+export function validateLoaded(loaded: LoadResult): Problem[] {
   const { registry, problems: prepared } = loadRegistry(loaded, KOREO_PREPARERS);
   const all = [
     ...loaded.problems,
