@@ -5,12 +5,9 @@
  * `--kubeconfig` names one.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
-import type { ClusterApi } from "../cluster/cluster-api.ts";
+import type { ClusterApi, ClusterDiscovery } from "../cluster/cluster-api.ts";
 import { loadKubeConfig } from "../cluster/kubeconfig.ts";
 import { createClientNodeCluster } from "../cluster/adapters/client-node.ts";
-import { createRestTransport } from "../cluster/adapters/client-node-transport.ts";
-import type { ClusterResult } from "../cluster/cluster-api.ts";
-import type { Value } from "../value/value.ts";
 
 /** `parseArgs` option declarations; spread into each command's own options. */
 export const CLUSTER_OPTIONS = {
@@ -31,9 +28,8 @@ export interface ClusterFlags {
 }
 
 export interface Connection {
-  readonly cluster: ClusterApi;
-  /** A raw GET for what ClusterApi does not offer (API group discovery). */
-  getJson(path: string): Promise<ClusterResult<Value>>;
+  /** The cluster, with API discovery for resolving KIND arguments (CLI-13, CLI-14). */
+  readonly cluster: ClusterApi & ClusterDiscovery;
 }
 
 /** Connects lazily: nothing is contacted until the first call. A bad kubeconfig is a message, not a throw. */
@@ -45,11 +41,7 @@ export function connect(flags: ClusterFlags): Connection | string {
     return `cannot load kubeconfig: ${error instanceof Error ? error.message : String(error)}`;
   }
   if (kubeConfig.getCurrentCluster() === null) return "the kubeconfig has no current cluster (use --kubeconfig or --context)";
-  const transport = createRestTransport(kubeConfig, { timeoutMs: 10_000 });
-  return {
-    cluster: createClientNodeCluster(kubeConfig),
-    getJson: (path) => transport.send({ method: "GET", path }),
-  };
+  return { cluster: createClientNodeCluster(kubeConfig) };
 }
 
 /** Node's parseArgs throws on unknown or malformed flags; the commands turn that into exit 2. */

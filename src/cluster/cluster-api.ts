@@ -115,6 +115,35 @@ export interface ClusterWatcher {
   watch(apiVersion: string, kind: string, options: WatchOptions, onEvent: (event: WatchEvent) => void): Promise<ClusterResult<WatchHandle>>;
 }
 
+/** An API group as `/apis` lists it. The core group ("", version v1) is not listed. */
+export interface ApiGroupInfo {
+  readonly name: string;
+  readonly versions: readonly string[];
+  readonly preferredVersion: string;
+}
+
+/** One kind served in a group-version, as its APIResourceList describes it. */
+export interface KindCatalogEntry {
+  readonly kind: string;
+  readonly plural: string;
+  /** "" when the server does not say. */
+  readonly singular: string;
+  readonly shortNames: readonly string[];
+  readonly namespaced: boolean;
+}
+
+/**
+ * API discovery beyond one kind's `discover`: what kubectl reads to resolve a KIND
+ * argument (`webapp`, `webapps.apps.example`; CLI-13, CLI-14). A separate port so
+ * adapters that cannot list everything (FunctionTest's scripted cluster) need not.
+ */
+export interface ClusterDiscovery {
+  /** The API groups (`/apis`). */
+  apiGroups(): Promise<ClusterResult<ApiGroupInfo[]>>;
+  /** The kinds of one group-version (`/api/v1`, `/apis/<group>/<version>`); NotFound when it is not served. */
+  discoverKinds(apiVersion: string): Promise<ClusterResult<KindCatalogEntry[]>>;
+}
+
 /** What a reconcile needs. */
 export interface ClusterApi extends ClusterReader, ClusterWriter {}
 

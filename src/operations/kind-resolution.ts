@@ -1,11 +1,10 @@
 /**
  * Resolving a kubectl-style KIND argument (`WebApp`, `webapp`, `webapps`,
  * `webapp.apps.acme.example`, `webapps.v1.apps.acme.example`) to one served kind
- * through legacy API discovery (`/api/v1`, `/apis`, `/apis/<group>/<version>`).
- * Discovery is read through a port so the matching is testable without a server.
+ * through API discovery (`/api/v1`, `/apis`, `/apis/<group>/<version>`), read through
+ * the ClusterDiscovery port so the matching is testable without a server.
  */
-import type { ClusterResult } from "../cluster/cluster-api.ts";
-import { isList, isMap, type Value } from "../value/value.ts";
+import type { ApiGroupInfo, ClusterDiscovery, ClusterResult, KindCatalogEntry } from "../cluster/cluster-api.ts";
 
 export interface ResolvedKind {
   readonly apiVersion: string;
@@ -17,18 +16,10 @@ export interface ResolvedKind {
   readonly namespaced: boolean;
 }
 
-export type GetJson = (path: string) => Promise<ClusterResult<Value>>;
-
 interface Query {
   readonly name: string;
   readonly group?: string;
   readonly version?: string;
-}
-
-interface ApiGroup {
-  readonly name: string;
-  readonly versions: readonly string[];
-  readonly preferred: string;
 }
 
 /** Every reading of the argument, as kubectl reads it: `name`, `name.group`, `name.version.group`. */
@@ -43,14 +34,14 @@ function queries(argument: string): Query[] {
   return out;
 }
 
-export async function resolveKind(argument: string, getJson: GetJson, apiVersion?: string): Promise<ClusterResult<ResolvedKind>> {
-  const groups = apiVersion === undefined ? await apiGroups(getJson) : ok<ApiGroup[]>([]);
+export async function resolveKind(argument: string, discovery: ClusterDiscovery, apiVersion?: string): Promise<ClusterResult<ResolvedKind>> {
+  const groups = apiVersion === undefined ? await discovery.apiGroups() : ok<ApiGroupInfo[]>([]);
   if (!groups.ok) return groups;
   // With an explicit apiVersion the argument is only the name part (`webapps.apps.acme.example` still works).
   const targets = apiVersion === undefined ? groupVersionsFor(argument, groups.value) : [{ ...splitApiVersion(apiVersion), name: argument.split(".")[0] ?? argument }];
   const found: ResolvedKind[] = [];
   for (const target of targets) {
-    const list = await getJson(target.group === "" ? `/api/${target.version}` : `/apis/${target.group}/${target.version}`);
+    const list = await discovery.discoverKinds(target.group === "" ? target.version : `${target.group}/${target.version}`);
     if (!list.ok && list.error.reason !== "NotFound") return list;
     if (list.ok) found.push(...matching(list.value, target));
   }
@@ -70,20 +61,6 @@ function splitApiVersion(apiVersion: string): { group: string; version: string }
   return slash < 0 ? { group: "", version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
-async function apiGroups(getJson: GetJson): Promise<ClusterResult<ApiGroup[]>> {
-  const list = await getJson("/apis");
-  if (!list.ok) return list;
-  const groups = isMap(list.value) && isList(list.value.groups) ? list.value.groups : [];
-  return ok(groups.flatMap(apiGroup));
-}
-
-function apiGroup(value: Value): ApiGroup[] {
-  if (!isMap(value) || typeof value.name !== "string" || !isList(value.versions)) return [];
-  const versions = value.versions.flatMap((v) => (isMap(v) && typeof v.version === "string" ? [v.version] : []));
-  const preferred = isMap(value.preferredVersion) && typeof value.preferredVersion.version === "string" ? value.preferredVersion.version : versions[0];
-  return preferred === undefined ? [] : [{ name: value.name, versions, preferred }];
-}
-
 interface Target {
   readonly group: string;
   readonly version: string;
@@ -92,30 +69,25 @@ interface Target {
 }
 
 /** The group-versions worth reading: the named group's, or (bare name) the core group's and every group's preferred one. */
-function groupVersionsFor(argument: string, groups: readonly ApiGroup[]): Target[] {
+function groupVersionsFor(argument: string, groups: readonly ApiGroupInfo[]): Target[] {
   const byName = new Map(groups.map((g) => [g.name, g]));
   return queries(argument).flatMap((q): Target[] => {
-    if (q.group === undefined) return [{ group: "", version: "v1", name: q.name }, ...groups.map((g) => ({ group: g.name, version: g.preferred, name: q.name }))];
+    if (q.group === undefined) return [{ group: "", version: "v1", name: q.name }, ...groups.map((g) => ({ group: g.name, version: g.preferredVersion, name: q.name }))];
     const group = byName.get(q.group);
     if (group === undefined) return [];
-    if (q.version === undefined) return [{ group: group.name, version: group.preferred, name: q.name }];
+    if (q.version === undefined) return [{ group: group.name, version: group.preferredVersion, name: q.name }];
     return group.versions.includes(q.version) ? [{ group: group.name, version: q.version, name: q.name }] : [];
   });
 }
 
-/** Resources of one APIResourceList whose kind, plural, singular or short name is `name` (case-insensitive). */
-function matching(resourceList: Value, target: Target): ResolvedKind[] {
-  const resources = isMap(resourceList) && isList(resourceList.resources) ? resourceList.resources.filter(isMap) : [];
+/** Kinds of one group-version whose kind, plural, singular or short name is `name` (case-insensitive). */
+function matching(kinds: readonly KindCatalogEntry[], target: Target): ResolvedKind[] {
   const wanted = target.name.toLowerCase();
-  return resources.flatMap((r) => {
-    const plural = typeof r.name === "string" ? r.name : "";
-    const kind = typeof r.kind === "string" ? r.kind : "";
-    if (plural === "" || plural.includes("/") || kind === "") return [];
-    const shortNames = isList(r.shortNames) ? r.shortNames.filter((s): s is string => typeof s === "string") : [];
-    const names = [kind, plural, typeof r.singularName === "string" ? r.singularName : "", ...shortNames].map((n) => n.toLowerCase());
+  return kinds.flatMap((k) => {
+    const names = [k.kind, k.plural, k.singular, ...k.shortNames].map((n) => n.toLowerCase());
     if (!names.includes(wanted)) return [];
     const apiVersion = target.group === "" ? target.version : `${target.group}/${target.version}`;
-    return [{ apiVersion, group: target.group, version: target.version, kind, plural, namespaced: r.namespaced === true }];
+    return [{ apiVersion, group: target.group, version: target.version, kind: k.kind, plural: k.plural, namespaced: k.namespaced }];
   });
 }
 

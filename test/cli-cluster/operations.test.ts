@@ -2,7 +2,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { classifyApply, predictApply } from "../../src/operations/apply-plan.ts";
-import { resolveKind, type GetJson } from "../../src/operations/kind-resolution.ts";
+import type { ClusterDiscovery } from "../../src/cluster/cluster-api.ts";
+import { readApiGroups, readKindCatalog } from "../../src/cluster/adapters/client-node-discovery.ts";
+import { groupVersionPath } from "../../src/cluster/adapters/client-node-paths.ts";
+import { withCallCounting } from "../../src/cluster/adapters/counting.ts";
+import { withDryRun } from "../../src/cluster/adapters/dry-run.ts";
+import { createInMemoryCluster } from "../../src/cluster/adapters/in-memory.ts";
+import { resolveKind } from "../../src/operations/kind-resolution.ts";
 import { parseManagedResources } from "../../src/operations/managed-resources.ts";
 import type { Value } from "../../src/value/value.ts";
 
@@ -33,8 +39,19 @@ test("CLI-14 / ST-11 the annotation: {} means the Workflow did not run; a flat l
   assert.equal(broken.ok, false);
 });
 
-function discovery(documents: Record<string, Value>): GetJson {
-  return async (path) => (path in documents ? { ok: true, value: documents[path] ?? null } : { ok: false, error: { reason: "NotFound", message: "404" } });
+/** Discovery documents by path, read as the client-node adapter reads them. */
+function discovery(documents: Record<string, Value>): ClusterDiscovery {
+  const get = (path: string) => (path in documents ? { ok: true as const, value: documents[path] ?? null } : { ok: false as const, error: { reason: "NotFound" as const, message: "404" } });
+  return {
+    apiGroups: async () => {
+      const got = get("/apis");
+      return got.ok ? { ok: true, value: readApiGroups(got.value) } : got;
+    },
+    discoverKinds: async (apiVersion) => {
+      const got = get(groupVersionPath(apiVersion));
+      return got.ok ? { ok: true, value: readKindCatalog(got.value) } : got;
+    },
+  };
 }
 
 const resources = (...list: [string, string][]) => ({ resources: list.map(([name, kind]) => ({ name, kind, namespaced: true, singularName: kind.toLowerCase() })) });
@@ -52,4 +69,17 @@ test("CLI-13 / CLI-14 KIND resolution: the core group wins like kubectl; two oth
   assert.ok(!ambiguous.ok && /ambiguous: Widget\.a\.example, Widget\.b\.example/.test(ambiguous.error.message));
   const qualified = await resolveKind("widget.b.example", api);
   assert.ok(qualified.ok && qualified.value.apiVersion === "b.example/v2" && qualified.value.plural === "widgets");
+});
+
+test("CLI-13 KIND resolution through the in-memory adapter's discovery, also through the dry-run and counting wrappers", async () => {
+  const cluster = createInMemoryCluster({ kinds: [{ apiVersion: "acme.example/v1", kind: "WebApp", plural: "webapps", namespaced: true, hasStatus: true }] });
+  const configMaps = await resolveKind("configmaps", cluster);
+  assert.ok(configMaps.ok && configMaps.value.apiVersion === "v1" && configMaps.value.kind === "ConfigMap");
+  const counted = withCallCounting(withDryRun(cluster));
+  assert.ok(counted.apiGroups !== undefined && counted.discoverKinds !== undefined);
+  const webApp = await resolveKind("webapp.acme.example", { apiGroups: counted.apiGroups, discoverKinds: counted.discoverKinds });
+  assert.ok(webApp.ok && webApp.value.apiVersion === "acme.example/v1" && webApp.value.plural === "webapps");
+  assert.equal(counted.calls.counts().discover, 2);
+  const missing = await resolveKind("gadgets", cluster);
+  assert.ok(!missing.ok && /doesn't have a resource type "gadgets"/.test(missing.error.message));
 });

@@ -95,7 +95,7 @@ function fail(message: string): number {
 async function inspectTrigger(args: InspectArgs): Promise<number> {
   const connection = connect(args);
   if (typeof connection === "string") return fail(connection);
-  const kind = await resolveKind(args.kind, connection.getJson, args.apiVersion);
+  const kind = await resolveKind(args.kind, connection.cluster, args.apiVersion);
   if (!kind.ok) return fail(kind.error.message);
   const { apiVersion, kind: kindName, plural, namespaced } = kind.value;
   const ref = { apiVersion, kind: kindName, plural, name: args.name, ...(namespaced ? { namespace: args.namespace } : {}) };

@@ -90,7 +90,7 @@ export async function run(args: string[]): Promise<number> {
   if (parsed.webhook !== undefined && parsed.apiVersion !== undefined) return viaWebhook(parsed, parsed.webhook, givenKind(parsed.kind, parsed.apiVersion));
   const connection = connect(parsed);
   if (typeof connection === "string") return fail(connection);
-  const kind = await resolveKind(parsed.kind, connection.getJson, parsed.apiVersion);
+  const kind = await resolveKind(parsed.kind, connection.cluster, parsed.apiVersion);
   if (!kind.ok) return fail(kind.error.message);
   if (parsed.webhook !== undefined) return viaWebhook(parsed, parsed.webhook, kind.value);
   return annotate(connection, parsed, kind.value);

@@ -1,5 +1,5 @@
 import { isList, isMap, type Value } from "../../value/value.ts";
-import type { ClusterResult, KindInfo } from "../cluster-api.ts";
+import type { ApiGroupInfo, ClusterResult, KindCatalogEntry, KindInfo } from "../cluster-api.ts";
 import { fail, ok } from "../errors.ts";
 import { stringAt } from "../object-meta.ts";
 
@@ -59,4 +59,27 @@ export function createDiscovery(fetchResourceList: (apiVersion: string) => Promi
   }
 
   return { discover };
+}
+
+/** An APIGroupList (`/apis`) read as ApiGroupInfo; malformed groups are skipped. */
+export function readApiGroups(groupList: Value): ApiGroupInfo[] {
+  const groups = isMap(groupList) && isList(groupList.groups) ? groupList.groups : [];
+  return groups.flatMap((group): ApiGroupInfo[] => {
+    if (!isMap(group) || typeof group.name !== "string" || !isList(group.versions)) return [];
+    const versions = group.versions.flatMap((v) => (isMap(v) && typeof v.version === "string" ? [v.version] : []));
+    const preferred = isMap(group.preferredVersion) && typeof group.preferredVersion.version === "string" ? group.preferredVersion.version : versions[0];
+    return preferred === undefined ? [] : [{ name: group.name, versions, preferredVersion: preferred }];
+  });
+}
+
+/** An APIResourceList read as kinds; subresources (`<plural>/status`) and unnamed entries are skipped. */
+export function readKindCatalog(resourceList: Value): KindCatalogEntry[] {
+  const resources = isMap(resourceList) && isList(resourceList.resources) ? resourceList.resources.filter(isMap) : [];
+  return resources.flatMap((r): KindCatalogEntry[] => {
+    const plural = typeof r.name === "string" ? r.name : "";
+    const kind = typeof r.kind === "string" ? r.kind : "";
+    if (plural === "" || plural.includes("/") || kind === "") return [];
+    const shortNames = isList(r.shortNames) ? r.shortNames.filter((s): s is string => typeof s === "string") : [];
+    return [{ kind, plural, singular: typeof r.singularName === "string" ? r.singularName : "", shortNames, namespaced: r.namespaced === true }];
+  });
 }

@@ -1,9 +1,12 @@
 import { Watch, type KubeConfig } from "@kubernetes/client-node";
 import { isList, isMap, type Value } from "../../value/value.ts";
 import type {
+  ApiGroupInfo,
   ApplyOptions,
+  ClusterDiscovery,
   ClusterResult,
   DeleteOptions,
+  KindCatalogEntry,
   KindInfo,
   KubeObject,
   ListOptions,
@@ -18,7 +21,7 @@ import type {
 } from "../cluster-api.ts";
 import { fail, ok } from "../errors.ts";
 import { refOf, stringAt } from "../object-meta.ts";
-import { createDiscovery } from "./client-node-discovery.ts";
+import { createDiscovery, readApiGroups, readKindCatalog } from "./client-node-discovery.ts";
 import { collectionPath, groupVersionPath, objectPath } from "./client-node-paths.ts";
 import { createRestTransport, type KubeConfigSlice, type RestRequest } from "./client-node-transport.ts";
 import { startWatch, type WatchSlice } from "./client-node-watch.ts";
@@ -66,7 +69,7 @@ function writeQuery(options: WriteOptions): Record<string, string | undefined> {
  * (see client-node-transport.ts for why not KubernetesObjectApi).
  * JSON becomes Value at this edge: whole numbers come back as ints (bigint).
  */
-export function createClientNodeCluster(kubeConfig: KubeConfig, options: ClientNodeClusterOptions = {}): WatchableClusterApi {
+export function createClientNodeCluster(kubeConfig: KubeConfig, options: ClientNodeClusterOptions = {}): WatchableClusterApi & ClusterDiscovery {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const readRetry = options.readRetry ?? DEFAULT_READ_RETRY;
   const slice: KubeConfigSlice = kubeConfig;
@@ -99,6 +102,16 @@ export function createClientNodeCluster(kubeConfig: KubeConfig, options: ClientN
 
   function discover(apiVersion: string, kind: string): Promise<ClusterResult<KindInfo>> {
     return discovery.discover(apiVersion, kind);
+  }
+
+  async function apiGroups(): Promise<ClusterResult<ApiGroupInfo[]>> {
+    const list = await read({ path: "/apis" });
+    return list.ok ? ok(readApiGroups(list.value)) : list;
+  }
+
+  async function discoverKinds(apiVersion: string): Promise<ClusterResult<KindCatalogEntry[]>> {
+    const list = await read({ path: groupVersionPath(apiVersion) });
+    return list.ok ? ok(readKindCatalog(list.value)) : list;
   }
 
   async function create(object: KubeObject, writeOptions: WriteOptions = {}): Promise<ClusterResult<KubeObject>> {
@@ -147,6 +160,6 @@ export function createClientNodeCluster(kubeConfig: KubeConfig, options: ClientN
     return startWatch(watcher, path, query, onEvent, timeoutMs);
   }
 
-  return { get, list, discover, create, mergePatch, apply, delete: remove, watch } satisfies WatchableClusterApi;
+  return { get, list, discover, apiGroups, discoverKinds, create, mergePatch, apply, delete: remove, watch } satisfies WatchableClusterApi & ClusterDiscovery;
 }
 

@@ -1,4 +1,4 @@
-import type { ClusterApi, ClusterWatcher, WatchableClusterApi } from "../cluster-api.ts";
+import type { ClusterApi, ClusterDiscovery, ClusterWatcher, WatchableClusterApi } from "../cluster-api.ts";
 
 /** The port's verbs; benches report API calls per no-op reconcile by these. */
 export type ClusterVerb = "get" | "list" | "discover" | "create" | "mergePatch" | "apply" | "delete" | "watch";
@@ -47,21 +47,32 @@ function countedApi(cluster: ClusterApi, calls: CallCounter): ClusterApi {
   } satisfies ClusterApi;
 }
 
+/** The discovery methods of `cluster`, when it has them, each call reported to `onCall` (dry-run and counting pass them through). */
+export function discoveryOf(cluster: ClusterApi, onCall: () => void = () => {}): Partial<ClusterDiscovery> {
+  const discovery = cluster as ClusterApi & Partial<ClusterDiscovery>;
+  const { apiGroups, discoverKinds } = discovery;
+  if (typeof apiGroups !== "function" || typeof discoverKinds !== "function") return {};
+  return {
+    apiGroups: () => (onCall(), apiGroups.call(discovery)),
+    discoverKinds: (apiVersion) => (onCall(), discoverKinds.call(discovery, apiVersion)),
+  };
+}
+
 function hasWatch(cluster: ClusterApi): cluster is WatchableClusterApi {
   return typeof (cluster as Partial<ClusterWatcher>).watch === "function";
 }
 
-/** Wraps any adapter and counts calls per verb; watch is wrapped only when the adapter has it. */
-export function withCallCounting(cluster: WatchableClusterApi): WatchableClusterApi & Counted;
-export function withCallCounting(cluster: ClusterApi): ClusterApi & Counted;
-export function withCallCounting(cluster: ClusterApi): ClusterApi & Counted {
+/** Wraps any adapter and counts calls per verb; watch and discovery (counted as `discover`) are wrapped only when the adapter has them. */
+export function withCallCounting(cluster: WatchableClusterApi): WatchableClusterApi & Counted & Partial<ClusterDiscovery>;
+export function withCallCounting(cluster: ClusterApi): ClusterApi & Counted & Partial<ClusterDiscovery>;
+export function withCallCounting(cluster: ClusterApi): ClusterApi & Counted & Partial<ClusterDiscovery> {
   const calls = createCallCounter();
-  const api = countedApi(cluster, calls);
+  const api = { ...countedApi(cluster, calls), ...discoveryOf(cluster, () => calls.record("discover")) };
   if (!hasWatch(cluster)) return { ...api, calls };
   const watch: ClusterWatcher["watch"] = (apiVersion, kind, options, onEvent) => {
     calls.record("watch");
     return cluster.watch(apiVersion, kind, options, onEvent);
   };
-  const watchable: WatchableClusterApi & Counted = { ...api, watch, calls };
+  const watchable: WatchableClusterApi & Counted & Partial<ClusterDiscovery> = { ...api, watch, calls };
   return watchable;
 }

@@ -1,6 +1,7 @@
 import { cloneValue, isMap, type Value } from "../../value/value.ts";
 import { systemClock, type Clock } from "../../ports/clock.ts";
-import type { ClusterApi, ClusterResult, KubeObject, ObjectRef } from "../cluster-api.ts";
+import type { ClusterApi, ClusterDiscovery, ClusterResult, KubeObject, ObjectRef } from "../cluster-api.ts";
+import { discoveryOf } from "./counting.ts";
 import { ok } from "../errors.ts";
 import { applyMergePatch } from "../../value/merge-patch.ts";
 import { refOf, withMetadata } from "../object-meta.ts";
@@ -14,7 +15,7 @@ export interface RecordedWrite {
   readonly subresource?: "status";
 }
 
-export interface DryRunCluster extends ClusterApi {
+export interface DryRunCluster extends ClusterApi, Partial<ClusterDiscovery> {
   /** Writes in the order they were asked for (deep copies). */
   writes(): RecordedWrite[];
 }
@@ -57,6 +58,7 @@ export function withDryRun(cluster: ClusterApi, options: { clock?: Clock } = {})
     get: (ref) => cluster.get(ref),
     list: (apiVersion, kind, listOptions) => cluster.list(apiVersion, kind, listOptions),
     discover: (apiVersion, kind) => cluster.discover(apiVersion, kind),
+    ...discoveryOf(cluster),
     async create(object) {
       record({ verb: "create", ref: refOf(object), body: object });
       return ok(asCreated(object));

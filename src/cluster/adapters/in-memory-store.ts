@@ -238,6 +238,7 @@ export function createStore(clock: Clock, initialKinds: readonly KindSpec[], his
     remove,
     seed,
     objects: () => [...objects.values()],
+    kinds: () => [...kinds.values()],
     revision: () => revision,
     log,
   };

@@ -1,10 +1,13 @@
 import { cloneValue, isMap, type Value } from "../../value/value.ts";
 import { systemClock, type Clock } from "../../ports/clock.ts";
 import type {
+  ApiGroupInfo,
   ApplyOptions,
+  ClusterDiscovery,
   ClusterError,
   ClusterResult,
   DeleteOptions,
+  KindCatalogEntry,
   KindInfo,
   KubeObject,
   ListOptions,
@@ -34,7 +37,7 @@ export interface InMemoryClusterOptions {
   readonly historySize?: number;
 }
 
-export interface InMemoryCluster extends WatchableClusterApi {
+export interface InMemoryCluster extends WatchableClusterApi, ClusterDiscovery {
   /** Puts objects in place as if they had existed: status is kept; uid, generation, timestamps filled when absent. Throws on an unknown kind (test setup bug). */
   seed(objects: readonly KubeObject[]): void;
   /** Deep copies of every stored object. */
@@ -168,6 +171,33 @@ export function createInMemoryCluster(options: InMemoryClusterOptions = {}): InM
     });
   }
 
+  /** Discovery over the served kinds; a group's preferred version is the first one served. Counted as `discover`. */
+  function apiGroups(): Promise<ClusterResult<ApiGroupInfo[]>> {
+    const fault = begin("discover");
+    return settle(() => {
+      if (fault) return { ok: false, error: fault };
+      const groups = new Map<string, string[]>();
+      for (const { apiVersion } of store.kinds()) {
+        const slash = apiVersion.indexOf("/");
+        if (slash < 0) continue;
+        const versions = groups.get(apiVersion.slice(0, slash)) ?? [];
+        if (!versions.includes(apiVersion.slice(slash + 1))) versions.push(apiVersion.slice(slash + 1));
+        groups.set(apiVersion.slice(0, slash), versions);
+      }
+      return ok([...groups].map(([name, versions]) => ({ name, versions, preferredVersion: versions[0] ?? "" })));
+    });
+  }
+
+  function discoverKinds(apiVersion: string): Promise<ClusterResult<KindCatalogEntry[]>> {
+    const fault = begin("discover");
+    return settle(() => {
+      if (fault) return { ok: false, error: fault };
+      const served = store.kinds().filter((k) => k.apiVersion === apiVersion);
+      if (served.length === 0) return fail("NotFound", "the server could not find the requested resource");
+      return ok(served.map((k) => ({ kind: k.kind, plural: k.plural, singular: k.kind.toLowerCase(), shortNames: [], namespaced: k.namespaced })));
+    });
+  }
+
   function createNow(body: KubeObject, writeOptions: WriteOptions): ClusterResult<KubeObject> {
     const identity = identityOf(body);
     if (!identity.ok) return identity;
@@ -296,6 +326,8 @@ export function createInMemoryCluster(options: InMemoryClusterOptions = {}): InM
     get,
     list,
     discover,
+    apiGroups,
+    discoverKinds,
     create,
     mergePatch,
     apply,
