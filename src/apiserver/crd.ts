@@ -146,6 +146,21 @@ function establishedStatus(crd: JsonObject, now: Date): JsonObject {
   };
 }
 
+/**
+ * A condition whose status did not change keeps its `lastTransitionTime`, as in
+ * kube-apiserver; so re-applying an unchanged CRD is a no-op (no new
+ * resourceVersion) and kubectl reports it `unchanged`.
+ */
+function keepTransitionTimes(status: JsonObject, previous: JsonObject): JsonObject {
+  const before = Array.isArray(previous["conditions"]) ? previous["conditions"].filter(isObject) : [];
+  if (!Array.isArray(status["conditions"])) return status;
+  const conditions = status["conditions"].filter(isObject).map((c) => {
+    const old = before.find((b) => b["type"] === c["type"] && b["status"] === c["status"]);
+    return old !== undefined && typeof old["lastTransitionTime"] === "string" ? { ...c, lastTransitionTime: old["lastTransitionTime"] } : c;
+  });
+  return { ...status, conditions };
+}
+
 function compileTypes(crd: JsonObject, ajv: Ajv): ResourceType[] {
   try {
     return typesOf(crd, ajv);
@@ -168,7 +183,7 @@ export function crdHooks(registry: ResourceRegistry, objects: ObjectService, clo
         const after = isObject(obj["spec"]) ? obj["spec"] : {};
         if (before["group"] !== after["group"]) throw invalid("CustomResourceDefinition.apiextensions.k8s.io", str(meta(obj)["name"]) ?? "", [{ field: "spec.group", message: "field is immutable" }]);
       }
-      obj["status"] = old !== undefined && isObject(old["status"]) ? { ...old["status"], ...establishedStatus(obj, clock()) } : establishedStatus(obj, clock());
+      obj["status"] = old !== undefined && isObject(old["status"]) ? { ...old["status"], ...keepTransitionTimes(establishedStatus(obj, clock()), old["status"]) } : establishedStatus(obj, clock());
       compiled.set(str(meta(obj)["name"]) ?? "", compileTypes(obj, ajv));
     },
     committed(obj) {

@@ -182,3 +182,28 @@ test("a restarted server with a data directory keeps its objects and CRDs", { ti
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test("re-applying an unchanged CRD writes nothing: resourceVersion, managedFields time and condition lastTransitionTime stay", { timeout: 60_000 }, async () => {
+  const h = await harness();
+  try {
+    const path = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/foos.example.com";
+    const first = await h.req("PATCH", `${path}?fieldManager=kubectl`, FOO_CRD, APPLY);
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    // Timestamps have one-second resolution: without the wait a rewrite could not show.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const again = await h.req("PATCH", `${path}?fieldManager=kubectl`, FOO_CRD, APPLY);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    const put = await h.req("PUT", path, FOO_CRD);
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    for (const reply of [again, put]) {
+      assert.equal(reply.body.metadata.resourceVersion, first.body.metadata.resourceVersion);
+      assert.deepEqual(reply.body.metadata.managedFields, first.body.metadata.managedFields);
+      assert.deepEqual(reply.body.status.conditions, first.body.status.conditions);
+    }
+    const changed = await h.req("PATCH", `${path}?fieldManager=kubectl`, { ...FOO_CRD, spec: { ...FOO_CRD.spec, names: { ...FOO_CRD.spec.names, shortNames: ["fo", "fu"] } } }, APPLY);
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.notEqual(changed.body.metadata.resourceVersion, first.body.metadata.resourceVersion, "a real change still writes");
+  } finally {
+    await h.close();
+  }
+});
