@@ -43,6 +43,11 @@ export interface ResourceFunctionContext {
   readonly definitions: DefinitionLookup;
   /** Absent in FunctionTests (FTF-3: no owner references in tests). */
   readonly owner?: Owner;
+  /**
+   * WF-28: aborted when the step's time budget runs out. Checked before every API
+   * call: an aborted run sends nothing more and ends in a Retry (delay 30).
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface ResourceFunctionResult {

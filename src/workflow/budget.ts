@@ -24,12 +24,32 @@ export interface Budget {
   readonly timer: Timer;
 }
 
-/** Waits for every task or the deadline, whichever comes first; true when the deadline won. */
-export async function settleWithin(tasks: readonly Promise<unknown>[], budget: Budget): Promise<boolean> {
+/**
+ * The cancellation scope of one budget: aborted at its deadline, and with the
+ * enclosing budget's (a sub-Workflow or forEach inside a step that timed out).
+ */
+export interface BudgetScope {
+  readonly signal: AbortSignal;
+  abort(): void;
+}
+
+export function budgetScope(parent: AbortSignal | undefined): BudgetScope {
+  const controller = new AbortController();
+  const signal = parent === undefined ? controller.signal : AbortSignal.any([parent, controller.signal]);
+  return { signal, abort: () => controller.abort() };
+}
+
+/**
+ * Waits for every task or the deadline, whichever comes first; true when the deadline won.
+ * With a scope, the deadline also aborts it (WF-28: steps still running are cancelled).
+ */
+export async function settleWithin(tasks: readonly Promise<unknown>[], budget: Budget, scope?: BudgetScope): Promise<boolean> {
   const deadline = budget.timer.sleep(budget.ms);
   const all = Promise.allSettled(tasks).then(() => false);
   try {
-    return await Promise.race([all, deadline.promise.then(() => true)]);
+    const timedOut = await Promise.race([all, deadline.promise.then(() => true)]);
+    if (timedOut) scope?.abort();
+    return timedOut;
   } finally {
     deadline.cancel();
   }

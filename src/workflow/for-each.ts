@@ -2,7 +2,7 @@ import type { Scope } from "../expressions/index.ts";
 import { combineOutcomes, renderOutcome } from "../outcome/combine.ts";
 import { Outcome } from "../outcome/outcome.ts";
 import { isList, isMap, type Value } from "../value/value.ts";
-import { CRASH_DELAY, crashMessage, settleWithin, TIMEOUT_DELAY, timeoutMessage } from "./budget.ts";
+import { budgetScope, CRASH_DELAY, crashMessage, settleWithin, TIMEOUT_DELAY, timeoutMessage } from "./budget.ts";
 import { celTypeName } from "./cel-type.ts";
 import { callLogic } from "./logic-call.ts";
 import type { PreparedStep } from "./prepared-workflow.ts";
@@ -29,14 +29,16 @@ export async function runForEach(
   if (items.value.length === 0) return { outcome: Outcome.ok([]), resources: null };
   const base = isMap(inputs) ? inputs : {};
   const results: Array<LogicResult | undefined> = items.value.map(() => undefined);
+  const budget = budgetScope(ctx.signal);
+  const inScope: RunContext = { ...ctx, signal: budget.signal };
   const tasks = items.value.map((item, i) => {
     const itemInputs = { ...base, [forEach.inputKey]: item };
-    return callLogic(step.logic, itemInputs, scope, `${location}[${i}]`, ctx).then(
+    return callLogic(step.logic, itemInputs, scope, `${location}[${i}]`, inScope).then(
       (result) => void (results[i] = result),
       (error: unknown) => void (results[i] = { outcome: Outcome.retry(CRASH_DELAY, crashMessage(step.label, error), `${location}[${i}]`), resources: null }),
     );
   });
-  await settleWithin(tasks, ctx.budget);
+  await settleWithin(tasks, ctx.budget, budget);
   const settled = results.map((r, i) => r ?? { outcome: Outcome.retry(TIMEOUT_DELAY, timeoutMessage(step.label), `${location}[${i}]`), resources: null });
   return { outcome: combineItems(settled.map((r) => r.outcome)), resources: settled.map((r) => r.resources) };
 }

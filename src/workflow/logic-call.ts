@@ -37,7 +37,7 @@ async function callTarget(target: LogicTarget, inputs: Value, location: string, 
     case "ValueFunction":
       return { outcome: locate(runValueFunction(target.fn, inputs), location), resources: null };
     case "ResourceFunction": {
-      const context = { cluster: ctx.cluster, definitions: ctx.definitions, ...(ctx.owner && { owner: ctx.owner }) };
+      const context = { cluster: ctx.cluster, definitions: ctx.definitions, ...(ctx.owner && { owner: ctx.owner }), ...(ctx.signal && { signal: ctx.signal }) };
       const result = await runResourceFunction(target.fn, inputs, context);
       return { outcome: locate(result.outcome, location), resources: result.resource ? recordValue(result.resource) : null };
     }

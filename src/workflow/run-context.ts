@@ -14,6 +14,8 @@ export interface RunOptions {
   /** WF-19: the top-level trigger, passed to every ResourceFunction, also inside sub-Workflows. */
   readonly owner?: Owner;
   readonly budget: Budget;
+  /** WF-28: aborted when the enclosing budget runs out; passed to every ResourceFunction. */
+  readonly signal?: AbortSignal;
 }
 
 /** Per-run context: the options plus the top-level Workflow name used in every location (WF-20). */

@@ -1,7 +1,7 @@
 import { combineOutcomes } from "../outcome/combine.ts";
 import { Outcome } from "../outcome/outcome.ts";
 import type { Value, ValueMap } from "../value/value.ts";
-import { CRASH_DELAY, crashMessage, settleWithin, TIMEOUT_DELAY, timeoutMessage } from "./budget.ts";
+import { budgetScope, CRASH_DELAY, crashMessage, settleWithin, TIMEOUT_DELAY, timeoutMessage } from "./budget.ts";
 import type { PreparedStep, PreparedWorkflow } from "./prepared-workflow.ts";
 import type { LogicResult, RunContext, RunOptions, StepReport, WorkflowRun } from "./run-context.ts";
 import { mergeStepState } from "./step-state.ts";
@@ -49,10 +49,12 @@ async function schedule(steps: readonly PreparedStep[], parent: Value, ctx: RunC
   const results = new Map<string, LogicResult>();
   const outcomes = new Map<string, Outcome>();
   const running = new Map<string, Promise<void>>();
+  const scope = budgetScope(ctx.signal);
+  const inScope: RunContext = { ...ctx, signal: scope.signal };
   for (const step of steps) {
     const dependencies = step.dependencies.map((label) => running.get(label) ?? Promise.resolve());
     const task = Promise.all(dependencies)
-      .then(() => runStep(step, parent, outcomes, ctx))
+      .then(() => runStep(step, parent, outcomes, inScope))
       .catch((error: unknown) => crashed(step, error, ctx))
       .then((result) => {
         results.set(step.label, result);
@@ -60,7 +62,7 @@ async function schedule(steps: readonly PreparedStep[], parent: Value, ctx: RunC
       });
     running.set(step.label, task);
   }
-  await settleWithin([...running.values()], ctx.budget);
+  await settleWithin([...running.values()], ctx.budget, scope);
   return results;
 }
 

@@ -227,6 +227,41 @@ test("WF-28 a step still running at the deadline ends Retry 30 with the timeout 
   assert.equal(conditionsOf(parent).find((c) => c.type === "Stuck")?.reason, "Wait");
 });
 
+test("WF-28 a timed-out step is cancelled: its hung read returning after the deadline leads to no later write", async () => {
+  const registry = program(CM + workflow("wf", `${CRD}\nsteps:\n  - label: stuck\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: s, namespace: t, value: 1}\n`));
+  const inner = appCluster([trigger({})]);
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let readReturned: () => void = () => {};
+  const readDone = new Promise<void>((resolve) => (readReturned = resolve));
+  const calls: string[] = [];
+  const cluster: ClusterApi = {
+    ...inner,
+    get: async (ref) => {
+      if (ref.kind !== "ConfigMap") return inner.get(ref);
+      await released;
+      const result = await inner.get(ref);
+      readReturned();
+      return result;
+    },
+    create: (object, options) => (calls.push(`create ${String(object.kind)}`), inner.create(object, options)),
+    apply: (object, options) => (calls.push(`apply ${String(object.kind)}`), inner.apply(object, options)),
+    mergePatch: (ref, patch, options) => (calls.push(`mergePatch ${ref.kind}`), inner.mergePatch(ref, patch, options)),
+    delete: (ref, options) => (calls.push(`delete ${ref.kind}`), inner.delete(ref, options)),
+  };
+  const report = await harness(registry, cluster, { stepBudgetMs: 50 }).reconcile();
+  assert.equal(report.outcome.kind, "Retry");
+  const written = calls.length;
+  // The read now returns NotFound; an uncancelled run would go on to create the ConfigMap.
+  release();
+  await readDone;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(calls.slice(written), [], "no API write after the deadline");
+  assert.ok(!calls.some((c) => c.endsWith("ConfigMap")));
+  const configMap = await inner.get({ apiVersion: "v1", kind: "ConfigMap", namespace: "t", name: "s" });
+  assert.equal(!configMap.ok && configMap.error.reason, "NotFound");
+});
+
 test("WF-28 a step that throws ends Retry 60 'Unknown error'; siblings are not cancelled", async () => {
   const [definition] = loadText(workflow("crash", "steps:\n  - label: boom\n    ref: {kind: ValueFunction, name: broken}\n  - label: fine\n    ref: {kind: ValueFunction, name: fine}\n"), "c.yaml").definitions;
   // A prepared function that throws on any use: a bug inside the step.

@@ -5,6 +5,7 @@ import { Outcome } from "../../outcome/outcome.ts";
 import { isMap, type Value, type ValueMap } from "../../value/value.ts";
 import { compareResource } from "../compare/compare.ts";
 import type { ManagedResourceRecord, PreparedResourceFunction, ResourceFunctionContext, ResourceFunctionResult } from "../types.ts";
+import { abortableCluster, abortedOutcome, RunAborted } from "./abortable.ts";
 import { READ_RETRY_DELAY, readFailure } from "./api-errors.ts";
 import { createResource } from "./create.ts";
 import { displayName, objectRef, resolveIdentity, resolvePlural, type Identity, type Resolved } from "./identity.ts";
@@ -20,9 +21,12 @@ export async function runResourceFunction(
   inputs: Value,
   context: ResourceFunctionContext,
 ): Promise<ResourceFunctionResult> {
+  const guarded = context.signal === undefined ? context : { ...context, cluster: abortableCluster(context.cluster, context.signal) };
   try {
-    return await reconcile(fn, inputs, context);
-  } catch {
+    if (context.signal?.aborted) return { outcome: abortedOutcome(fn.location) };
+    return await reconcile(fn, inputs, guarded);
+  } catch (error) {
+    if (error instanceof RunAborted) return { outcome: abortedOutcome(fn.location) };
     // OUT-7: a crash in our own code is still only this function's outcome.
     return { outcome: Outcome.permFail(`Unknown failure evaluating \`${fn.location}\`.`, fn.location) };
   }
