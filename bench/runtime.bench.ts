@@ -1,0 +1,142 @@
+/**
+ * Runtime figures on the local stack (embedded API server + fauxqs + relay +
+ * in-process handlers): event → reconcile-done latency, triggers reconciled per
+ * second with 1, 2 and 4 handlers, the reconcile Lambda bundle size and the
+ * cold-start time (import + first definitions load). A 2-core machine: more
+ * handlers than cores measures overlap of I/O waits, not parallel CPU.
+ * BENCH_TRIGGERS overrides the 1000 triggers of the throughput runs.
+ */
+import { build } from "esbuild";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { performance } from "node:perf_hooks";
+import { startLocalStack, type LocalStack } from "../src/local/stack.ts";
+import type { RunReconcile } from "../src/reconciler/run.ts";
+import { isMap } from "../src/value/value.ts";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const fixtures = `${root}test/e2e/fixtures/`;
+const NS = "koreo-e2e";
+const TRIGGERS = Number(process.env.BENCH_TRIGGERS ?? 1000);
+const SAMPLES = 30;
+const env = { KOREO_NAMESPACE: NS, RESOURCE_NAMESPACE: NS, KOREO_RESYNC_SECONDS: "3600" };
+
+/** Resolves the n-th completed run of any trigger, or of one uid. */
+function runWatcher() {
+  const done = new Map<string, number>();
+  const waiters: { test: () => boolean; resolve: () => void }[] = [];
+  const wrap = (run: RunReconcile): RunReconcile => async (trigger) => {
+    const report = await run(trigger);
+    done.set(trigger.uid, (done.get(trigger.uid) ?? 0) + 1);
+    for (const w of [...waiters]) if (w.test()) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+    return report;
+  };
+  const until = (test: () => boolean, timeoutMs = 300_000) =>
+    new Promise<void>((resolve, reject) => {
+      if (test()) return resolve();
+      const timer = setTimeout(() => reject(new Error(`bench wait exceeded ${timeoutMs} ms`)), timeoutMs);
+      waiters.push({ test, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  return { wrap, done, until };
+}
+
+function widget(name: string, value: string) {
+  return { apiVersion: "e2e.koreo.dev/v1", kind: "Widget", metadata: { name, namespace: NS }, spec: { value } };
+}
+
+async function latency(): Promise<{ p50: number; p99: number; n: number }> {
+  const watcher = runWatcher();
+  const stack = await startLocalStack({ handlers: 2, manifests: [`${fixtures}widget-crd.yaml`, `${fixtures}widget-program.yaml`], env, wrapRun: watcher.wrap });
+  try {
+    const created = await stack.cluster.apply(widget("lat", "0"), { fieldManager: "bench", force: true });
+    const uid = created.ok && isMap(created.value.metadata) ? String(created.value.metadata.uid) : "";
+    await watcher.until(() => (watcher.done.get(uid) ?? 0) >= 2); // create, then the 1 s re-check
+    const samples: number[] = [];
+    for (let i = 1; i <= SAMPLES; i++) {
+      const before = watcher.done.get(uid) ?? 0;
+      const t0 = performance.now();
+      await stack.cluster.apply(widget("lat", String(i)), { fieldManager: "bench", force: true });
+      await watcher.until(() => (watcher.done.get(uid) ?? 0) > before);
+      samples.push(performance.now() - t0);
+      await watcher.until(() => (watcher.done.get(uid) ?? 0) > before + 1); // its 1 s re-check after the patch
+    }
+    samples.sort((a, b) => a - b);
+    return { p50: samples[Math.floor(samples.length * 0.5)] ?? 0, p99: samples[Math.floor(samples.length * 0.99)] ?? 0, n: samples.length };
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** Triggers exist first; applying the Workflow makes the relay list them all at once. */
+async function throughput(handlers: number): Promise<number> {
+  const watcher = runWatcher();
+  const stack: LocalStack = await startLocalStack({ handlers, manifests: [`${fixtures}widget-crd.yaml`], env, wrapRun: watcher.wrap });
+  try {
+    await stack.cluster.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } }, { fieldManager: "bench" });
+    for (let i = 0; i < TRIGGERS; i += 50) {
+      const applied = await Promise.all(Array.from({ length: Math.min(50, TRIGGERS - i) }, (_, j) => stack.cluster.apply(widget(`t${i + j}`, "v"), { fieldManager: "bench", force: true })));
+      if (applied.some((a) => !a.ok)) throw new Error("could not create the bench triggers");
+    }
+    const t0 = performance.now();
+    const { applyManifests, readManifests } = await import("../src/local/apply.ts");
+    await applyManifests(stack.cluster, readManifests([`${fixtures}widget-program.yaml`]));
+    await watcher.until(() => watcher.done.size >= TRIGGERS);
+    return TRIGGERS / ((performance.now() - t0) / 1000);
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** Bundles the reconcile function as serverless.yml does and times importing it in a fresh process (the Lambda init phase before the first definitions load). */
+async function bundle(): Promise<{ bytes: number; importMs: number }> {
+  const outfile = join(mkdtempSync(join(tmpdir(), "koreo-bench-")), "reconcile.mjs");
+  await build({
+    entryPoints: [`${root}functions/reconcile.ts`], bundle: true, minify: true, platform: "node", format: "esm", target: "node22", outfile,
+    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+  });
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(performance.now() - t);`;
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  const importMs = Number(child.stdout.trim().split("\n").pop());
+  const bytes = statSync(outfile).size;
+  rmSync(dirname(outfile), { recursive: true, force: true });
+  return { bytes, importMs };
+}
+
+async function firstLoad(): Promise<number> {
+  const stack = await startLocalStack({ handlers: 0, manifests: [`${root}examples/crds`, `${root}examples/functions`, `${root}examples/workflow/webapp.k.yaml`], env: { KOREO_NAMESPACE: "acme-platform" } });
+  try {
+    const { createRuntime } = await import("../src/lambda/runtime.ts");
+    const { configFromEnv } = await import("../src/config/config.ts");
+    const t1 = performance.now();
+    const runtime = createRuntime({ config: configFromEnv({ KOREO_NAMESPACE: "acme-platform" }), cluster: stack.cluster, sqs: stack.sqs.client, clock: { now: Date.now }, logger: (await import("../src/ports/logger.ts")).silentLogger, metrics: (await import("../src/reconciler/metrics.ts")).noMetrics });
+    await runtime.definitions.refresh(true);
+    return performance.now() - t1;
+  } finally {
+    await stack.stop();
+  }
+}
+
+const progress = (what: string) => console.error(`… ${what}`);
+progress("cold start");
+const firstLoadMs = await firstLoad();
+progress("bundle");
+const bundled = await bundle();
+progress("latency");
+const lat = await latency();
+const rates: Record<number, number> = {};
+for (const n of [1, 2, 4]) {
+  progress(`throughput with ${n} handler(s)`);
+  rates[n] = await throughput(n);
+}
+
+console.table({
+  "reconcile bundle (esbuild, minified)": { value: `${(bundled.bytes / 1024).toFixed(0)} KiB` },
+  "cold start: import the bundle (fresh process)": { value: `${bundled.importMs.toFixed(0)} ms` },
+  "cold start: first definitions load + prepare (examples)": { value: `${firstLoadMs.toFixed(0)} ms` },
+  [`event → reconcile done p50 (n=${lat.n})`]: { value: `${lat.p50.toFixed(0)} ms` },
+  [`event → reconcile done p99 (n=${lat.n})`]: { value: `${lat.p99.toFixed(0)} ms` },
+  ...Object.fromEntries([1, 2, 4].map((n) => [`${TRIGGERS} triggers, ${n} handler(s)`, { value: `${(rates[n] ?? 0).toFixed(1)} /s (×${((rates[n] ?? 0) / (rates[1] ?? 1)).toFixed(2)})` }])),
+});
