@@ -47,6 +47,11 @@ export function createWebhookApp(deps: WebhookDeps): Hono {
     if (!ok) return c.json({ error: "unauthenticated: send Authorization: Bearer <token> or X-Koreo-Signature: sha256=<hmac of body>" }, 401);
     await next();
   });
+  app.use("/:route/:group/:version/:kind/:namespace/:name", async (c, next) => {
+    const problem = invalid(target(c));
+    if (problem !== undefined) return c.json({ error: problem }, 400);
+    await next();
+  });
   app.post("/reconcile/:group/:version/:kind/:namespace/:name", async (c) => {
     const trigger = await findTrigger(deps.cluster, target(c));
     if (trigger === undefined) return c.json({ error: `${triggerKey(target(c))} not found` }, 404);
@@ -71,6 +76,17 @@ function target(c: Context): Target {
     namespace: c.req.param("namespace") ?? "",
     name: c.req.param("name") ?? "",
   };
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** Path segments that can never name an object are a client error, not a 404. */
+function invalid(t: Target): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(t.kind)) return `invalid kind "${t.kind}"`;
+  if (!DNS_LABEL.test(t.namespace)) return `invalid namespace "${t.namespace}"`;
+  if (!DNS_SUBDOMAIN.test(t.name) || t.name.length > 253) return `invalid name "${t.name}"`;
+  return undefined;
 }
 
 async function findTrigger(cluster: ClusterReader, t: Target): Promise<TriggerRef | undefined> {

@@ -102,7 +102,7 @@ test("CTL-4 / SRV-8 / SRV-9: changing a function hot-reloads it in warm handlers
   await waitFor("alpha's ConfigMap to show the new function", async () => (dataOf(await get(configMap("alpha"))).edition === "v2" ? true : undefined));
 });
 
-test("SRV-10: webhook reconcile-now (bearer and HMAC), dry-run with writes suppressed, 401/404/413", async () => {
+test("SRV-10: webhook reconcile-now (bearer and HMAC), dry-run with writes suppressed, health, 400/401/404/413", async () => {
   const path = `/reconcile/e2e.koreo.dev/v1/Widget/${NS}/alpha`;
   const unauth = await fetch(`${stack.webhookUrl}${path}`, { method: "POST" });
   assert.equal(unauth.status, 401);
@@ -119,6 +119,11 @@ test("SRV-10: webhook reconcile-now (bearer and HMAC), dry-run with writes suppr
   assert.equal(badSig.status, 401);
   const missing = await fetch(`${stack.webhookUrl}/reconcile/e2e.koreo.dev/v1/Widget/${NS}/nope`, { method: "POST", headers: { authorization: `Bearer ${stack.secret}` } });
   assert.equal(missing.status, 404);
+  const bad = await fetch(`${stack.webhookUrl}/reconcile/e2e.koreo.dev/v1/Widget/${NS}/Bad_Name`, { method: "POST", headers: { authorization: `Bearer ${stack.secret}` } });
+  assert.equal(bad.status, 400);
+  assert.match(((await bad.json()) as { error: string }).error, /invalid name/);
+  const health = await fetch(`${stack.webhookUrl}/healthz`);
+  assert.equal(health.status, 200);
   const big = await fetch(`${stack.webhookUrl}${path}`, { method: "POST", body: "x".repeat(70_000), headers: { authorization: `Bearer ${stack.secret}` } });
   assert.equal(big.status, 413);
   const runsBeforeDry = probe.runs(uid);
