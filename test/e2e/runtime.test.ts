@@ -91,7 +91,7 @@ test("CTL-10 / CTL-14 / SRV-5: a Retry re-runs after its delay through the timer
   await waitFor("alpha to converge after the wait", async () => (dataOf(await get(configMap("alpha"))).value === "three" ? true : undefined));
 });
 
-test("CTL-4 / SRV-8 / SRV-9: changing a function hot-reloads it in warm handlers and re-runs its triggers", async () => {
+test("CTL-3 / CTL-4 / SRV-8 / SRV-9: changing a function hot-reloads it in warm handlers and re-runs its triggers", async () => {
   const rf = await get({ apiVersion: "koreo.dev/v1beta1", kind: "ResourceFunction", name: "widget-config-map", namespace: NS });
   assert.ok(rf !== undefined && isMap(rf.spec) && isMap(rf.spec.resource));
   const patched = await stack.cluster.mergePatch(

@@ -33,7 +33,7 @@ test("CTL-10 / CTL-7: an event with an unchanged hash is dropped (a burst coales
   assert.deepEqual(run(req("event"), present("h1", ok)), { proceed: false, why: "unchanged" });
 });
 
-test("CTL-10 / SRV-9: a new Workflow version proceeds; a definitions fan-out with the same version is dropped", () => {
+test("CTL-10 / SRV-3 / SRV-9: a new Workflow version proceeds; a definitions fan-out with the same version is dropped", () => {
   const moved = run(req("definitions"), present("h1", ok), "w2");
   assert.equal(moved.proceed && moved.why, "workflow-changed");
   assert.equal(run(req("definitions"), present("h1", ok), "w1").proceed, false);

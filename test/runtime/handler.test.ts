@@ -45,7 +45,7 @@ async function setup(run: RunReconcile, timings = DEFAULT_TIMINGS) {
 
 const okRun: RunReconcile = async () => ({ status: "reconciled", workflow: "wf", workflowVersion: "v1", outcome: Outcome.ok(null) });
 
-test("CTL-12 / CTL-15 / CTL-21: a run records its outcome on the trigger, arms the resync timer and logs trigger, workflow, outcome, duration", async () => {
+test("CTL-12 / CTL-15 / CTL-21 / SRV-13: a run records its outcome on the trigger, arms the resync timer and logs trigger, workflow, outcome, duration", async () => {
   const s = await setup(okRun);
   const result = await s.reconcile({ trigger: s.trigger, reason: "event", hash: "x" });
   assert.equal(result.status, "ran");

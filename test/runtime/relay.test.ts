@@ -31,7 +31,7 @@ async function setup(api: RunningApiServer) {
 
 const widget = (name: string, spec: Record<string, string>) => ({ apiVersion: "e2e.koreo.dev/v1", kind: "Widget", metadata: { name, namespace: NS }, spec });
 
-test("CTL-5 / SRV-1 / CTL-7 / CTL-8 / SRV-9: the relay follows Workflow bindings, forwards spec changes only, fans out definition changes, and resumes after an API server restart", async () => {
+test("CTL-5 / CTL-6 / SRV-1 / CTL-7 / CTL-8 / SRV-9: the relay follows Workflow bindings, forwards spec changes only, fans out definition changes, and resumes after an API server restart", async () => {
   let api = await startApiServer({ dataDir });
   const port = api.port;
   const { cluster, work, relay } = await setup(api);
