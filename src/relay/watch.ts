@@ -89,6 +89,11 @@ async function streamFrom(options: KindWatchOptions, state: LoopState, from: str
     if (event.type !== "BOOKMARK") options.onEvent(event, false);
   });
   if (!started.ok) return started.error.reason === "Gone" ? "gone" : "failed";
+  if (state.stopped) {
+    // stop() came while the watch was being opened.
+    started.value.stop();
+    return "renew";
+  }
   let renewed = false;
   const renew = setTimeout(() => {
     renewed = true;
