@@ -6,6 +6,7 @@
  * (exit 0 unless one ended in a system error or PermFail).
  */
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { LogFields } from "../../ports/logger.ts";
 import { liveLogger } from "../../local/live.ts";
 import { startLocalStack } from "../../local/stack.ts";
@@ -26,7 +27,8 @@ interface Args {
   apiPort: number;
 }
 
-const EXAMPLES = ["examples/crds", "examples/functions", "examples/workflow"];
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const EXAMPLES = ["examples/crds", "examples/functions", "examples/workflow"].map((dir) => resolve(REPO, dir));
 const SAMPLE_TRIGGERS = ["WebApp:team-a/shop"];
 
 function parseArgs(args: readonly string[]): Args | string {
