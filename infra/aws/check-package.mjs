@@ -30,6 +30,16 @@ expect(ofType("AWS::ApiGatewayV2::Route").length === 3, "three webhook routes");
 
 for (const name of ["reconcile", "timer", "webhook"]) expect(statSync(`.serverless/${name}.zip`).size > 0, `${name}.zip bundle`);
 
+// The definition validator reads its schemas from the Koreo CRDs (VAL-2): they must ship in every
+// bundle that loads definitions, where KOREO_CRD_DIR points. Zip entry names are stored uncompressed.
+const crdDir = functions.map((f) => f.Properties.Environment?.Variables?.KOREO_CRD_DIR);
+expect(crdDir.every((d) => d === "/var/task/infra/crds"), "KOREO_CRD_DIR points at the packaged CRDs");
+for (const name of ["reconcile", "webhook"]) {
+  const zip = readFileSync(`.serverless/${name}.zip`).toString("latin1");
+  const kinds = ["valuefunctions", "resourcefunctions", "resourcetemplates", "workflows"];
+  expect(kinds.every((k) => zip.includes(`infra/crds/${k}.koreo.dev.yaml`)), `${name}.zip ships the Koreo CRDs`);
+}
+
 if (failures.length > 0) {
   for (const f of failures) console.error(`FAIL ${f}`);
   process.exit(1);
