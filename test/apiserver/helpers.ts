@@ -52,16 +52,29 @@ export interface Kubectl {
   file(name: string, text: string): string;
 }
 
+/**
+ * kubectl before 1.27 validates `apply` only against OpenAPI v2 protobuf, which the embedded
+ * server does not serve (it serves v3 JSON); such a kubectl (Debian's kubernetes-client is 1.20)
+ * gets `--validate=false` on apply, everything else is asked exactly as with a current one.
+ */
+function needsValidateFalse(bin: string): boolean {
+  const out = spawnSync(bin, ["version", "--client", "-o", "json"], { encoding: "utf8" });
+  const minor = /"minor":\s*"(\d+)/.exec(out.stdout)?.[1];
+  return minor !== undefined && Number(minor) < 27;
+}
+
 /** kubectl with its own kubeconfig and a fresh discovery cache. */
 export function kubectl(h: Harness): Kubectl {
   const bin = kubectlPath();
   const kubeconfig = join(h.dir, "kubeconfig");
   h.server.writeKubeconfig(kubeconfig, "default");
   const base = ["--kubeconfig", kubeconfig, "--cache-dir", join(h.dir, "cache")];
+  const legacyApply = needsValidateFalse(bin);
+  const withCompat = (args: string[]) => (legacyApply && args[0] === "apply" ? [...args, "--validate=false"] : args);
   return {
     run(args, stdin) {
       return new Promise((resolve, reject) => {
-        const child = spawn(bin, [...base, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(bin, [...base, ...withCompat(args)], { stdio: ["pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
