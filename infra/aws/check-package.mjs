@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Asserts that `osls package` produced the CloudFormation the runtime needs (run by .ci/run after it):
+// Asserts that `serverless package` (osls) produced the CloudFormation the runtime needs (run by .ci/run after it):
 // the three functions, the FIFO work queue with its DLQ, the timer queue with its DLQ, the SQS event
 // sources with partial batch responses, the schedule and the HTTP API routes.
 import { readFileSync, statSync } from "node:fs";
