@@ -9,8 +9,9 @@ import type { ClusterApi } from "../cluster/cluster-api.ts";
 import { createClientNodeCluster } from "../cluster/adapters/client-node.ts";
 import { loadKubeConfig } from "../cluster/kubeconfig.ts";
 import { configFromEnv, type Env, type RuntimeConfig } from "../config/config.ts";
-import { systemClock } from "../ports/clock.ts";
+import { systemClock, type Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
+import type { TimerQueue } from "../queue/queue.ts";
 import type { RunReconcile } from "../reconciler/run.ts";
 import { createRuntime, type Runtime } from "./runtime.ts";
 import { powertoolsLogger, powertoolsMetrics, type FlushableMetrics } from "./observability.ts";
@@ -29,6 +30,10 @@ export interface RuntimeOverrides {
   readonly metrics?: FlushableMetrics;
   /** Wraps the engine call (instrumentation: overlap detection, fault injection). */
   readonly wrapRun?: (run: RunReconcile) => RunReconcile;
+  /** `koreo start --time-scale`: a clock that runs faster than the wall clock, shared by every handler. */
+  readonly clock?: Clock;
+  /** `koreo start --time-scale`: the local timer queue shortens the delays it is given by the same factor. */
+  readonly wrapTimers?: (timers: TimerQueue) => TimerQueue;
 }
 
 /** A container's runtime, built on first use (cold start) and then reused. Each handler module holds one. */
@@ -42,8 +47,12 @@ function buildRuntime(env: Env, overrides: RuntimeOverrides): LambdaRuntime {
   const logger = overrides.logger ?? powertoolsLogger("koreo.controller", env.LOG_LEVEL);
   const metrics = overrides.metrics ?? powertoolsMetrics(env.AWS_LAMBDA_FUNCTION_NAME ?? "koreo");
   const sqs = new SQSClient({ region: config.region, ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint, credentials: LOCAL_CREDENTIALS }) });
-  const parts = { config, cluster: clusterFromEnv(env), sqs, clock: systemClock, logger, metrics };
-  const runtime = createRuntime(overrides.wrapRun === undefined ? parts : { ...parts, wrapRun: overrides.wrapRun });
+  const parts = {
+    config, cluster: clusterFromEnv(env), sqs, clock: overrides.clock ?? systemClock, logger, metrics,
+    ...(overrides.wrapRun === undefined ? {} : { wrapRun: overrides.wrapRun }),
+    ...(overrides.wrapTimers === undefined ? {} : { wrapTimers: overrides.wrapTimers }),
+  };
+  const runtime = createRuntime(parts);
   return { runtime, config, metrics, env };
 }
 

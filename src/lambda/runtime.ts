@@ -35,6 +35,8 @@ export interface RuntimeParts {
   readonly random?: () => number;
   /** Wraps the engine call (instrumentation, fault injection in tests). */
   readonly wrapRun?: (run: RunReconcile) => RunReconcile;
+  /** Wraps the timer queue (the local stack's `--time-scale`). */
+  readonly wrapTimers?: (timers: TimerQueue) => TimerQueue;
 }
 
 export interface Runtime {
@@ -56,7 +58,8 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const registry = createKoreoRegistry({ namespaces: unique([...config.koreoNamespaces, ...config.templateNamespaces]) });
   const definitions = createDefinitionsSync({ cluster, registry, clock, logger, ...config, ttlSeconds: config.definitionsTtlSeconds });
   const work = createSqsWorkQueue(parts.sqs, config.workQueueUrl);
-  const timers = createSqsTimerQueue(parts.sqs, config.timerQueueUrl);
+  const sqsTimers = createSqsTimerQueue(parts.sqs, config.timerQueueUrl);
+  const timers = parts.wrapTimers === undefined ? sqsTimers : parts.wrapTimers(sqsTimers);
   const engineConfig = { resyncSeconds: config.timings.resyncSeconds, selectionRetrySeconds: config.timings.selectionRetrySeconds };
   const runOn = (target: ClusterApi) => (trigger: TriggerRef) => reconcileTrigger(trigger, { cluster: target, definitions: registry, clock, logger, config: engineConfig });
   const reconcile = createReconciler({

@@ -4,14 +4,15 @@
  */
 import type { LogFields, Logger } from "../ports/logger.ts";
 
-export function liveLogger(write: (line: string) => void, onReconcile?: (fields: LogFields) => void): Logger {
+/** `timeScale`: the handlers' clock runs that much faster (time-scale.ts); durations are shown in wall-clock ms. */
+export function liveLogger(write: (line: string) => void, onReconcile?: (fields: LogFields) => void, timeScale = 1): Logger {
   const logger: Logger = {
     debug() {},
     info(message, fields) {
       if (fields?.outcome === undefined || fields.durationMs === undefined) return;
       onReconcile?.(fields);
       const time = new Date().toISOString().slice(11, 19);
-      write(`${time}  ${String(fields.trigger).padEnd(36)} ${String(fields.workflow ?? "-").padEnd(16)} ${String(fields.outcome).padEnd(9)} ${String(fields.durationMs)} ms`);
+      write(`${time}  ${String(fields.trigger).padEnd(36)} ${String(fields.workflow ?? "-").padEnd(16)} ${String(fields.outcome).padEnd(9)} ${String(Math.round(Number(fields.durationMs) / timeScale))} ms`);
     },
     warn: (message, fields) => write(`warn   ${message} ${fields?.error === undefined ? "" : String(fields.error)}`),
     error: (message, fields) => write(`error  ${message} ${fields?.error === undefined ? "" : String(fields.error)}`),

@@ -2,7 +2,9 @@
  * The whole stack in one process (`npm start`, e2e tests, bench): the embedded
  * API server, fauxqs, the relay, N in-process pollers running the very handler
  * code Lambda runs (each its own "container": own runtime, own definitions
- * cache), the timer poller, and the webhook on localhost.
+ * cache), the timer poller, and the webhook on localhost. Optionally a
+ * simulated Deployment controller (workload-simulator.ts), a faster clock
+ * (time-scale.ts) and the scheduled resync sweep.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
@@ -15,6 +17,7 @@ import { startApiServer, type RunningApiServer } from "../apiserver/index.ts";
 import { configFromEnv, type Env } from "../config/config.ts";
 import { silentLogger, type Logger } from "../ports/logger.ts";
 import { createSqsWorkQueue } from "../queue/adapters/sqs.ts";
+import type { TimerQueue } from "../queue/queue.ts";
 import type { RunReconcile } from "../reconciler/run.ts";
 import { startRelay, type Relay } from "../relay/relay.ts";
 import { DEFAULT_WATCH_BACKOFF, type WatchBackoff } from "../relay/watch.ts";
@@ -26,6 +29,8 @@ import { startPoller, type Poller, type SqsBatchHandler } from "./poller.ts";
 import { serveFetch, type Served } from "./serve.ts";
 import { startLocalSqs, type LocalSqs } from "./sqs.ts";
 import { applyManifests, readManifests } from "./apply.ts";
+import { scaledClock, scaledTimers } from "./time-scale.ts";
+import { startWorkloadSimulator, type WorkloadSimulator } from "./workload-simulator.ts";
 
 export interface LocalStackOptions {
   /** Embedded API server data directory (persistent across restarts); none = in memory. */
@@ -45,6 +50,12 @@ export interface LocalStackOptions {
   readonly visibilityTimeoutSeconds?: number;
   readonly maxReceiveCount?: number;
   readonly watchBackoff?: WatchBackoff;
+  /** Run the simulated Deployment controller (the embedded API server has no workload controllers). */
+  readonly simulateWorkloads?: boolean;
+  /** Handlers' time runs this many times faster than the wall clock (timers, resync, backoff); default 1. */
+  readonly timeScale?: number;
+  /** Run the resync sweep (SRV-7) at start and then every this many (scaled) seconds, as the deployed schedule does every 300 s; none = never. */
+  readonly sweepEverySeconds?: number;
 }
 
 export interface LocalStack {
@@ -56,6 +67,7 @@ export interface LocalStack {
   readonly webhookUrl: string;
   readonly secret: string;
   readonly kubeconfigPath: string | undefined;
+  readonly simulator: WorkloadSimulator | undefined;
   /** Starts one more reconcile handler (e.g. after killing one). */
   addHandler(): Poller;
   stop(): Promise<void>;
@@ -91,16 +103,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await applyManifests(cluster, readManifests([KOREO_CRDS, ...(options.manifests ?? [])]));
 
   const overrides = { logger, metrics: options.metrics ?? noFlush, ...(options.wrapRun === undefined ? {} : { wrapRun: options.wrapRun }) };
+  const scale = options.timeScale ?? 1;
+  if (!(scale >= 1)) throw new Error(`time scale ${scale} must be a number ≥ 1`);
+  // The reconcile and timer handlers share one clock; the webhook keeps the wall clock.
+  const timed = scale === 1 ? overrides : { ...overrides, clock: scaledClock(scale), wrapTimers: (timers: TimerQueue) => scaledTimers(timers, scale) };
   const onError = (error: unknown) => logger.warn("Local poller error.", { error: error instanceof Error ? error.message : String(error) });
   const poll = (queueUrl: string, queueArn: string, handler: SqsBatchHandler) => startPoller({ client: sqs.client, queueUrl, queueArn, handler, onError });
   const handlers: Poller[] = [];
   const addHandler = () => {
-    const poller = poll(sqs.workUrl, sqs.workArn, createReconcileHandler(env, overrides));
+    const poller = poll(sqs.workUrl, sqs.workArn, createReconcileHandler(env, timed));
     handlers.push(poller);
     return poller;
   };
   for (let i = 0; i < (options.handlers ?? 2); i++) addHandler();
-  const timerHandler = createTimerHandler(env, overrides);
+  const timerHandler = createTimerHandler(env, timed);
   const timerPoller = poll(sqs.timerUrl, sqs.timerArn, async (event) => {
     const result = await timerHandler(event);
     return "batchItemFailures" in result ? result : { batchItemFailures: [] };
@@ -115,14 +131,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     resourceNamespaces: config.resourceNamespaces,
     backoff: options.watchBackoff ?? { ...DEFAULT_WATCH_BACKOFF, baseMs: 500, jitterMs: 500, capMs: 5000 },
   });
+  const simulator = options.simulateWorkloads ? startWorkloadSimulator(cluster, logger) : undefined;
+  const runSweep = () => void timerHandler({ source: "aws.events", "detail-type": "Scheduled Event" }).catch(onError);
+  const sweeps = options.sweepEverySeconds === undefined ? undefined : setInterval(runSweep, (options.sweepEverySeconds * 1000) / scale);
+  if (sweeps !== undefined) runSweep();
 
   return {
     api, cluster, sqs, relay, handlers, secret,
     webhookUrl: webhook.url,
     kubeconfigPath: options.kubeconfigPath,
+    simulator,
     addHandler,
     async stop() {
+      clearInterval(sweeps);
       await relay.stop();
+      await simulator?.stop();
       await Promise.all([...handlers, timerPoller].map((p) => p.stop()));
       await webhook.close();
       await sqs.stop();

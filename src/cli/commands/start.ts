@@ -1,27 +1,44 @@
 /**
- * `koreo start [--handlers N] [--once] [--data-dir D] [--webhook-port P] [--api-port P]`:
+ * `koreo start [--handlers N] [--once] [--time-scale N] [--data-dir D] [--webhook-port P] [--api-port P]`:
  * the whole stack on this machine (src/local/stack.ts) with the examples
- * applied; prints the kubeconfig, webhook URL and token and a line per
- * reconcile. `--once` exits after every example trigger has been reconciled
- * (exit 0 unless one ended in a system error or PermFail).
+ * applied and a simulated Deployment controller (the embedded API server runs
+ * no workload controllers); prints the kubeconfig, webhook URL and token and a
+ * line per reconcile. `--once` forces one reconcile of each example trigger and
+ * exits when every one's last outcome is Ok (0) or PermFail (1), or after 60 s (1).
  */
+import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LogFields } from "../../ports/logger.ts";
+import { createSqsWorkQueue } from "../../queue/adapters/sqs.ts";
+import { triggerKey, triggerRefOf, type ReconcileRequest } from "../../queue/messages.ts";
 import { liveLogger } from "../../local/live.ts";
-import { startLocalStack } from "../../local/stack.ts";
+import { startLocalStack, type LocalStack } from "../../local/stack.ts";
 
-const USAGE = `usage: koreo start [--handlers N] [--once] [--data-dir D] [--webhook-port P] [--api-port P]
+/** `--once`: how long the examples may take to converge, and the default time scale (their Retry delays add up to ~45 s). */
+const ONCE_TIMEOUT_SECONDS = 60;
+const ONCE_TIME_SCALE = 10;
+
+const USAGE = `usage: koreo start [--handlers N] [--once] [--time-scale N] [--data-dir D] [--webhook-port P] [--api-port P]
 
   --handlers N      concurrent reconcile handlers (default 2)
-  --once            exit after the example triggers have been reconciled (CI)
+  --once            force one reconcile of each example trigger, wait until every one's last
+                    outcome is Ok (exit 0) or PermFail (exit 1); exit 1 after ${ONCE_TIMEOUT_SECONDS} s (CI)
+  --time-scale N    the handlers' time runs N times faster: Retry delays, resyncs and backoffs
+                    pass in 1/N of the time; condition timestamps run ahead of the wall clock
+                    (default 1; with --once, ${ONCE_TIME_SCALE})
   --data-dir D      API server data directory (default .koreo/data)
   --webhook-port P  webhook port (default 8080; 0 = random)
-  --api-port P      API server port (default 0 = random)`;
+  --api-port P      API server port (default 0 = random)
+
+The stack: embedded API server, fauxqs (SQS), relay, reconcile and timer handlers, webhook,
+the resync sweep every 300 s, and a simulated Deployment controller that reports every apps/v1
+Deployment as rolled out (status replicas = spec.replicas), as a real cluster's would.`;
 
 interface Args {
   handlers: number;
   once: boolean;
+  timeScale: number | undefined;
   dataDir: string;
   webhookPort: number;
   apiPort: number;
@@ -29,10 +46,11 @@ interface Args {
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const EXAMPLES = ["examples/crds", "examples/functions", "examples/workflow"].map((dir) => resolve(REPO, dir));
-const SAMPLE_TRIGGERS = ["WebApp:team-a/shop"];
+/** The example triggers `--once` waits for. */
+const SAMPLE_TRIGGERS = [{ apiVersion: "apps.acme.example/v1", kind: "WebApp", namespace: "team-a", name: "shop" }];
 
 function parseArgs(args: readonly string[]): Args | string {
-  const out: Args = { handlers: 2, once: false, dataDir: ".koreo/data", webhookPort: 8080, apiPort: 0 };
+  const out: Args = { handlers: 2, once: false, timeScale: undefined, dataDir: ".koreo/data", webhookPort: 8080, apiPort: 0 };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i] ?? "";
     if (flag === "--once" || flag === "--exit-after-converge") {
@@ -45,6 +63,7 @@ function parseArgs(args: readonly string[]): Args | string {
     if (flag === "--handlers" && Number.isInteger(n) && n >= 1) out.handlers = n;
     else if (flag === "--webhook-port" && Number.isInteger(n) && n >= 0) out.webhookPort = n;
     else if (flag === "--api-port" && Number.isInteger(n) && n >= 0) out.apiPort = n;
+    else if (flag === "--time-scale" && Number.isFinite(n) && n >= 1) out.timeScale = n;
     else if (flag === "--data-dir") out.dataDir = value;
     else return `invalid option ${flag} ${value}`;
   }
@@ -61,15 +80,8 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`koreo start: ${args}\n\n${USAGE}`);
     return 2;
   }
-  const pending = new Set(SAMPLE_TRIGGERS);
-  let failed = false;
-  let converged = () => {};
-  const done = new Promise<void>((r) => (converged = r));
-  const onReconcile = (fields: LogFields) => {
-    if (fields.outcome === "SystemError" || fields.outcome === "PermFail") failed = true;
-    pending.delete(String(fields.trigger));
-    if (pending.size === 0) converged();
-  };
+  const timeScale = args.timeScale ?? (args.once ? ONCE_TIME_SCALE : 1);
+  const convergence = trackConvergence(SAMPLE_TRIGGERS.map(triggerKey));
   const kubeconfigPath = resolve(".koreo/kubeconfig");
   const stack = await startLocalStack({
     handlers: args.handlers,
@@ -79,43 +91,91 @@ export async function run(argv: string[]): Promise<number> {
     webhookPort: args.webhookPort,
     manifests: EXAMPLES,
     env: { KOREO_NAMESPACE: "acme-platform", RESOURCE_NAMESPACE: "team-a", ...process.env },
-    logger: liveLogger((line) => console.log(line), onReconcile),
+    logger: liveLogger((line) => console.log(line), convergence.observe, timeScale),
+    simulateWorkloads: true,
+    timeScale,
+    sweepEverySeconds: 300,
   });
-  console.log(banner(stack.api.url, kubeconfigPath, stack.webhookUrl, stack.secret, args.handlers));
-  const stopped = args.once ? withTimeout(done, 120_000) : untilSignal();
-  const ok = await stopped;
+  console.log(banner(stack, kubeconfigPath, args.handlers, timeScale));
+  if (!args.once) {
+    await untilSignal();
+    await stack.stop();
+    return 0;
+  }
+  await forceExamples(stack);
+  const result = await withTimeout(convergence.done, ONCE_TIMEOUT_SECONDS * 1000);
   await stack.stop();
-  if (!ok) console.error("koreo start: the example trigger was not reconciled within 120 s");
-  return ok && !(args.once && failed) ? 0 : 1;
+  if (result === "timeout") {
+    console.error(`koreo start: the example triggers did not converge within ${ONCE_TIMEOUT_SECONDS} s; last outcomes: ${convergence.describe()}`);
+    return 1;
+  }
+  if (result === "permfail") {
+    console.error(`koreo start: an example trigger ended in PermFail: ${convergence.describe()}`);
+    return 1;
+  }
+  console.log(`koreo start: every example trigger converged (${convergence.describe()})`);
+  return 0;
 }
 
-function banner(api: string, kubeconfig: string, webhook: string, secret: string, handlers: number): string {
+/** The last outcome of each trigger, from the per-reconcile log lines; done when all are Ok or one is PermFail and the rest settled. */
+function trackConvergence(keys: readonly string[]) {
+  const last = new Map<string, string>();
+  let settle: (result: "ok" | "permfail") => void = () => {};
+  const done = new Promise<"ok" | "permfail">((r) => (settle = r));
+  return {
+    done,
+    describe: () => keys.map((key) => `${key} ${last.get(key) ?? "not reconciled"}`).join(", "),
+    observe(fields: LogFields) {
+      last.set(String(fields.trigger), String(fields.outcome));
+      const outcomes = keys.map((key) => last.get(key));
+      if (outcomes.every((o) => o === "Ok" || o === "PermFail")) settle(outcomes.includes("PermFail") ? "permfail" : "ok");
+    },
+  };
+}
+
+/**
+ * What the banner's `curl` does, for every example trigger: a force request (SRV-10), so a
+ * cluster kept in --data-dir from an earlier run (already converged, or with a timer chain the
+ * in-memory queues lost) is reconciled and reported too.
+ */
+async function forceExamples(stack: LocalStack): Promise<void> {
+  const requests: ReconcileRequest[] = [];
+  for (const ref of SAMPLE_TRIGGERS) {
+    const got = await stack.cluster.get(ref);
+    const trigger = got.ok ? triggerRefOf({ ...got.value, apiVersion: ref.apiVersion, kind: ref.kind }) : undefined;
+    if (trigger !== undefined) requests.push({ trigger, reason: "force", nonce: randomBytes(8).toString("hex") });
+  }
+  await createSqsWorkQueue(stack.sqs.client, stack.sqs.workUrl).enqueue(requests);
+}
+
+function banner(stack: LocalStack, kubeconfig: string, handlers: number, timeScale: number): string {
+  const { api, webhookUrl: webhook, secret } = stack;
   return [
     "",
-    `Koreo serverless stack running (${handlers} reconcile handlers, fauxqs, relay, webhook)`,
-    `  API server   ${api}     export KUBECONFIG=${kubeconfig}`,
+    `Koreo serverless stack running (${handlers} reconcile handlers, fauxqs, relay, webhook, simulated Deployment controller)`,
+    `  API server   ${api.url}     export KUBECONFIG=${kubeconfig}`,
     `  webhook      ${webhook}`,
     `  token        ${secret}`,
     `  try          curl -X POST -H "Authorization: Bearer ${secret}" ${webhook}/reconcile/apps.acme.example/v1/WebApp/team-a/shop`,
+    ...(timeScale === 1 ? [] : [`  time scale   ×${timeScale}: timers fire ${timeScale} times sooner than the programs ask`]),
     "",
     "time      trigger                              workflow         outcome   duration",
   ].join("\n");
 }
 
-function untilSignal(): Promise<boolean> {
+function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
-    const stop = () => resolve(true);
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
   });
 }
 
-function withTimeout(done: Promise<void>, ms: number): Promise<boolean> {
+function withTimeout<T>(done: Promise<T>, ms: number): Promise<T | "timeout"> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    void done.then(() => {
+    const timer = setTimeout(() => resolve("timeout"), ms);
+    void done.then((value) => {
       clearTimeout(timer);
-      resolve(true);
+      resolve(value);
     });
   });
 }
