@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   apply: { summary: "validate and server-side apply Koreo definitions to a cluster", load: () => import("./commands/apply.ts") },
   reconcile: { summary: "ask for an immediate reconcile of one trigger", load: () => import("./commands/reconcile.ts") },
   inspect: { summary: "show a trigger's Workflow status and managed resources", load: () => import("./commands/inspect.ts") },
+  prune: { summary: "list (or with --yes delete) Koreo functions and templates nothing uses", load: () => import("./commands/prune.ts") },
   cluster: { summary: "run the embedded Kubernetes API server", load: () => import("./commands/cluster.ts") },
   relay: { summary: "watch a cluster and forward trigger events to SQS", load: () => import("./commands/relay.ts") },
   start: { summary: "run the whole stack locally (API server, SQS, relay, handlers, webhook)", load: () => import("./commands/start.ts") },
