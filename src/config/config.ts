@@ -35,7 +35,20 @@ export interface RuntimeConfig {
   readonly region: string;
   /** SRV-7: the sweep re-arms a trigger whose recorded due time is this overdue (its timer was lost). */
   readonly sweepGraceSeconds: number;
+  /** CTL-19: the remote cluster ResourceFunctions act on; absent = the controller's own cluster. */
+  readonly managedCluster?: ManagedClusterSource;
 }
+
+/**
+ * CTL-19, where the managed cluster is. `server`: MANAGED_RESOURCE_API_SERVER_URL and/or
+ * MANAGED_RESOURCE_SERVICEACCOUNT (a service-account directory holding `token` and `ca.crt`,
+ * as kr8s reads it, or a token file; without a URL the in-cluster KUBERNETES_SERVICE_HOST/PORT),
+ * with MANAGED_RESOURCE_TOKEN and MANAGED_RESOURCE_CA_DATA (base64 PEM) as alternatives.
+ * `kubeconfig`: MANAGED_RESOURCE_KUBECONFIG (else the default locations) and MANAGED_RESOURCE_CONTEXT.
+ */
+export type ManagedClusterSource =
+  | { readonly kind: "server"; readonly server: string; readonly serviceAccount?: string; readonly token?: string; readonly caData?: string }
+  | { readonly kind: "kubeconfig"; readonly kubeconfigPath?: string; readonly context?: string };
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -81,7 +94,34 @@ export function configFromEnv(env: Env): RuntimeConfig {
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
     sweepGraceSeconds: num(env.KOREO_SWEEP_GRACE_SECONDS, 120),
   };
-  return env.SQS_ENDPOINT === undefined || env.SQS_ENDPOINT === "" ? base : { ...base, sqsEndpoint: env.SQS_ENDPOINT };
+  const managed = managedClusterFromEnv(env);
+  const withManaged = managed === undefined ? base : { ...base, managedCluster: managed };
+  return env.SQS_ENDPOINT === undefined || env.SQS_ENDPOINT === "" ? withManaged : { ...withManaged, sqsEndpoint: env.SQS_ENDPOINT };
+}
+
+/** CTL-19: undefined unless one of the four MANAGED_RESOURCE_* selectors is set. */
+export function managedClusterFromEnv(env: Env): ManagedClusterSource | undefined {
+  const set = (name: string) => (env[name] === undefined || env[name] === "" ? undefined : env[name]);
+  const url = set("MANAGED_RESOURCE_API_SERVER_URL");
+  const serviceAccount = set("MANAGED_RESOURCE_SERVICEACCOUNT");
+  const kubeconfigPath = set("MANAGED_RESOURCE_KUBECONFIG");
+  const context = set("MANAGED_RESOURCE_CONTEXT");
+  if (url !== undefined || serviceAccount !== undefined) {
+    const host = set("KUBERNETES_SERVICE_HOST");
+    const server = url ?? (host === undefined ? undefined : `https://${host.includes(":") ? `[${host}]` : host}:${set("KUBERNETES_SERVICE_PORT") ?? "443"}`);
+    if (server === undefined) throw new Error("MANAGED_RESOURCE_SERVICEACCOUNT without MANAGED_RESOURCE_API_SERVER_URL needs KUBERNETES_SERVICE_HOST (in-cluster)");
+    const token = set("MANAGED_RESOURCE_TOKEN");
+    const caData = set("MANAGED_RESOURCE_CA_DATA");
+    return {
+      kind: "server",
+      server,
+      ...(serviceAccount !== undefined && { serviceAccount }),
+      ...(token !== undefined && { token }),
+      ...(caData !== undefined && { caData }),
+    };
+  }
+  if (kubeconfigPath === undefined && context === undefined) return undefined;
+  return { kind: "kubeconfig", ...(kubeconfigPath !== undefined && { kubeconfigPath }), ...(context !== undefined && { context }) };
 }
 
 /** A comma-separated ordered list; blanks dropped; the fallback when empty. */

@@ -4,11 +4,13 @@
  * role), the SQS client, Powertools logging and metrics. One Runtime per warm
  * container, created on first use.
  */
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { ClusterApi } from "../cluster/cluster-api.ts";
 import { createClientNodeCluster } from "../cluster/adapters/client-node.ts";
 import { loadKubeConfig } from "../cluster/kubeconfig.ts";
-import { configFromEnv, type Env, type RuntimeConfig } from "../config/config.ts";
+import { configFromEnv, type Env, type ManagedClusterSource, type RuntimeConfig } from "../config/config.ts";
 import { systemClock, type Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { TimerQueue } from "../queue/queue.ts";
@@ -47,8 +49,10 @@ function buildRuntime(env: Env, overrides: RuntimeOverrides): LambdaRuntime {
   const logger = overrides.logger ?? powertoolsLogger("koreo.controller", env.LOG_LEVEL);
   const metrics = overrides.metrics ?? powertoolsMetrics(env.AWS_LAMBDA_FUNCTION_NAME ?? "koreo");
   const sqs = new SQSClient({ region: config.region, ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint, credentials: LOCAL_CREDENTIALS }) });
+  const managed = config.managedCluster === undefined ? undefined : managedClusterOf(config.managedCluster);
   const parts = {
-    config, cluster: clusterFromEnv(env), sqs, clock: overrides.clock ?? systemClock, logger, metrics,
+    config, cluster: clusterFromEnv(env), sqs,
+    ...(managed === undefined ? {} : { managedCluster: managed }), clock: overrides.clock ?? systemClock, logger, metrics,
     ...(overrides.wrapRun === undefined ? {} : { wrapRun: overrides.wrapRun }),
     ...(overrides.wrapTimers === undefined ? {} : { wrapTimers: overrides.wrapTimers }),
   };
@@ -71,4 +75,37 @@ export function clusterFromEnv(env: Env): ClusterApi {
   const clusterName = env.EKS_CLUSTER_NAME;
   if (!clusterName) return createClientNodeCluster(kubeConfig);
   return createClientNodeCluster(kubeConfig, { bearerToken: createEksTokenProvider({ clusterName, region: env.AWS_REGION ?? "us-east-1" }) });
+}
+
+/**
+ * CTL-19: the client for the managed cluster. A service-account token is re-read at most once a
+ * minute (projected tokens rotate); a directory also supplies `ca.crt`. Throws on unreadable files
+ * (a startup error, like the controller's own kubeconfig).
+ */
+export function managedClusterOf(source: ManagedClusterSource): ClusterApi {
+  if (source.kind === "kubeconfig") return createClientNodeCluster(loadKubeConfig(source));
+  const account = source.serviceAccount === undefined ? undefined : serviceAccountFiles(source.serviceAccount);
+  const caFile = account?.caFile === undefined ? undefined : readFileSync(account.caFile).toString("base64");
+  const caData = source.caData ?? caFile;
+  const kubeConfig = loadKubeConfig({ server: source.server, ...(source.token === undefined ? {} : { token: source.token }), ...(caData === undefined ? {} : { caData }) });
+  if (account === undefined) return createClientNodeCluster(kubeConfig);
+  return createClientNodeCluster(kubeConfig, { bearerToken: tokenFile(account.tokenFile) });
+}
+
+function serviceAccountFiles(path: string): { tokenFile: string; caFile?: string } {
+  if (!statSync(path).isDirectory()) return { tokenFile: path };
+  const caFile = join(path, "ca.crt");
+  return statSync(caFile, { throwIfNoEntry: false }) ? { tokenFile: join(path, "token"), caFile } : { tokenFile: join(path, "token") };
+}
+
+function tokenFile(path: string, refreshMs = 60_000): () => Promise<string> {
+  let token = readFileSync(path, "utf8").trim();
+  let readAt = Date.now();
+  return async () => {
+    if (Date.now() - readAt >= refreshMs) {
+      token = readFileSync(path, "utf8").trim();
+      readAt = Date.now();
+    }
+    return token;
+  };
 }

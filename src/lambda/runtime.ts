@@ -28,6 +28,8 @@ import { withDryRun } from "../cluster/adapters/dry-run.ts";
 export interface RuntimeParts {
   readonly config: RuntimeConfig;
   readonly cluster: ClusterApi;
+  /** CTL-19: where ResourceFunctions act (MANAGED_RESOURCE_*); absent = `cluster`. */
+  readonly managedCluster?: ClusterApi;
   readonly sqs: SqsSender;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -61,7 +63,8 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const sqsTimers = createSqsTimerQueue(parts.sqs, config.timerQueueUrl);
   const timers = parts.wrapTimers === undefined ? sqsTimers : parts.wrapTimers(sqsTimers);
   const engineConfig = { resyncSeconds: config.timings.resyncSeconds, selectionRetrySeconds: config.timings.selectionRetrySeconds };
-  const runOn = (target: ClusterApi) => (trigger: TriggerRef) => reconcileTrigger(trigger, { cluster: target, definitions: registry, clock, logger, config: engineConfig });
+  const runOn = (target: ClusterApi, managed = parts.managedCluster) => (trigger: TriggerRef) =>
+    reconcileTrigger(trigger, { cluster: target, ...(managed === undefined ? {} : { managedCluster: managed }), definitions: registry, clock, logger, config: engineConfig });
   const reconcile = createReconciler({
     cluster, timers, clock, logger, metrics,
     run: parts.wrapRun === undefined ? runOn(cluster) : parts.wrapRun(runOn(cluster)),
@@ -83,8 +86,9 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     dryRun: async (trigger) => {
       await definitions.refresh(false);
       const recorder = withDryRun(cluster, { clock });
-      const report: ReconcileReport = await runOn(recorder)(trigger);
-      return { report, writes: recorder.writes() };
+      const managed = parts.managedCluster === undefined ? undefined : withDryRun(parts.managedCluster, { clock });
+      const report: ReconcileReport = await runOn(recorder, managed)(trigger);
+      return { report, writes: [...(managed?.writes() ?? []), ...recorder.writes()] };
     },
   };
 }

@@ -38,7 +38,13 @@ export const DEFAULT_RECONCILE_CONFIG: ReconcileConfig = Object.freeze({
 });
 
 export interface ReconcileDeps {
+  /** The controller's own cluster: the trigger is read and patched here (ST-1). */
   readonly cluster: ClusterApi;
+  /**
+   * CTL-19: a remote cluster for everything ResourceFunctions do (reads, creates, patches,
+   * deletes, discovery). Owner references still name the trigger. Absent: `cluster`.
+   */
+  readonly managedCluster?: ClusterApi;
   readonly definitions: WorkflowCatalog;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -118,7 +124,7 @@ async function reconcileOnce(ref: TriggerRef, deps: ReconcileDeps, config: Recon
   }
   deps.logger.info(`Reconciling ${describeRef(ref)} using Workflow ${selection.name}.`, { trigger: describeRef(ref), workflow: selection.name });
   const run = await runWorkflow(selection.workflow, triggerView(trigger), {
-    cluster: deps.cluster,
+    cluster: deps.managedCluster ?? deps.cluster,
     definitions: deps.definitions,
     owner: ownerOf(trigger),
     budget: { ms: config.stepBudgetMs, timer: config.timer },
