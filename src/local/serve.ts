@@ -18,7 +18,13 @@ export async function serveFetch(fetch: (request: Request) => Promise<Response> 
       res.end(JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
     }
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject); // EADDRINUSE and the like: a startup error, not a crash
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const address = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${address.port}`,

@@ -100,9 +100,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     KOREO_MAX_RECEIVE_COUNT: String(options.maxReceiveCount ?? 5),
   };
   const config = configFromEnv(env);
-  await applyManifests(cluster, readManifests([KOREO_CRDS, ...(options.manifests ?? [])]));
-
   const overrides = { logger, metrics: options.metrics ?? noFlush, ...(options.wrapRun === undefined ? {} : { wrapRun: options.wrapRun }) };
+  // Started before anything that keeps the process alive: a busy port or a bad manifest stops what runs, then throws.
+  const abort = async (error: unknown, ...running: Array<() => Promise<void>>): Promise<never> => {
+    for (const stop of running) await stop();
+    throw error;
+  };
+  const webhook = await serveFetch(webhookAppFromEnv(env, overrides).fetch, options.webhookPort ?? 0).catch((error: unknown) => abort(error, sqs.stop, api.close));
+  await applyManifests(cluster, readManifests([KOREO_CRDS, ...(options.manifests ?? [])])).catch((error: unknown) => abort(error, webhook.close, sqs.stop, api.close));
+
   const scale = options.timeScale ?? 1;
   if (!(scale >= 1)) throw new Error(`time scale ${scale} must be a number ≥ 1`);
   // The reconcile and timer handlers share one clock; the webhook keeps the wall clock.
@@ -121,7 +127,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const result = await timerHandler(event);
     return "batchItemFailures" in result ? result : { batchItemFailures: [] };
   });
-  const webhook: Served = await serveFetch(webhookAppFromEnv(env, overrides).fetch, options.webhookPort ?? 0);
   const relay = startRelay({
     cluster,
     work: createSqsWorkQueue(sqs.client, sqs.workUrl),

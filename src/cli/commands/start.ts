@@ -95,7 +95,12 @@ export async function run(argv: string[]): Promise<number> {
     simulateWorkloads: true,
     timeScale,
     sweepEverySeconds: 300,
+  }).catch((error: unknown) => {
+    const listen = isListenError(error) ? ` (is another koreo start running? choose another port with --webhook-port/--api-port)` : "";
+    console.error(`koreo start: ${error instanceof Error ? error.message : String(error)}${listen}`);
+    return undefined;
   });
+  if (stack === undefined) return 1;
   console.log(banner(stack, kubeconfigPath, args.handlers, timeScale));
   if (!args.once) {
     await untilSignal();
@@ -161,6 +166,11 @@ function banner(stack: LocalStack, kubeconfig: string, handlers: number, timeSca
     "",
     "time      trigger                              workflow         outcome   duration",
   ].join("\n");
+}
+
+function isListenError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "EADDRINUSE" || code === "EACCES";
 }
 
 function untilSignal(): Promise<void> {
