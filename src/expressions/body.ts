@@ -32,7 +32,12 @@ class TreeBuilder {
   readonly ids = new IdAllocator();
   readonly positions = new Map<bigint, Position>();
   readonly references = new Set<string>();
-  constructor(private readonly location: string) {}
+  /** Whether a has() took the fast path (rewrite.ts). */
+  usedFastHas = false;
+  constructor(
+    private readonly location: string,
+    private readonly fastHas: boolean,
+  ) {}
 
   build(v: Value): Expr {
     if (typeof v === "string") return isExpressionText(v) ? this.expression(v) : this.literal(literalString(v));
@@ -45,9 +50,11 @@ class TreeBuilder {
     const parsed = parseSource(celSource(text), this.location);
     if (!parsed.ok) throw new ExpressionFailure(parsed.message);
     for (const r of parsed.parsed.references) this.references.add(r);
-    const ctx = { ids: this.ids, positions: this.positions, maxDepth: limits().maxAstDepth };
+    const ctx = { ids: this.ids, positions: this.positions, maxDepth: limits().maxAstDepth, fastHas: this.fastHas, usedFastHas: false };
     try {
-      return rewriteLeaf(parsed.parsed.expr, parsed.parsed.source, parsed.parsed.offsets, ctx);
+      const rewritten = rewriteLeaf(parsed.parsed.expr, parsed.parsed.source, parsed.parsed.offsets, ctx);
+      this.usedFastHas ||= ctx.usedFastHas;
+      return rewritten;
     } catch (e) {
       if (e instanceof ExpressionFailure) throw new ExpressionFailure(limitError(this.location, e.message));
       throw e;
@@ -133,6 +140,13 @@ const MAX_CACHED = 10_000;
 /** Single-expression programs shared by source text (they do not depend on the location). */
 const expressionPrograms = new Map<string, { program: Program; references: ReadonlySet<string> }>();
 
+/** `spec` planned with every has() on the general path (program.ts says when it runs). */
+function planGeneral(spec: Value, location: string): Program {
+  const builder = new TreeBuilder(location, false);
+  const root = builder.build(spec);
+  return planProgram(root, builder.positions);
+}
+
 /** Compiles any value (no emptiness test) into a body. */
 export function compileValue(spec: Value, location: string): Prepared<InternalBody> {
   try {
@@ -142,9 +156,9 @@ export function compileValue(spec: Value, location: string): Prepared<InternalBo
     }
     const constantValue = literalValue(spec);
     if (constantValue !== undefined) return { ok: true, value: new ConstantBody(location, constantValue) };
-    const builder = new TreeBuilder(location);
+    const builder = new TreeBuilder(location, true);
     const root = builder.build(spec);
-    const program = planProgram(root, builder.positions);
+    const program = planProgram(root, builder.positions, builder.usedFastHas ? () => planGeneral(spec, location) : undefined);
     if (isExpressionText(spec)) {
       if (expressionPrograms.size >= MAX_CACHED) expressionPrograms.clear();
       expressionPrograms.set(spec, { program, references: builder.references });

@@ -62,7 +62,10 @@ function objectToValue(v: CelValue, budget: NodeBudget): Value {
   }
   if (isCelMap(v)) {
     const out: ValueMap = {};
-    for (const [key, item] of v) out[keyText(key)] = celToValue(item, budget);
+    // forEach, not the entries iterator: the library's iterator is a generator yielding a fresh pair per entry.
+    v.forEach((item, key) => {
+      out[keyText(key)] = celToValue(item, budget);
+    });
     return out;
   }
   if (isCelUint(v)) return v.value;

@@ -16,10 +16,24 @@ import type { Position } from "./rewrite.ts";
 export interface Program {
   readonly run: (bindings: Record<string, CelInput>) => CelResult;
   readonly positions: ReadonlyMap<bigint, Position>;
+  /**
+   * The same program with every has() on the general path, planned on first use.
+   * Evaluation resolves `a.b.c` against a binding named `a.b` before walking `a`;
+   * the has() fast path walks from `a`, so it must not see dotted bindings
+   * (`koreo eval --inputs` can bind any name; the runtime binds plain ones).
+   */
+  readonly general: (() => Program) | undefined;
 }
 
-export function planProgram(root: Expr, positions: ReadonlyMap<bigint, Position>): Program {
-  return { run: plan(koreoEnv(), root), positions };
+export function planProgram(root: Expr, positions: ReadonlyMap<bigint, Position>, general?: () => Program): Program {
+  let planned: Program | undefined;
+  return { run: plan(koreoEnv(), root), positions, general: general === undefined ? undefined : () => (planned ??= general()) };
+}
+
+function bindsDottedName(scope: Scope, extra?: Scope): boolean {
+  for (const name in scope) if (name.includes(".")) return true;
+  if (extra !== undefined) for (const name in extra) if (name.includes(".")) return true;
+  return false;
 }
 
 /**
@@ -39,7 +53,8 @@ function bind(scope: Scope, extra?: Scope): Record<string, CelInput> {
 }
 
 /** EXPR-70: evaluates and converts; every failure is a PermFail naming `location`. */
-export function runProgram(program: Program, location: string, scope: Scope, extra?: Scope): Evaluated {
+export function runProgram(planned: Program, location: string, scope: Scope, extra?: Scope): Evaluated {
+  const program = planned.general !== undefined && bindsDottedName(scope, extra) ? planned.general() : planned;
   const { maxIterations, maxResultNodes } = limits();
   let result: CelResult;
   try {

@@ -5,6 +5,9 @@
  *
  * - `has(e)` is "evaluating e does not fail" (EXPR-90): `@not_strictly_false(@koreo_false(e)) ? false : true`
  *   — a call returns its argument's error untouched, and `@not_strictly_false` maps errors to true.
+ *   A chain of selections and constant indexes from a variable walks its value
+ *   instead: `@koreo_absent2(a, "b", 0)` in place of `@koreo_false(a.b[0])`, and in
+ *   `has(c) ? c : d` the walk also reads `c` (library/presence.ts).
  * - `l.reduce(acc, x, init, e)` becomes a comprehension (EXPR-93).
  * - a global call of a receiver function `f(x, a)` becomes `x.f(a)` (EXPR-31).
  * - every comprehension range passes through `@koreo_range`, which charges the
@@ -18,8 +21,10 @@
  *   strings or count from the end (EXPR-86/87, library/collections.ts).
  */
 import { call, comprehension, constant, ident, IdAllocator, list, withKind, type CallNode, type Expr } from "./ast.ts";
+import { koreoEnv } from "./env.ts";
 import { ExpressionFailure } from "./errors.ts";
 import { INTERNAL, RECEIVER_FUNCTIONS } from "./library/names.ts";
+import { absentFunction, MAX_SEGMENTS, valueFunction } from "./library/presence.ts";
 
 export interface Position {
   /** CEL text of the leaf the node came from. */
@@ -34,6 +39,10 @@ export interface RewriteContext {
   readonly ids: IdAllocator;
   readonly positions: Map<bigint, Position>;
   readonly maxDepth: number;
+  /** Whether has() may take the fast path; the general form is kept for bindings with dotted names (program.ts). */
+  readonly fastHas: boolean;
+  /** Set when a has() took the fast path. */
+  usedFastHas: boolean;
 }
 
 interface Leaf {
@@ -65,7 +74,7 @@ function rewriteKind(e: Expr, leaf: Leaf, depth: number): Expr {
     case "selectExpr": {
       const operand = k.value.operand === undefined ? undefined : sub(k.value.operand);
       const select = withKind(ids, { case: "selectExpr", value: { ...k.value, operand, testOnly: false } });
-      return k.value.testOnly ? hasOf(ids, select) : select;
+      return k.value.testOnly ? hasOf(leaf.ctx, select) : select;
     }
     case "callExpr":
       return rewriteCall(k.value, leaf, depth);
@@ -116,14 +125,88 @@ function rewriteConstant(e: Expr, leaf: Leaf): Expr {
   return call(ids, INTERNAL.fail, [constant(ids, { case: "stringValue", value: `integer literal ${String(c.value)} overflows 64 bits` })]);
 }
 
-/** True when evaluating `e` fails: `@koreo_false` passes an error through and turns any value into false. */
-function failsOf(ids: IdAllocator, e: Expr): Expr {
-  return call(ids, "@not_strictly_false", [call(ids, INTERNAL.alwaysFalse, [e])]);
+/**
+ * True when evaluating `e` fails: `@koreo_false` passes an error through and
+ * turns any value into false; a constant chain asks `@koreo_absent` instead.
+ */
+function failsOf(ctx: RewriteContext, e: Expr): Expr {
+  const { ids } = ctx;
+  const chain = ctx.fastHas ? constantChain(e, ids) : undefined;
+  if (chain !== undefined) ctx.usedFastHas = true;
+  const tested = chain === undefined ? call(ids, INTERNAL.alwaysFalse, [e]) : call(ids, absentFunction(chain.length - 1), chain);
+  return call(ids, "@not_strictly_false", [tested]);
 }
 
 /** `has(e)`: the planner's own conditional is cheaper than a `!_` function call. */
-function hasOf(ids: IdAllocator, e: Expr): Expr {
-  return call(ids, "_?_:_", [failsOf(ids, e), constant(ids, { case: "boolValue", value: false }), constant(ids, { case: "boolValue", value: true })]);
+function hasOf(ctx: RewriteContext, e: Expr): Expr {
+  const { ids } = ctx;
+  return call(ids, "_?_:_", [failsOf(ctx, e), constant(ids, { case: "boolValue", value: false }), constant(ids, { case: "boolValue", value: true })]);
+}
+
+/**
+ * A rewritten `a.b["c"][0]` as `[a, "b", "c", 0]`: its root identifier, then one
+ * constant per step — a string for a field access (`.f` and `["f"]` alike), any
+ * other constant for an `@koreo_index`. Undefined for every other shape.
+ */
+function constantChain(e: Expr, ids: IdAllocator): Expr[] | undefined {
+  const segments: Expr[] = [];
+  let at: Expr | undefined = e;
+  while (at !== undefined && segments.length <= MAX_SEGMENTS) {
+    const k: Expr["exprKind"] = at.exprKind;
+    if (k.case === "identExpr") {
+      const path = segments.reverse();
+      return path.length === 0 || namesType(k.value.name, path) ? undefined : [at, ...path];
+    }
+    if (k.case === "selectExpr") {
+      segments.push(constant(ids, { case: "stringValue", value: k.value.field }));
+      at = k.value.operand;
+      continue;
+    }
+    const [operand, key] = k.case === "callExpr" && k.value.target === undefined && k.value.args.length === 2 ? k.value.args : [];
+    const indexes = k.case === "callExpr" && (k.value.function === INTERNAL.index || (k.value.function === "_[_]" && isStringConstant(key)));
+    if (!indexes || key?.exprKind.case !== "constExpr") return undefined;
+    segments.push(key);
+    at = operand;
+  }
+  return undefined;
+}
+
+/** `then` as `@koreo_value`, when it is the constant chain `tested` that has() takes the fast path for. */
+function chainValue(ctx: RewriteContext, tested: Expr, then: Expr): Expr | undefined {
+  const chain = ctx.fastHas ? constantChain(tested, ctx.ids) : undefined;
+  const thenChain = chain === undefined ? undefined : constantChain(then, ctx.ids);
+  if (chain === undefined || thenChain === undefined || !sameChain(chain, thenChain)) return undefined;
+  return call(ctx.ids, valueFunction(thenChain.length - 1), thenChain);
+}
+
+/** Same root name and the same constants (`.f` and `["f"]` are the same access). */
+function sameChain(a: readonly Expr[], b: readonly Expr[]): boolean {
+  return a.length === b.length && a.every((x, i) => sameLeaf(x, b[i]));
+}
+
+function sameLeaf(x: Expr, y: Expr | undefined): boolean {
+  const [p, q] = [x.exprKind, y?.exprKind];
+  if (p.case === "identExpr") return q?.case === "identExpr" && p.value.name === q.value.name;
+  if (p.case !== "constExpr" || q?.case !== "constExpr") return false;
+  const [c, d] = [p.value.constantKind, q.value.constantKind];
+  return c.case === d.case && c.value === d.value;
+}
+
+/**
+ * The library resolves `a.b.c` as a qualified name before walking from `a`: when
+ * the longest leading run of field names names a protobuf message or enum value
+ * (`google.protobuf.Timestamp`), evaluation yields that, whatever `a` is bound to.
+ */
+function namesType(root: string, path: readonly Expr[]): boolean {
+  const names = [root.replace(/^\./, "")];
+  for (const segment of path) {
+    const c = segment.exprKind;
+    if (c.case !== "constExpr" || c.value.constantKind.case !== "stringValue") break;
+    names.push(c.value.constantKind.value);
+  }
+  if (names.length < 2) return false;
+  const { registry } = koreoEnv();
+  return registry.getMessage(names.join(".")) !== undefined || registry.getEnum(names.slice(0, -1).join(".")) !== undefined;
 }
 
 /** The expression a `has(e)` / `has(e.f)` tests, or undefined when `h` is not a has(). */
@@ -137,14 +220,17 @@ function hasArgument(h: Expr | undefined): Expr | undefined {
 /**
  * `has(e) ? a : b` and `!has(e)` are the common uses of has(); testing for failure
  * directly (branches swapped) saves the inner conditional on this hot path.
+ * In `has(c) ? c : b`, `c` is read by the walk that tested it (chainValue).
  */
-function rewriteHasUse(c: CallNode, sub: (x: Expr) => Expr, ids: IdAllocator): Expr | undefined {
+function rewriteHasUse(c: CallNode, sub: (x: Expr) => Expr, ctx: RewriteContext): Expr | undefined {
   const [cond, a, b] = c.args;
   const tested = c.target === undefined ? hasArgument(cond) : undefined;
   if (tested === undefined) return undefined;
-  if (c.function === "!_" && c.args.length === 1) return failsOf(ids, sub(tested));
+  if (c.function === "!_" && c.args.length === 1) return failsOf(ctx, sub(tested));
   if (c.function !== "_?_:_" || a === undefined || b === undefined || c.args.length !== 3) return undefined;
-  return call(ids, "_?_:_", [failsOf(ids, sub(tested)), sub(b), sub(a)]);
+  const test = sub(tested);
+  const then = sub(a);
+  return call(ctx.ids, "_?_:_", [failsOf(ctx, test), sub(b), chainValue(ctx, test, then) ?? then]);
 }
 
 function identName(e: Expr | undefined): string | undefined {
@@ -159,10 +245,10 @@ function rewriteCall(c: CallNode, leaf: Leaf, depth: number): Expr {
   const { ids } = leaf.ctx;
   const sub = (x: Expr): Expr => rw(x, leaf, depth);
   const [first, ...rest] = c.args;
-  const hasUse = rewriteHasUse(c, sub, ids);
+  const hasUse = rewriteHasUse(c, sub, leaf.ctx);
   if (hasUse !== undefined) return hasUse;
   if (c.target === undefined && c.function === "has" && c.args.length === 1 && first !== undefined) {
-    return hasOf(ids, sub(first));
+    return hasOf(leaf.ctx, sub(first));
   }
   if (c.target !== undefined && c.function === "reduce" && c.args.length === 4) {
     const reduced = rewriteReduce(c.target, c.args, leaf, depth);

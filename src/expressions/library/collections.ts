@@ -15,29 +15,16 @@ import { noOverload, typeName } from "./values.ts";
 
 const { BOOL, DYN, STRING } = CelScalar;
 
-/** An int or uint index as a bigint; a double is an error (EXPR-87), other kinds have no overload. */
-function integerIndex(container: CelValue, index: CelValue): bigint {
+/** An int or uint index as a bigint, or undefined for any other kind. */
+function integral(index: CelValue): bigint | undefined {
   if (typeof index === "bigint") return index;
-  if (isCelUint(index)) return index.value;
-  if (typeof index === "number") throw new KoreoFunctionError(`index must be an int or uint, got double ${pythonFloat(index)}`);
-  throw noOverload("_[_]", [container, index]);
+  return isCelUint(index) ? index.value : undefined;
 }
 
-/** Position of `index` in a sequence of `size`; negative counts from the end (optional quirk, EXPR-86/87). */
-function position(index: bigint, size: number, what: string): number {
+/** Position of `index` in a sequence of `size`, or undefined when out of range; negative counts from the end (optional quirk, EXPR-86/87). */
+function position(index: bigint, size: number): number | undefined {
   const at = index < 0n ? BigInt(size) + index : index;
-  if (at < 0n || at >= BigInt(size)) throw new KoreoFunctionError(`${what} index ${index} out of range (size ${size})`);
-  return Number(at);
-}
-
-function listItem(list: CelList, index: CelValue): CelValue {
-  return list.get(position(integerIndex(list, index), list.size, "list")) as CelValue;
-}
-
-/** EXPR-86 (optional quirk): a string indexes by code point, as the reference's Python does. */
-function stringItem(text: string, index: CelValue): string {
-  const chars = [...text];
-  return chars[position(integerIndex(text, index), chars.length, "string")] as string;
+  return at < 0n || at >= BigInt(size) ? undefined : Number(at);
 }
 
 type MapKey = Parameters<CelMap["get"]>[0];
@@ -47,19 +34,50 @@ function isMapKey(v: CelValue): v is MapKey {
   return t === "string" || t === "bigint" || t === "boolean" || t === "number" || isCelUint(v);
 }
 
-/** The library's map lookup already matches numeric keys across int, uint and double. */
-function mapItem(map: CelMap, key: CelValue): CelValue {
-  if (!isMapKey(key)) throw noOverload("_[_]", [map, key]);
-  const found = map.get(key);
-  if (found === undefined) throw new KoreoFunctionError(`no such key: ${keyText(key)}`);
-  return found;
+function listItem(list: CelList, index: bigint): CelValue | undefined {
+  const at = position(index, list.size);
+  return at === undefined ? undefined : (list.get(at) as CelValue);
+}
+
+/** EXPR-86 (optional quirk): a string indexes by code point, as the reference's Python does. */
+function stringItem(text: string, index: bigint): string | undefined {
+  const chars = [...text];
+  const at = position(index, chars.length);
+  return at === undefined ? undefined : chars[at];
+}
+
+/**
+ * What `container[key]` yields, or undefined where it fails. index() is this plus
+ * the failure's reason, and the has() fast path (presence.ts) walks with it, so
+ * the two cannot disagree on what is present. The library's map lookup already
+ * matches numeric keys across int, uint and double.
+ */
+export function itemAt(container: CelValue, key: CelValue): CelValue | undefined {
+  if (isCelMap(container)) return isMapKey(key) ? container.get(key) : undefined;
+  const at = integral(key);
+  if (at === undefined) return undefined;
+  if (isCelList(container)) return listItem(container, at);
+  return typeof container === "string" ? stringItem(container, at) : undefined;
+}
+
+/** Why itemAt found nothing: a missing key or position, a double index (EXPR-87), or no overload. */
+function indexFailure(container: CelValue, key: CelValue): Error {
+  if (isCelMap(container)) return isMapKey(key) ? new KoreoFunctionError(`no such key: ${keyText(key)}`) : noOverload("_[_]", [container, key]);
+  const isList = isCelList(container);
+  if (!isList && typeof container !== "string") return noOverload("_[_]", [container, key]);
+  const at = integral(key);
+  if (at === undefined) {
+    if (typeof key === "number") return new KoreoFunctionError(`index must be an int or uint, got double ${pythonFloat(key)}`);
+    return noOverload("_[_]", [container, key]);
+  }
+  const size = isList ? container.size : [...container].length;
+  return new KoreoFunctionError(`${isList ? "list" : "string"} index ${at} out of range (size ${size})`);
 }
 
 function index(container: CelValue, key: CelValue): CelValue {
-  if (isCelList(container)) return listItem(container, key);
-  if (isCelMap(container)) return mapItem(container, key);
-  if (typeof container === "string") return stringItem(container, key);
-  throw noOverload("_[_]", [container, key]);
+  const item = itemAt(container, key);
+  if (item === undefined) throw indexFailure(container, key);
+  return item;
 }
 
 type Ordered = bigint | number | string;

@@ -27,4 +27,6 @@ export const INTERNAL = Object.freeze({
   timestampText: "@koreo_timestamp_text",
   durationText: "@koreo_duration_text",
   index: "@koreo_index",
+  absent: "@koreo_absent",
+  value: "@koreo_value",
 });
