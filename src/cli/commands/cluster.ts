@@ -2,6 +2,7 @@
  * `koreo cluster [--port P] [--host H] [--data-dir D] [--kubeconfig FILE]`: runs the
  * embedded Kubernetes API server in the foreground until SIGINT/SIGTERM.
  */
+import { runCommand, wantsHelp } from "../command.ts";
 import { resolve } from "node:path";
 import { startApiServer } from "../../apiserver/index.ts";
 
@@ -38,15 +39,10 @@ function parseArgs(args: string[]): Args | string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  const parsed = parseArgs(args);
-  if (typeof parsed === "string") {
-    console.error(`koreo cluster: ${parsed}\n\n${USAGE}`);
-    return 2;
-  }
+  return runCommand("cluster", USAGE, wantsHelp(args) ? "help" : parseArgs(args), serve);
+}
+
+async function serve(parsed: Args): Promise<number> {
   const server = await startApiServer({ port: parsed.port, host: parsed.host, ...(parsed.dataDir === undefined ? {} : { dataDir: parsed.dataDir }) });
   const kubeconfig = resolve(parsed.kubeconfig);
   server.writeKubeconfig(kubeconfig);

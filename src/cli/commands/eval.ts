@@ -3,6 +3,7 @@
  * Evaluates one Koreo expression; the leading `=` is optional. Exit codes:
  * 0 success (JSON on stdout), 1 evaluation or preparation error (stderr), 2 usage.
  */
+import { runCommand, wantsHelp } from "../command.ts";
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { evaluateSource, type Scope } from "../../expressions/index.ts";
@@ -75,15 +76,10 @@ function yamlToValue(input: unknown): Value {
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  const parsed = parseArgs(args);
-  if (typeof parsed === "string") {
-    console.error(`koreo eval: ${parsed}\n\n${USAGE}`);
-    return 2;
-  }
+  return runCommand("eval", USAGE, wantsHelp(args) ? "help" : parseArgs(args), evaluate);
+}
+
+async function evaluate(parsed: Args): Promise<number> {
   const scope = readInputs(parsed.inputs);
   if (typeof scope === "string") {
     console.error(`koreo eval: ${scope}`);

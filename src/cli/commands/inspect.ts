@@ -4,6 +4,7 @@
  * every object its Workflow manages, marking the ones that are gone.
  * Exit 0 shown (missing managed objects included), 1 trigger not found / API error, 2 usage error.
  */
+import { runCommand } from "../command.ts";
 import { parseArgs } from "node:util";
 import { inspect } from "../../operations/inspect-tree.ts";
 import { renderJson, renderText } from "../../operations/inspect-render.ts";
@@ -75,16 +76,7 @@ function parse(args: string[]): InspectArgs | "help" | string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parse(args);
-  if (parsed === "help") {
-    console.log(HELP);
-    return 0;
-  }
-  if (typeof parsed === "string") {
-    console.error(`koreo inspect: ${parsed}\n\n${HELP}`);
-    return 2;
-  }
-  return inspectTrigger(parsed);
+  return runCommand("inspect", HELP, parse(args), inspectTrigger);
 }
 
 function fail(message: string): number {

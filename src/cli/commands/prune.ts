@@ -5,6 +5,7 @@
  * engine's preparers over every namespace (prune-plan.ts).
  * Exit 0 listed or deleted, 1 API error or unreadable definition, 2 usage error.
  */
+import { runCommand } from "../command.ts";
 import { parseArgs } from "node:util";
 import type { ClusterApi, KubeObject } from "../../cluster/cluster-api.ts";
 import { definitionFromObject, KOREO_API_VERSION, type Definition, type KoreoKind } from "../../definitions/index.ts";
@@ -74,16 +75,7 @@ function parse(args: string[]): PruneArgs | "help" | string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parse(args);
-  if (parsed === "help") {
-    console.log(HELP);
-    return 0;
-  }
-  if (typeof parsed === "string") {
-    console.error(`koreo prune: ${parsed}\n\n${HELP}`);
-    return 2;
-  }
-  return prune(parsed);
+  return runCommand("prune", HELP, parse(args), prune);
 }
 
 function fail(message: string): number {

@@ -5,6 +5,7 @@
  * CTL-8 recommendation) or by calling the reconcile webhook (SRV-10).
  * Exit 0 done, 1 not found / API or webhook error, 2 usage error.
  */
+import { runCommand } from "../command.ts";
 import { parseArgs } from "node:util";
 import type { ClusterApi } from "../../cluster/cluster-api.ts";
 import { resolveKind, type ResolvedKind } from "../../operations/kind-resolution.ts";
@@ -78,15 +79,10 @@ function parse(args: string[]): ReconcileArgs | "help" | string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const parsed = parse(args);
-  if (parsed === "help") {
-    console.log(HELP);
-    return 0;
-  }
-  if (typeof parsed === "string") {
-    console.error(`koreo reconcile: ${parsed}\n\n${HELP}`);
-    return 2;
-  }
+  return runCommand("reconcile", HELP, parse(args), reconcile);
+}
+
+async function reconcile(parsed: ReconcileArgs): Promise<number> {
   if (parsed.webhook !== undefined && parsed.apiVersion !== undefined) return viaWebhook(parsed, parsed.webhook, givenKind(parsed.kind, parsed.apiVersion));
   const connection = connect(parsed);
   if (typeof connection === "string") return fail(connection);

@@ -5,6 +5,7 @@
  * or changed). Time between passes passes logically. Exit 0 when the last pass is not
  * an error, 1 when it is (or the program has errors), 2 on usage errors.
  */
+import { runCommand } from "../command.ts";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { parseAllDocuments, stringify } from "yaml";
@@ -70,15 +71,10 @@ async function readObjects(file: string): Promise<KubeObject[]> {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const options = parse(args);
-  if (options === "help") {
-    console.log(HELP);
-    return 0;
-  }
-  if (typeof options === "string") {
-    console.error(`koreo render: ${options}\n\n${HELP}`);
-    return 2;
-  }
+  return runCommand("render", HELP, parse(args), render);
+}
+
+async function render(options: Options): Promise<number> {
   const program = await loadProgram(options.paths);
   const errors = program.problems.filter((p) => p.severity === "error");
   for (const p of errors) console.error(formatProblem(p));
