@@ -15,6 +15,7 @@ import { changeHash } from "./change-hash.ts";
 import { decide, type Decision, type RunResult } from "./decide.ts";
 import { gate, type Basis, type GateDecision, type Observed } from "./gate.ts";
 import type { Metrics } from "./metrics.ts";
+import { giveUpMessage, writeGiveUpCondition } from "./give-up.ts";
 import { encodeRecord, readRecord, recordPatch, type GateRecord } from "./record.ts";
 import type { RunReconcile, RunReport, WorkflowVersionOf } from "./run.ts";
 import { armTimer } from "../timers/arm.ts";
@@ -83,6 +84,7 @@ async function runAndRecord(deps: ReconcilerDeps, trigger: TriggerRef, basis: Ba
   const decision = decide(result, basis.record?.attempt ?? 0, deps.timings, deps.random);
   const dueAt = dueAtOf(decision, deps.clock.now());
   if (dueAt !== undefined) await armTimer(deps.timers, { trigger, reason: "timer", dueAt }, deps.clock.now());
+  if (decision.kind === "give-up") await stateGiveUp(deps, trigger, decision.attempt, result);
   const record = nextRecord(basis, report, result, decision, dueAt);
   if (record !== undefined) await storeRecord(deps.cluster, trigger, basis.record, record);
   observeRun(deps, trigger, report, result, decision, durationMs);
@@ -136,6 +138,12 @@ function nextRecord(basis: Basis, report: RunReport | undefined, result: RunResu
     ...(workflowVersion === undefined ? {} : { workflowVersion }),
   };
   return dueAt === undefined ? base : { ...base, dueAt };
+}
+
+/** SRV-7: the trigger's `Ready` condition states the failure; if that write fails it is logged, and the record is stored anyway. */
+async function stateGiveUp(deps: ReconcilerDeps, trigger: TriggerRef, attempts: number, result: RunResult): Promise<void> {
+  const failed = await writeGiveUpCondition(deps.cluster, trigger, giveUpMessage(attempts, errorOf(result)), deps.clock.now());
+  if (failed !== undefined) deps.logger.warn(`Could not write the give-up condition on ${triggerKey(trigger)}.`, { trigger: triggerKey(trigger), error: failed });
 }
 
 /** SRV-12: an unchanged record is not written. A 404 means the trigger went away meanwhile. */

@@ -88,6 +88,60 @@ test("SRV-7: an exception in the engine is a system error too, and after 10 the 
   assert.ok(s.lines.some((l) => l.level === "error" && l.message.includes("Giving up")));
 });
 
+test("SRV-7 / COND-1 / ST-8: giving up writes a Ready Failure condition naming the last error, in place, keeping the other conditions", async () => {
+  const boom: RunReconcile = async () => { throw new Error("cannot reach the managed cluster"); };
+  const s = await setup(boom);
+  const earlier = "2026-01-01T00:00:00.000000+00:00";
+  const configured = { type: "Configured", status: "True", reason: "Ready", message: "WebApp spec ready.", location: "wf", lastTransitionTime: earlier, lastUpdateTime: earlier };
+  const ready = { type: "Ready", status: "True", reason: "Wait", message: "Awaiting Workflow wf to be ready.", location: "wf.spec.steps.a", lastTransitionTime: earlier, lastUpdateTime: earlier };
+  const sentinel = { type: "Zeta", status: "False", reason: "Other", message: "kept", lastTransitionTime: earlier, lastUpdateTime: earlier };
+  assert.ok((await s.cluster.mergePatch(s.trigger, { status: { conditions: [configured, ready, sentinel] } })).ok);
+  const conditions = async () => {
+    const got = await s.cluster.get(s.trigger);
+    return got.ok && isMap(got.value.status) ? got.value.status.conditions : undefined;
+  };
+  await s.reconcile({ trigger: s.trigger, reason: "event" });
+  for (let i = 0; i < 9; i++) {
+    const dueAt = (await s.record())?.dueAt ?? 0;
+    s.clock.advance(dueAt - s.clock.now());
+    await s.reconcile({ trigger: s.trigger, reason: "timer", dueAt });
+  }
+  assert.deepEqual(await conditions(), [configured, ready, sentinel], "backoff alone leaves the conditions alone");
+  const dueAt = (await s.record())?.dueAt ?? 0;
+  s.clock.advance(dueAt - s.clock.now());
+  const result = await s.reconcile({ trigger: s.trigger, reason: "timer", dueAt });
+  assert.ok(result.status === "ran" && result.decision.kind === "give-up");
+  const after = await conditions();
+  assert.ok(Array.isArray(after) && after.length === 3);
+  assert.deepEqual(after[0], configured);
+  assert.deepEqual(after[2], sentinel);
+  const failure = after[1];
+  assert.ok(isMap(failure));
+  assert.equal(failure.type, "Ready");
+  assert.equal(failure.status, "True", "the same status the engine writes for a PermFail (ST-4)");
+  assert.equal(failure.reason, "Failure");
+  assert.equal(failure.location, null);
+  assert.match(String(failure.message), /cannot reach the managed cluster/);
+  assert.match(String(failure.message), /retries stopped/);
+  assert.equal(failure.lastTransitionTime, earlier, "status unchanged: lastTransitionTime carried (ST-8)");
+  assert.notEqual(failure.lastUpdateTime, earlier);
+  assert.equal((await s.record())?.dueAt, undefined, "and nothing more is scheduled");
+});
+
+test("SRV-7: giving up on a trigger without conditions appends Ready", async () => {
+  const boom: RunReconcile = async () => { throw new Error("bug"); };
+  const s = await setup(boom, { ...DEFAULT_TIMINGS, backoffMaxAttempts: 0 });
+  const result = await s.reconcile({ trigger: s.trigger, reason: "event" });
+  assert.ok(result.status === "ran" && result.decision.kind === "give-up");
+  const got = await s.cluster.get(s.trigger);
+  assert.ok(got.ok && isMap(got.value.status));
+  const list = got.value.status.conditions;
+  assert.ok(Array.isArray(list) && list.length === 1 && isMap(list[0]));
+  const c = list[0];
+  assert.deepEqual([c.type, c.reason, c.location, c.lastTransitionTime === c.lastUpdateTime], ["Ready", "Failure", null, true]);
+  assert.match(String(c.message), /Gave up after 1 consecutive system errors; retries stopped.*Last error: bug/);
+});
+
 test("CTL-2 / CTL-20: namespaces are ordered comma lists; reference values are the defaults", () => {
   const c = configFromEnv({ KOREO_NAMESPACE: "team, platform ,", RESOURCE_NAMESPACE: "a,b" });
   assert.deepEqual(c.koreoNamespaces, ["team", "platform"]);

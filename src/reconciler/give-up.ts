@@ -1,0 +1,46 @@
+/**
+ * SRV-7: when system errors reach the give-up limit, the trigger itself says so,
+ * not only the log and the gate record: its `Ready` condition becomes a failure
+ * naming the last error and that retries stopped. Reason `Failure`, as the engine
+ * writes for PermFail (ST-4), because the effect is the same: nothing runs again
+ * until the trigger or its Workflow changes (or a force request). The entry is
+ * updated in place with COND-1 (`mergeCondition`), every other condition kept.
+ */
+import type { ClusterApi, KubeObject } from "../cluster/cluster-api.ts";
+import { mergeCondition } from "../functions/conditions.ts";
+import { triggerKey, type TriggerRef } from "../queue/messages.ts";
+import { isMap, type ValueMap } from "../value/value.ts";
+import { conditionTime } from "../workflow/conditions.ts";
+
+export function giveUpMessage(attempts: number, lastError: string | undefined): string {
+  return `Gave up after ${attempts} consecutive system errors; retries stopped until the trigger or its Workflow changes. Last error: ${lastError ?? "unknown"}`;
+}
+
+/** The merge patch of `status.conditions` (a list is replaced whole, so it carries the others unchanged). */
+export function giveUpPatch(trigger: KubeObject, message: string, now: number): ValueMap {
+  const status = isMap(trigger.status) ? trigger.status : {};
+  const conditions = mergeCondition(status.conditions, { type: "Ready", status: "True", reason: "Failure", message }, conditionTime(now));
+  // ST-3: `location` is part of the shape; a system error has none.
+  return { status: { conditions: conditions.map((c) => (isMap(c) && c.type === "Ready" ? { ...c, location: null } : c)) } };
+}
+
+/**
+ * Re-reads the trigger (the failed run may have written status meanwhile) and patches the main
+ * endpoint, plus `/status` when the kind has one, as the engine does (ST-1). Gone means nothing to say.
+ * Returns an error description instead of throwing: failing to state the failure must not stop the
+ * give-up record from being stored.
+ */
+export async function writeGiveUpCondition(cluster: ClusterApi, ref: TriggerRef, message: string, now: number): Promise<string | undefined> {
+  const objectRef = { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }) };
+  const got = await cluster.get(objectRef);
+  if (!got.ok) return got.error.reason === "NotFound" ? undefined : `GET ${triggerKey(ref)}: ${got.error.reason}: ${got.error.message}`;
+  if (!isMap(got.value.metadata) || got.value.metadata.uid !== ref.uid) return undefined;
+  const patch = giveUpPatch(got.value, message, now);
+  const options = { fieldManager: "koreo" };
+  const main = await cluster.mergePatch(objectRef, patch, options);
+  if (!main.ok) return main.error.reason === "NotFound" ? undefined : `${main.error.reason}: ${main.error.message}`;
+  const kind = await cluster.discover(ref.apiVersion, ref.kind);
+  if (!kind.ok || !kind.value.hasStatus) return undefined;
+  const sub = await cluster.mergePatch(objectRef, patch, { ...options, subresource: "status" });
+  return sub.ok || sub.error.reason === "NotFound" ? undefined : `${sub.error.reason}: ${sub.error.message}`;
+}
