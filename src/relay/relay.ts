@@ -1,12 +1,13 @@
 /**
  * The relay (SRV-1, SRV-9): watches the Koreo definition kinds and, dynamically,
  * every trigger kind a Workflow binds (a new binding starts a watch, a removed
- * one stops it), and forwards identity-only requests to the FIFO work queue.
+ * one stops it; a re-list of Workflows replaces the set), and forwards
+ * identity-only requests to the FIFO work queue.
  * Trigger events pass the hash filter; definition changes fan out to the known
  * triggers. It holds no state that matters across restarts: a restart re-lists
  * and forwards everything once, and the gate absorbs the duplicates.
  */
-import type { WatchableClusterApi, WatchEvent } from "../cluster/cluster-api.ts";
+import type { KubeObject, WatchableClusterApi, WatchEvent } from "../cluster/cluster-api.ts";
 import { KOREO_API_VERSION, type KoreoKind } from "../definitions/definition.ts";
 import type { Logger } from "../ports/logger.ts";
 import { triggerRefOf, type TriggerRef } from "../queue/messages.ts";
@@ -86,10 +87,17 @@ export function startRelay(options: RelayOptions): Relay {
     if (!replay) sender.push(mapDefinitionChange(event.object, triggers.values()));
   };
 
+  // CTL-5: a (re-)list of Workflows is the whole set in its namespace; those gone while disconnected lose their bindings.
+  const onWorkflowList = (namespace: string) => (listed: readonly KubeObject[]) => {
+    forgetUnlisted(workflows, namespace, listed);
+    syncTriggerWatches();
+  };
+
   for (const kind of DEFINITION_KINDS) {
     const namespaces = kind === "ResourceTemplate" ? options.templateNamespaces : options.koreoNamespaces;
     for (const namespace of namespaces) {
-      const watch = watchKind({ ...options, apiVersion: KOREO_API_VERSION, kind, namespace, onEvent: onDefinition });
+      const onList = kind === "Workflow" ? { onList: onWorkflowList(namespace) } : {};
+      const watch = watchKind({ ...options, apiVersion: KOREO_API_VERSION, kind, namespace, onEvent: onDefinition, ...onList });
       definitionWatches.push(watch);
       supervise(watch);
     }
@@ -107,9 +115,21 @@ export function startRelay(options: RelayOptions): Relay {
   };
 }
 
+function workflowKey(workflow: KubeObject): string {
+  const metadata = isMap(workflow.metadata) ? workflow.metadata : {};
+  return `${String(metadata.namespace)}/${String(metadata.name)}`;
+}
+
+/** Drops the namespace's Workflows a list no longer holds; the listed ones are then replayed as ADDED. */
+function forgetUnlisted(workflows: Map<string, BoundKindRef>, namespace: string, listed: readonly KubeObject[]): void {
+  const present = new Set(listed.map(workflowKey));
+  for (const key of [...workflows.keys()]) {
+    if (key.startsWith(`${namespace}/`) && !present.has(key)) workflows.delete(key);
+  }
+}
+
 function trackWorkflow(workflows: Map<string, BoundKindRef>, event: WatchEvent): void {
-  const metadata = isMap(event.object.metadata) ? event.object.metadata : {};
-  const key = `${String(metadata.namespace)}/${String(metadata.name)}`;
+  const key = workflowKey(event.object);
   const ref = event.type === "DELETED" ? undefined : crdRefOf(event.object);
   if (ref === undefined) workflows.delete(key);
   else workflows.set(key, ref);

@@ -1,12 +1,13 @@
 /**
  * The relay's event source: list-then-watch one kind in one namespace, forever.
  * Resumes from the last resourceVersion seen (events and bookmarks); a 410 Gone
- * re-lists (replaying ADDED for every object, SRV-1). Errors back off
+ * re-lists (replaying ADDED for every object, SRV-1; `onList` gets the whole set
+ * first, since objects deleted meanwhile produce no event). Errors back off
  * `min(2^n·base, cap) + U[0,jitter)` (CTL-4/CTL-7 numbers by default) and after
  * `maxErrors` consecutive failures the watch gives up, which stops the relay (its
  * Deployment restarts it).
  */
-import type { ClusterApi, ClusterWatcher, WatchEvent } from "../cluster/cluster-api.ts";
+import type { ClusterApi, ClusterWatcher, KubeObject, WatchEvent } from "../cluster/cluster-api.ts";
 import type { Logger } from "../ports/logger.ts";
 import { isMap } from "../value/value.ts";
 
@@ -28,6 +29,8 @@ export interface KindWatchOptions {
   readonly namespace: string;
   /** `replay`: the event comes from a (re-)list, not from the stream. */
   readonly onEvent: (event: WatchEvent, replay: boolean) => void;
+  /** Called with every (re-)list, before its objects are replayed: the complete set, so a consumer can forget what is gone. */
+  readonly onList?: (objects: readonly KubeObject[]) => void;
   readonly logger: Logger;
   readonly backoff: WatchBackoff;
   readonly random?: () => number;
@@ -76,7 +79,9 @@ async function relist(options: KindWatchOptions): Promise<string | undefined> {
     options.logger.warn(`Listing ${options.kind} in ${options.namespace} failed.`, { error: listed.error.message });
     return undefined;
   }
-  for (const item of listed.value.items) options.onEvent({ type: "ADDED", object: { ...item, apiVersion: options.apiVersion, kind: options.kind } }, true);
+  const objects = listed.value.items.map((item) => ({ ...item, apiVersion: options.apiVersion, kind: options.kind }));
+  options.onList?.(objects);
+  for (const object of objects) options.onEvent({ type: "ADDED", object }, true);
   return listed.value.resourceVersion;
 }
 

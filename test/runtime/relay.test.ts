@@ -73,6 +73,44 @@ test("CTL-5 / CTL-6 / SRV-1 / CTL-7 / CTL-8 / SRV-9: the relay follows Workflow 
   }
 });
 
+test("CTL-5: a 410 re-list of Workflows replaces the bindings: a Workflow deleted while the relay was disconnected stops its trigger watch, one created meanwhile starts one", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "koreo-relay-relist-"));
+  let api = await startApiServer({ dataDir: dir });
+  const port = api.port;
+  const { cluster, relay } = await setup(api);
+  try {
+    const gadgetCrd = {
+      apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "gadgets.e2e.koreo.dev" },
+      spec: { group: "e2e.koreo.dev", scope: "Namespaced", names: { kind: "Gadget", plural: "gadgets", singular: "gadget" }, versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }] },
+    };
+    await applyManifests(cluster, [...readManifests([`${root}test/e2e/fixtures/widget-program.yaml`]), gadgetCrd]);
+    await waitFor("a watch on Widget", () => (relay.watchedKinds().some((k) => k.includes(":Widget|")) ? true : undefined));
+
+    // The relay loses its API server; meanwhile (through another server on the same data) the Widget
+    // Workflow is deleted and a Gadget one created. The relay sees none of these events.
+    await api.close();
+    const aside = await startApiServer({ dataDir: dir });
+    const asideCluster = createClientNodeCluster(loadKubeConfig({ server: aside.url }));
+    assert.ok((await asideCluster.delete({ apiVersion: "koreo.dev/v1beta1", kind: "Workflow", name: "widget", namespace: NS })).ok);
+    const gadgetWorkflow = { apiVersion: "koreo.dev/v1beta1", kind: "Workflow", metadata: { name: "gadget", namespace: NS }, spec: { crdRef: { apiGroup: "e2e.koreo.dev", version: "v1", kind: "Gadget" }, steps: [{ label: "gate", ref: { kind: "ValueFunction", name: "widget-gate" }, inputs: { spec: "=parent.spec" } }] } };
+    const created = await asideCluster.apply(gadgetWorkflow, { fieldManager: "t" });
+    assert.ok(created.ok, created.ok ? "" : created.error.message);
+    await aside.close();
+
+    // Back on the relay's address: its resourceVersion is unknown to the new server's event history (410), so it re-lists.
+    api = await startApiServer({ dataDir: dir, port, eventHistory: 5 });
+    await waitFor("the re-list to replace the bindings", () => {
+      const kinds = relay.watchedKinds();
+      return kinds.some((k) => k.includes(":Gadget|")) && !kinds.some((k) => k.includes(":Widget|")) ? true : undefined;
+    });
+    assert.deepEqual(relay.watchedKinds(), [`e2e.koreo.dev/v1:Gadget|${NS}`]);
+  } finally {
+    await relay.stop();
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("SRV-1: the hash filter forwards DELETED always and drops repeats per uid", () => {
   const filter = createHashFilter();
   const obj = { metadata: { uid: "u" } };
