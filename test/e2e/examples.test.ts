@@ -6,13 +6,13 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
+import { EXAMPLE_MANIFESTS } from "../../src/cli/commands/start.ts";
 import { startLocalStack, type LocalStack } from "../../src/local/stack.ts";
 import { statusPatch } from "../../src/local/workload-simulator.ts";
 import { isMap, type Value } from "../../src/value/value.ts";
 import { waitFor } from "./support.ts";
 
-const examples = ["crds", "functions", "workflow"].map((dir) => fileURLToPath(new URL(`../../examples/${dir}/`, import.meta.url)));
+const examples = EXAMPLE_MANIFESTS;
 const NS = "team-a";
 let stack: LocalStack;
 

@@ -45,7 +45,13 @@ interface Args {
 }
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-const EXAMPLES = ["examples/crds", "examples/functions", "examples/workflow"].map((dir) => resolve(REPO, dir));
+/**
+ * What `koreo start` applies on every start. Not `examples/workflow/cluster/`: that is `koreo render`'s
+ * picture of the cluster *before* the change (the Deployment on the old image), and re-applying it
+ * (forced server-side apply) on a kept --data-dir rolled the managed Deployment back on each start,
+ * so the first reconcile had to patch it forward again (a Retry before Ok).
+ */
+export const EXAMPLE_MANIFESTS = ["examples/crds", "examples/functions", "examples/workflow/webapp.k.yaml", "examples/workflow/shop.webapp.yaml"].map((path) => resolve(REPO, path));
 /** The example triggers `--once` waits for. */
 const SAMPLE_TRIGGERS = [{ apiVersion: "apps.acme.example/v1", kind: "WebApp", namespace: "team-a", name: "shop" }];
 
@@ -89,7 +95,7 @@ export async function run(argv: string[]): Promise<number> {
     kubeconfigPath,
     apiPort: args.apiPort,
     webhookPort: args.webhookPort,
-    manifests: EXAMPLES,
+    manifests: EXAMPLE_MANIFESTS,
     env: { KOREO_NAMESPACE: "acme-platform", RESOURCE_NAMESPACE: "team-a", ...process.env },
     logger: liveLogger((line) => console.log(line), convergence.observe, timeScale),
     simulateWorkloads: true,
