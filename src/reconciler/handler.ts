@@ -13,7 +13,7 @@ import { triggerKey, type ReconcileRequest, type TriggerRef } from "../queue/mes
 import type { TimerQueue } from "../queue/queue.ts";
 import { changeHash } from "./change-hash.ts";
 import { decide, type Decision, type RunResult } from "./decide.ts";
-import { gate, type Basis, type GateDecision, type Observed } from "./gate.ts";
+import { gate, type Basis, type GateDecision, type Observed, type ProceedReason } from "./gate.ts";
 import type { Metrics } from "./metrics.ts";
 import { giveUpMessage, writeGiveUpCondition } from "./give-up.ts";
 import { encodeRecord, readRecord, recordPatch, type GateRecord } from "./record.ts";
@@ -49,7 +49,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const versionNow = trigger === undefined ? undefined : deps.workflowVersionOf?.(trigger);
     const decision = gate({ request, observed, now, timings: deps.timings, ...(versionNow === undefined ? {} : { workflowVersion: versionNow }) });
     if (!decision.proceed) return dropped(deps, request, decision);
-    return runAndRecord(deps, request.trigger, decision.basis);
+    return runAndRecord(deps, request.trigger, decision.basis, decision.why);
   };
 }
 
@@ -77,11 +77,20 @@ async function dropped(deps: ReconcilerDeps, request: ReconcileRequest, decision
   return { status: "dropped", why: decision.why };
 }
 
-async function runAndRecord(deps: ReconcilerDeps, trigger: TriggerRef, basis: Basis): Promise<HandleResult> {
+/**
+ * Consecutive system errors (CTL-14) are counted along one backoff chain only: a run that a
+ * change or a human started (new hash or Workflow version, force) begins a fresh count, so a
+ * trigger given up on gets its full ten tries again once someone fixes something.
+ */
+function previousAttempts(basis: Basis, why: ProceedReason): number {
+  return why === "due" ? (basis.record?.attempt ?? 0) : 0;
+}
+
+async function runAndRecord(deps: ReconcilerDeps, trigger: TriggerRef, basis: Basis, why: ProceedReason): Promise<HandleResult> {
   const started = deps.clock.now();
   const { report, result } = await runWithBudget(deps, trigger);
   const durationMs = deps.clock.now() - started;
-  const decision = decide(result, basis.record?.attempt ?? 0, deps.timings, deps.random);
+  const decision = decide(result, previousAttempts(basis, why), deps.timings, deps.random);
   const dueAt = dueAtOf(decision, deps.clock.now());
   if (dueAt !== undefined) await armTimer(deps.timers, { trigger, reason: "timer", dueAt }, deps.clock.now());
   if (decision.kind === "give-up") await stateGiveUp(deps, trigger, decision.attempt, result);

@@ -88,6 +88,24 @@ test("SRV-7: an exception in the engine is a system error too, and after 10 the 
   assert.ok(s.lines.some((l) => l.level === "error" && l.message.includes("Giving up")));
 });
 
+test("CTL-14 / SRV-7: after a give-up, a change of the trigger starts a fresh count of system errors (backoff, not another give-up)", async () => {
+  const boom: RunReconcile = async () => { throw new Error("bug"); };
+  const s = await setup(boom);
+  await s.reconcile({ trigger: s.trigger, reason: "event" });
+  for (let i = 0; i < 10; i++) {
+    const dueAt = (await s.record())?.dueAt ?? 0;
+    s.clock.advance(dueAt - s.clock.now());
+    await s.reconcile({ trigger: s.trigger, reason: "timer", dueAt });
+  }
+  assert.equal((await s.record())?.attempt, 11, "given up");
+  assert.ok((await s.cluster.mergePatch(s.trigger, { spec: { v: "2" } })).ok);
+  const after = await s.reconcile({ trigger: s.trigger, reason: "event" });
+  assert.equal(after.status, "ran");
+  assert.equal(after.status === "ran" ? after.decision.kind : undefined, "backoff");
+  assert.equal((await s.record())?.attempt, 1);
+  assert.notEqual((await s.record())?.dueAt, undefined, "a backoff timer is armed again");
+});
+
 test("SRV-7 / COND-1 / ST-8: giving up writes a Ready Failure condition naming the last error, in place, keeping the other conditions", async () => {
   const boom: RunReconcile = async () => { throw new Error("cannot reach the managed cluster"); };
   const s = await setup(boom);
