@@ -45,6 +45,16 @@ async function setup(run: RunReconcile, timings = DEFAULT_TIMINGS) {
 
 const okRun: RunReconcile = async () => ({ status: "reconciled", workflow: "wf", workflowVersion: "v1", outcome: Outcome.ok(null) });
 
+/** An event, then every backoff timer as it falls due, until the handler gives up (CTL-14: 10 system errors). */
+async function exhaustSystemErrors(s: Awaited<ReturnType<typeof setup>>): Promise<void> {
+  await s.reconcile({ trigger: s.trigger, reason: "event" });
+  for (let i = 0; i < 10; i++) {
+    const dueAt = (await s.record())?.dueAt ?? 0;
+    s.clock.advance(dueAt - s.clock.now());
+    await s.reconcile({ trigger: s.trigger, reason: "timer", dueAt });
+  }
+}
+
 test("CTL-12 / CTL-15 / CTL-21 / SRV-13: a run records its outcome on the trigger, arms the resync timer and logs trigger, workflow, outcome, duration", async () => {
   const s = await setup(okRun);
   const result = await s.reconcile({ trigger: s.trigger, reason: "event", hash: "x" });
@@ -77,12 +87,7 @@ test("CTL-13 / CTL-14 / SRV-7: a run over its budget is a system error: backoff 
 test("SRV-7: an exception in the engine is a system error too, and after 10 the trigger is given up with an error log", async () => {
   const boom: RunReconcile = async () => { throw new Error("bug"); };
   const s = await setup(boom);
-  await s.reconcile({ trigger: s.trigger, reason: "event" });
-  for (let i = 0; i < 10; i++) {
-    const dueAt = (await s.record())?.dueAt ?? 0;
-    s.clock.advance(dueAt - s.clock.now());
-    await s.reconcile({ trigger: s.trigger, reason: "timer", dueAt });
-  }
+  await exhaustSystemErrors(s);
   assert.equal((await s.record())?.attempt, 11);
   assert.equal((await s.record())?.dueAt, undefined, "nothing more is scheduled");
   assert.ok(s.lines.some((l) => l.level === "error" && l.message.includes("Giving up")));
@@ -91,12 +96,7 @@ test("SRV-7: an exception in the engine is a system error too, and after 10 the 
 test("CTL-14 / SRV-7: after a give-up, a change of the trigger starts a fresh count of system errors (backoff, not another give-up)", async () => {
   const boom: RunReconcile = async () => { throw new Error("bug"); };
   const s = await setup(boom);
-  await s.reconcile({ trigger: s.trigger, reason: "event" });
-  for (let i = 0; i < 10; i++) {
-    const dueAt = (await s.record())?.dueAt ?? 0;
-    s.clock.advance(dueAt - s.clock.now());
-    await s.reconcile({ trigger: s.trigger, reason: "timer", dueAt });
-  }
+  await exhaustSystemErrors(s);
   assert.equal((await s.record())?.attempt, 11, "given up");
   assert.ok((await s.cluster.mergePatch(s.trigger, { spec: { v: "2" } })).ok);
   const after = await s.reconcile({ trigger: s.trigger, reason: "event" });
