@@ -28,6 +28,8 @@ export interface RuntimeConfig {
   readonly resourceNamespaces: readonly string[];
   /** SRV-8: a warm container re-lists definitions at most this often unless a request says they changed. */
   readonly definitionsTtlSeconds: number;
+  /** CRD-4: publish each definition's Ready condition; needs RBAC `patch` on `<kind>/status` of the koreo.dev kinds. */
+  readonly definitionStatus: boolean;
   readonly workQueueUrl: string;
   readonly timerQueueUrl: string;
   /** Unset on AWS; fauxqs's address locally. */
@@ -89,6 +91,7 @@ export function configFromEnv(env: Env): RuntimeConfig {
     templateNamespaces: list(env.TEMPLATE_NAMESPACE, koreoNamespaces),
     resourceNamespaces: list(env.RESOURCE_NAMESPACE, [DEFAULT_NAMESPACE]),
     definitionsTtlSeconds: num(env.KOREO_DEFINITIONS_TTL_SECONDS, 10),
+    definitionStatus: bool(env.KOREO_DEFINITION_STATUS, true),
     workQueueUrl: env.KOREO_WORK_QUEUE_URL ?? "",
     timerQueueUrl: env.KOREO_TIMER_QUEUE_URL ?? "",
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
@@ -131,6 +134,14 @@ export function list(raw: string | undefined, fallback: readonly string[]): read
     .map((s) => s.trim())
     .filter((s) => s !== "");
   return items.length > 0 ? items : fallback;
+}
+
+/** `true`/`false` (any case); blank means the default. Anything else is a typo worth failing on. */
+function bool(raw: string | undefined, fallback: boolean): boolean {
+  const value = (raw ?? "").trim().toLowerCase();
+  if (value === "") return fallback;
+  if (value === "true" || value === "false") return value === "true";
+  throw new Error(`configuration value '${raw}' is not true or false`);
 }
 
 function num(raw: string | undefined, fallback: number): number {

@@ -5,49 +5,79 @@
  * definitions whose resourceVersion moved (CACHE-2), so a refresh with no
  * change costs the LISTs and nothing else. A cold start lists and prepares once.
  */
-import type { ClusterReader } from "../cluster/cluster-api.ts";
-import { KOREO_API_VERSION, type KoreoKind } from "../definitions/definition.ts";
+import type { ClusterReader, ClusterWriter } from "../cluster/cluster-api.ts";
+import { KOREO_API_VERSION, type DefinitionRef, type KoreoKind } from "../definitions/definition.ts";
 import { definitionFromObject } from "../definitions/document.ts";
 import type { Registry } from "../definitions/registry.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
+import { isMap, type Value } from "../value/value.ts";
+import { desiredConditions, readiness } from "./definition-status.ts";
 
 /** CTL-1 order: dependencies first, so most definitions prepare once. FunctionTests are not needed to reconcile. */
 const KINDS: readonly KoreoKind[] = ["ResourceTemplate", "ValueFunction", "ResourceFunction", "Workflow"];
 
 export interface DefinitionsSyncOptions {
-  readonly cluster: ClusterReader;
+  readonly cluster: ClusterReader & Pick<ClusterWriter, "mergePatch">;
   readonly registry: Registry;
   readonly koreoNamespaces: readonly string[];
   readonly templateNamespaces: readonly string[];
   readonly clock: Clock;
   readonly logger: Logger;
   readonly ttlSeconds: number;
+  /** CRD-4: publish each definition's Ready condition through the status subresource. */
+  readonly definitionStatus: boolean;
 }
 
 export interface DefinitionsSync {
   refresh(changed: boolean): Promise<void>;
 }
 
+/** One listed definition copy, as last seen in the cluster. */
+interface Listed {
+  readonly kind: KoreoKind;
+  readonly name: string;
+  readonly namespace: string;
+  readonly uid?: string;
+  readonly generation?: number;
+  readonly status?: Value;
+}
+
+interface Listing {
+  readonly seen: Map<string, Listed>;
+  /** Refs whose registry entries changed (CACHE-4 dependants included). */
+  readonly changed: DefinitionRef[];
+}
+
+const listedKey = (kind: KoreoKind, namespace: string, name: string): string => `${kind}/${namespace}/${name}`;
+
 export function createDefinitionsSync(options: DefinitionsSyncOptions): DefinitionsSync {
   let loadedAt: number | undefined;
-  let known = new Map<string, { kind: KoreoKind; name: string; namespace: string }>();
+  let known = new Map<string, Listed>();
   return {
     async refresh(changed) {
       const now = options.clock.now();
       if (!changed && loadedAt !== undefined && now - loadedAt < options.ttlSeconds * 1000) return;
-      const listed = await listAll(options, loadedAt === undefined);
-      if (listed === undefined) return; // a warm container keeps serving its last definitions
-      for (const [key, ref] of known) if (!listed.has(key)) options.registry.remove(ref.kind, ref.name, ref.namespace);
-      known = listed;
+      const cold = loadedAt === undefined;
+      const listing = await listAll(options, known, cold);
+      if (listing === undefined) return; // a warm container keeps serving its last definitions
+      for (const [key, ref] of known) if (!listing.seen.has(key)) listing.changed.push(...options.registry.remove(ref.kind, ref.name, ref.namespace));
+      known = listing.seen;
       loadedAt = now;
+      // A cold container cannot know what earlier containers wrote: it checks every entry once.
+      if (options.definitionStatus) await publishStatus(options, known, cold ? allRefs(options.registry) : listing.changed);
     },
   };
 }
 
-/** Lists and upserts every definition; undefined when a list failed on a warm container. A cold start cannot run without definitions: it throws. */
-async function listAll(options: DefinitionsSyncOptions, cold: boolean): Promise<Map<string, { kind: KoreoKind; name: string; namespace: string }> | undefined> {
-  const seen = new Map<string, { kind: KoreoKind; name: string; namespace: string }>();
+/**
+ * Lists and upserts every definition; undefined when a list failed on a warm container. A cold start cannot run without definitions: it throws.
+ * A copy whose uid and `metadata.generation` are the ones already upserted is not upserted again: only its status or metadata moved
+ * (our own status write, say), and re-preparing it would bump its revision and make every trigger of its Workflows re-run (SRV-3).
+ */
+async function listAll(options: DefinitionsSyncOptions, known: ReadonlyMap<string, Listed>, cold: boolean): Promise<Listing | undefined> {
+  const seen = new Map<string, Listed>();
+  const changed: DefinitionRef[] = [];
   for (const kind of KINDS) {
     const namespaces = kind === "ResourceTemplate" ? options.templateNamespaces : options.koreoNamespaces;
     for (const namespace of namespaces) {
@@ -63,10 +93,53 @@ async function listAll(options: DefinitionsSyncOptions, cold: boolean): Promise<
           options.logger.warn(`Skipping unreadable ${kind} definition.`, { namespace, problem: definition.message });
           continue;
         }
-        options.registry.upsert(definition);
-        seen.set(`${kind}/${namespace}/${definition.name}`, { kind, name: definition.name, namespace });
+        const key = listedKey(kind, namespace, definition.name);
+        const copy: Listed = { kind, name: definition.name, namespace, ...observed(item) };
+        if (!sameSpec(known.get(key), copy)) changed.push(...options.registry.upsert(definition));
+        seen.set(key, copy);
       }
     }
   }
-  return seen;
+  return { seen, changed };
+}
+
+function observed(item: Value): Pick<Listed, "uid" | "generation" | "status"> {
+  if (!isMap(item)) return {};
+  const metadata = isMap(item.metadata) ? item.metadata : {};
+  return {
+    ...(typeof metadata.uid === "string" && { uid: metadata.uid }),
+    ...(typeof metadata.generation === "number" && { generation: metadata.generation }),
+    ...(item.status !== undefined && { status: item.status }),
+  };
+}
+
+/** Same object, same spec generation; without a uid or generation we cannot tell, so it counts as changed. */
+function sameSpec(before: Listed | undefined, now: Listed): boolean {
+  if (before?.uid === undefined || before.generation === undefined) return false;
+  return before.uid === now.uid && before.generation === now.generation;
+}
+
+function allRefs(registry: Registry): DefinitionRef[] {
+  return KINDS.flatMap((kind) => [...registry.entries(kind)].map((entry) => ({ kind, name: entry.definition.name })));
+}
+
+/**
+ * CRD-3/CRD-4: merge-patches the Ready condition of each ref's winning copy through `/status`,
+ * only where the live status says something else. A failed write is logged and never fails
+ * the reconcile: the status is information (VAL-1), the next change or cold start retries it.
+ */
+async function publishStatus(options: DefinitionsSyncOptions, listed: ReadonlyMap<string, Listed>, refs: readonly DefinitionRef[]): Promise<void> {
+  const nowIso = new Date(options.clock.now()).toISOString();
+  const unique = new Map(refs.map((ref) => [`${ref.kind}:${ref.name}`, ref]));
+  for (const ref of unique.values()) {
+    const entry = options.registry.get(ref.kind, ref.name);
+    const namespace = entry?.definition.namespace;
+    if (entry === undefined || namespace === undefined) continue;
+    const live = listed.get(listedKey(ref.kind, namespace, ref.name));
+    const conditions = desiredConditions(readiness(entry, options.registry), live?.status, live?.generation, nowIso);
+    if (conditions === undefined) continue;
+    const target = { apiVersion: KOREO_API_VERSION, kind: ref.kind, name: ref.name, namespace };
+    const written = await options.cluster.mergePatch(target, { status: { conditions } }, { subresource: "status" });
+    if (!written.ok) options.logger.warn(`Could not write the Ready condition of ${ref.kind}:${ref.name}.`, { namespace, reason: written.error.reason, error: written.error.message });
+  }
 }
