@@ -60,7 +60,13 @@ function sameReadiness(current: ValueMap, wanted: Readiness, generation: number 
     current.status === wanted.status &&
     current.reason === wanted.reason &&
     current.message === wanted.message &&
-    current.observedGeneration === generation &&
+    wholeNumber(current.observedGeneration) === generation &&
     typeof current.lastTransitionTime === "string"
   );
+}
+
+/** Whole numbers read through the cluster adapter are bigint (CEL ints); other readers give numbers. */
+export function wholeNumber(value: Value | undefined): number | undefined {
+  if (typeof value === "bigint") return Number(value);
+  return typeof value === "number" && Number.isInteger(value) ? value : undefined;
 }

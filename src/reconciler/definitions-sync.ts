@@ -12,7 +12,7 @@ import type { Registry } from "../definitions/registry.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import { isMap, type Value } from "../value/value.ts";
-import { desiredConditions, readiness } from "./definition-status.ts";
+import { desiredConditions, readiness, wholeNumber } from "./definition-status.ts";
 
 /** CTL-1 order: dependencies first, so most definitions prepare once. FunctionTests are not needed to reconcile. */
 const KINDS: readonly KoreoKind[] = ["ResourceTemplate", "ValueFunction", "ResourceFunction", "Workflow"];
@@ -106,9 +106,10 @@ async function listAll(options: DefinitionsSyncOptions, known: ReadonlyMap<strin
 function observed(item: Value): Pick<Listed, "uid" | "generation" | "status"> {
   if (!isMap(item)) return {};
   const metadata = isMap(item.metadata) ? item.metadata : {};
+  const generation = wholeNumber(metadata.generation);
   return {
     ...(typeof metadata.uid === "string" && { uid: metadata.uid }),
-    ...(typeof metadata.generation === "number" && { generation: metadata.generation }),
+    ...(generation !== undefined && { generation }),
     ...(item.status !== undefined && { status: item.status }),
   };
 }

@@ -190,7 +190,7 @@ test("CRD-3 our additions: status subresource, short names, category koreo, Read
   }
 });
 
-test("CRD-4 the Ready printer column reads the Ready condition our status writer publishes", () => {
+test("CRD-3 / CRD-4 the Ready printer column reads status.conditions[type=Ready] (the condition itself: test/runtime/definition-status*.test.ts)", () => {
   for (const kind of KOREO_KINDS) {
     assert.equal(field(kind, "spec.versions[0].additionalPrinterColumns[0].jsonPath"), '.status.conditions[?(@.type=="Ready")].status');
   }
