@@ -38,7 +38,6 @@ interface Listed {
   readonly kind: KoreoKind;
   readonly name: string;
   readonly namespace: string;
-  readonly uid?: string;
   readonly generation?: number;
   readonly status?: Value;
 }
@@ -59,7 +58,7 @@ export function createDefinitionsSync(options: DefinitionsSyncOptions): Definiti
       const now = options.clock.now();
       if (!changed && loadedAt !== undefined && now - loadedAt < options.ttlSeconds * 1000) return;
       const cold = loadedAt === undefined;
-      const listing = await listAll(options, known, cold);
+      const listing = await listAll(options, cold);
       if (listing === undefined) return; // a warm container keeps serving its last definitions
       for (const [key, ref] of known) if (!listing.seen.has(key)) listing.changed.push(...options.registry.remove(ref.kind, ref.name, ref.namespace));
       known = listing.seen;
@@ -70,12 +69,8 @@ export function createDefinitionsSync(options: DefinitionsSyncOptions): Definiti
   };
 }
 
-/**
- * Lists and upserts every definition; undefined when a list failed on a warm container. A cold start cannot run without definitions: it throws.
- * A copy whose uid and `metadata.generation` are the ones already upserted is not upserted again: only its status or metadata moved
- * (our own status write, say), and re-preparing it would bump its revision and make every trigger of its Workflows re-run (SRV-3).
- */
-async function listAll(options: DefinitionsSyncOptions, known: ReadonlyMap<string, Listed>, cold: boolean): Promise<Listing | undefined> {
+/** Lists and upserts every definition; undefined when a list failed on a warm container. A cold start cannot run without definitions: it throws. */
+async function listAll(options: DefinitionsSyncOptions, cold: boolean): Promise<Listing | undefined> {
   const seen = new Map<string, Listed>();
   const changed: DefinitionRef[] = [];
   for (const kind of KINDS) {
@@ -95,7 +90,7 @@ async function listAll(options: DefinitionsSyncOptions, known: ReadonlyMap<strin
         }
         const key = listedKey(kind, namespace, definition.name);
         const copy: Listed = { kind, name: definition.name, namespace, ...observed(item) };
-        if (!sameSpec(known.get(key), copy)) changed.push(...options.registry.upsert(definition));
+        changed.push(...options.registry.upsert(definition));
         seen.set(key, copy);
       }
     }
@@ -103,21 +98,14 @@ async function listAll(options: DefinitionsSyncOptions, known: ReadonlyMap<strin
   return { seen, changed };
 }
 
-function observed(item: Value): Pick<Listed, "uid" | "generation" | "status"> {
+function observed(item: Value): Pick<Listed, "generation" | "status"> {
   if (!isMap(item)) return {};
   const metadata = isMap(item.metadata) ? item.metadata : {};
   const generation = wholeNumber(metadata.generation);
   return {
-    ...(typeof metadata.uid === "string" && { uid: metadata.uid }),
     ...(generation !== undefined && { generation }),
     ...(item.status !== undefined && { status: item.status }),
   };
-}
-
-/** Same object, same spec generation; without a uid or generation we cannot tell, so it counts as changed. */
-function sameSpec(before: Listed | undefined, now: Listed): boolean {
-  if (before?.uid === undefined || before.generation === undefined) return false;
-  return before.uid === now.uid && before.generation === now.generation;
 }
 
 function allRefs(registry: Registry): DefinitionRef[] {
