@@ -1,21 +1,32 @@
 import type { DefinitionLookup, DefinitionRef, RegistryEntry } from "../definitions/definition.ts";
 import { canonicalJson } from "../value/canonical-json.ts";
+import { isMap } from "../value/value.ts";
 import { sha256Hex } from "./sha256.ts";
 
 const tokens = new WeakMap<RegistryEntry, string>();
 
 /**
- * What identifies one version of a definition across processes: its resourceVersion
- * when it came from a cluster, else a digest of its spec (files carry no version).
- * Never the process-local `revision`.
+ * What identifies one version of a definition across processes. From a cluster: the
+ * object's uid and `metadata.generation`, which only a spec change bumps — so writing a
+ * definition's status (CRD-4) or labels does not count as a new version and re-run every
+ * trigger; failing those, its resourceVersion. From files: a digest of its spec (files
+ * carry no version). Never the process-local `revision`.
  */
 function entryToken(entry: RegistryEntry): string {
   const cached = tokens.get(entry);
   if (cached !== undefined) return cached;
-  const version = entry.definition.resourceVersion ?? `spec:${sha256Hex(canonicalJson(entry.definition.spec))}`;
+  const version = clusterVersion(entry) ?? `spec:${sha256Hex(canonicalJson(entry.definition.spec))}`;
   const token = `${entry.definition.kind}:${entry.definition.name}:${version}`;
   tokens.set(entry, token);
   return token;
+}
+
+function clusterVersion(entry: RegistryEntry): string | undefined {
+  const metadata = entry.definition.raw.metadata;
+  const uid = isMap(metadata) ? metadata.uid : undefined;
+  const generation = isMap(metadata) ? metadata.generation : undefined;
+  if (typeof uid === "string" && (typeof generation === "bigint" || typeof generation === "number")) return `${uid}@${generation}`;
+  return entry.definition.resourceVersion;
 }
 
 /**

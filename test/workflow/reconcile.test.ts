@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { definitionFromObject } from "../../src/definitions/index.ts";
 import { loadText } from "../../src/definitions/load.ts";
+import { createKoreoRegistry } from "../../src/engine/index.ts";
+import type { ValueMap } from "../../src/value/value.ts";
 import { boundKinds, triggerHash, workflowVersion, workflowsForKey } from "../../src/workflow/index.ts";
 import { appCluster, conditionsOf, configMapFunction, DEMO, harness, managedResources, plain, program, statusOf, stored, trigger, valueFunction, workflow } from "./support.ts";
 import { recordPatches } from "./reconcile-support.ts";
@@ -301,6 +304,24 @@ test("SRV-3 workflowVersion changes when a transitively referenced definition ch
   assert.equal(workflowVersion("outer", program(BASE + workflow("inner", "steps:\n  - label: one\n    ref: {kind: ValueFunction, name: echo}\n") + workflow("outer", `${CRD}\nsteps:\n  - label: call\n    ref: {kind: Workflow, name: inner}\n`))), before);
   for (const d of loadText(valueFunction("echo", "return: {v: 2}"), "x.yaml").definitions) registry.upsert(d);
   assert.notEqual(workflowVersion("outer", registry), before);
+});
+
+test("SRV-3 / CRD-4 workflowVersion of cluster definitions follows uid and generation: a status-only write keeps it, a spec change moves it", () => {
+  const fromCluster = (text: string, resourceVersion: string, generation: bigint) =>
+    loadText(text, "x.yaml").definitions.map((d) => {
+      const metadata = { ...(d.raw.metadata as ValueMap), uid: `uid-${d.name}`, resourceVersion, generation };
+      const object = definitionFromObject({ ...d.raw, metadata });
+      assert.ok(!("severity" in object));
+      return object;
+    });
+  const registry = createKoreoRegistry();
+  const uses = workflow("uses-echo", `${CRD}\nsteps:\n  - label: one\n    ref: {kind: ValueFunction, name: echo}\n`);
+  for (const d of fromCluster(ECHO + uses, "10", 1n)) registry.upsert(d);
+  const before = workflowVersion("uses-echo", registry);
+  for (const d of fromCluster(valueFunction("echo", "return: {v: =inputs.v}"), "11", 1n)) registry.upsert(d);
+  assert.equal(workflowVersion("uses-echo", registry), before, "new resourceVersion, same generation (status write)");
+  for (const d of fromCluster(valueFunction("echo", "return: {v: 2}"), "12", 2n)) registry.upsert(d);
+  assert.notEqual(workflowVersion("uses-echo", registry), before, "spec change bumps generation");
 });
 
 test("CTL-5 Workflows are indexed by <apiGroup>:<kind>:<version>; boundKinds lists what the relay watches", () => {
