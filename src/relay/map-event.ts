@@ -13,9 +13,21 @@ export function mapTriggerEvent(event: WatchEvent, hash: string): ReconcileReque
   return [{ trigger, reason: "event", hash: event.type === "DELETED" ? `deleted:${hash}` : hash }];
 }
 
-/** One fan-out per definition version: `kind/name@resourceVersion` dedups repeats of the same change. */
+/**
+ * The version of a definition that matters to reconciles: `metadata.generation`, which only a
+ * spec change bumps (a status write, CRD-4, or a label change does not), else its resourceVersion.
+ * The same rule as the Workflow version (SRV-3), so the relay fans out exactly when that may move.
+ */
+export function definitionVersionOf(definition: KubeObject): string {
+  const metadata = isMap(definition.metadata) ? definition.metadata : {};
+  const generation = metadata.generation;
+  if (typeof generation === "bigint" || typeof generation === "number") return `generation:${generation}`;
+  return `resourceVersion:${String(metadata.resourceVersion)}`;
+}
+
+/** One fan-out per definition version: `kind/name@version` dedups repeats of the same change. */
 export function mapDefinitionChange(definition: KubeObject, triggers: Iterable<TriggerRef>): ReconcileRequest[] {
   const metadata = isMap(definition.metadata) ? definition.metadata : {};
-  const nonce = `${String(definition.kind)}/${String(metadata.name)}@${String(metadata.resourceVersion)}`;
+  const nonce = `${String(definition.kind)}/${String(metadata.name)}@${definitionVersionOf(definition)}`;
   return [...triggers].map((trigger) => ({ trigger, reason: "definitions", nonce }));
 }

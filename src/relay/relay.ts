@@ -16,7 +16,7 @@ import { changeHash } from "../reconciler/change-hash.ts";
 import { isMap } from "../value/value.ts";
 import { boundKindsOf, crdRefOf, type BoundKindRef } from "./bindings.ts";
 import { createHashFilter } from "./filter.ts";
-import { mapDefinitionChange, mapTriggerEvent } from "./map-event.ts";
+import { definitionVersionOf, mapDefinitionChange, mapTriggerEvent } from "./map-event.ts";
 import { createSender } from "./sender.ts";
 import { watchKind, type KindWatch, type WatchBackoff } from "./watch.ts";
 
@@ -81,10 +81,13 @@ export function startRelay(options: RelayOptions): Relay {
     }
   };
 
+  // A definition event fans out only when its version moved: status (CRD-4) and metadata-only writes don't.
+  const definitionVersions = createHashFilter();
   const onDefinition = (event: WatchEvent, replay: boolean) => {
     if (event.object.kind === "Workflow") trackWorkflow(workflows, event);
     syncTriggerWatches();
-    if (!replay) sender.push(mapDefinitionChange(event.object, triggers.values()));
+    const moved = definitionVersions.admit(event, definitionVersionOf(event.object));
+    if (moved && !replay) sender.push(mapDefinitionChange(event.object, triggers.values()));
   };
 
   // CTL-5: a (re-)list of Workflows is the whole set in its namespace; those gone while disconnected lose their bindings.

@@ -13,6 +13,7 @@ import { applyManifests, readManifests } from "../../src/local/apply.ts";
 import { startRelay } from "../../src/relay/relay.ts";
 import { createHashFilter } from "../../src/relay/filter.ts";
 import { silentLogger } from "../../src/ports/logger.ts";
+import { isMap } from "../../src/value/value.ts";
 import { waitFor } from "../e2e/support.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -56,6 +57,18 @@ test("CTL-5 / CTL-6 / SRV-1 / CTL-7 / CTL-8 / SRV-9: the relay follows Workflow 
     // SRV-9: a definition change fans out a `definitions` request per known trigger.
     assert.ok((await cluster.mergePatch({ apiVersion: "koreo.dev/v1beta1", kind: "ValueFunction", name: "widget-gate", namespace: NS }, { spec: { return: { value: "=inputs.spec.value + '!'" } } })).ok);
     await waitFor("the fan-out", () => work.sent.find((r) => r.reason === "definitions" && r.trigger.name === "w1"));
+
+    // CRD-4 / SRV-3: a definition's status write (same generation) does not fan out; the next spec change does, once.
+    const fanOuts = () => work.sent.filter((r) => r.reason === "definitions" && r.trigger.name === "w1").length;
+    const before = fanOuts();
+    const gate = { apiVersion: "koreo.dev/v1beta1", kind: "ValueFunction", name: "widget-gate", namespace: NS };
+    const status = await cluster.mergePatch(gate, { status: { conditions: [{ type: "Ready", status: "True", reason: "Prepared" }] } }, { subresource: "status" });
+    assert.ok(status.ok, status.ok ? "" : status.error.message);
+    const changed = await cluster.mergePatch(gate, { spec: { return: { value: "=inputs.spec.value + '?'" } } });
+    assert.ok(changed.ok && isMap(changed.value.metadata));
+    const nonce = `ValueFunction/widget-gate@generation:${String(changed.value.metadata.generation)}`;
+    await waitFor("the spec change's fan-out", () => work.sent.find((r) => r.reason === "definitions" && r.nonce === nonce));
+    assert.equal(fanOuts(), before + 1, "the status write was not fanned out");
 
     // CTL-7 / CTL-4: the API server goes away and comes back; the relay retries with backoff and resumes or re-lists.
     await api.close();
