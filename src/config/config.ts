@@ -29,9 +29,9 @@ export interface RuntimeConfig {
   /** SRV-8: a warm container re-lists definitions at most this often unless a request says they changed. */
   readonly definitionsTtlSeconds: number;
   /**
-   * CRD-4: publish each definition's Ready condition; needs RBAC `patch` on `<kind>/status` of the koreo.dev kinds.
-   * Off by default: a status write moves the definition's resourceVersion, which SRV-3's Workflow version is built
-   * from, so every trigger of that Workflow would run once more after each write.
+   * CRD-4: publish each definition's Ready condition; needs RBAC `patch` on `<kind>/status` of the koreo.dev kinds
+   * (without it the writes are logged as warnings). A status write does not move the Workflow version (SRV-3 follows
+   * `metadata.generation`) nor make the relay fan out, so it re-runs no trigger.
    */
   readonly definitionStatus: boolean;
   readonly workQueueUrl: string;
@@ -95,7 +95,7 @@ export function configFromEnv(env: Env): RuntimeConfig {
     templateNamespaces: list(env.TEMPLATE_NAMESPACE, koreoNamespaces),
     resourceNamespaces: list(env.RESOURCE_NAMESPACE, [DEFAULT_NAMESPACE]),
     definitionsTtlSeconds: num(env.KOREO_DEFINITIONS_TTL_SECONDS, 10),
-    definitionStatus: bool(env.KOREO_DEFINITION_STATUS, false),
+    definitionStatus: bool(env.KOREO_DEFINITION_STATUS, true),
     workQueueUrl: env.KOREO_WORK_QUEUE_URL ?? "",
     timerQueueUrl: env.KOREO_TIMER_QUEUE_URL ?? "",
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
