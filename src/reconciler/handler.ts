@@ -46,11 +46,25 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const trigger = await getTrigger(deps.cluster, request.trigger);
     const observed = observe(trigger, request.trigger);
     const now = deps.clock.now();
-    const versionNow = trigger === undefined ? undefined : deps.workflowVersionOf?.(trigger);
+    const versionNow = trigger === undefined ? undefined : await currentWorkflowVersion(deps, trigger, observed);
     const decision = gate({ request, observed, now, timings: deps.timings, ...(versionNow === undefined ? {} : { workflowVersion: versionNow }) });
     if (!decision.proceed) return dropped(deps, request, decision);
     return runAndRecord(deps, request.trigger, decision.basis, decision.why);
   };
+}
+
+/**
+ * The Workflow version this container would run (SRV-3). Containers re-list definitions at most
+ * every TTL, so one may still hold definitions older than those the last run recorded; before a
+ * version mismatch counts as "the Workflow changed", the definitions are re-listed at once, so
+ * two containers never take turns re-running a trigger with their different views (SRV-8).
+ */
+async function currentWorkflowVersion(deps: ReconcilerDeps, trigger: KubeObject, observed: Observed): Promise<string | undefined> {
+  const version = deps.workflowVersionOf?.(trigger);
+  const recorded = observed.kind === "present" ? observed.record?.workflowVersion : undefined;
+  if (version === undefined || recorded === undefined || version === recorded || deps.refreshDefinitions === undefined) return version;
+  await deps.refreshDefinitions(true);
+  return deps.workflowVersionOf?.(trigger);
 }
 
 async function getTrigger(cluster: ClusterApi, ref: TriggerRef): Promise<KubeObject | undefined> {
@@ -96,7 +110,7 @@ async function runAndRecord(deps: ReconcilerDeps, trigger: TriggerRef, basis: Ba
   if (decision.kind === "give-up") await stateGiveUp(deps, trigger, decision.attempt, result);
   const record = nextRecord(basis, report, result, decision, dueAt);
   if (record !== undefined) await storeRecord(deps.cluster, trigger, basis.record, record);
-  observeRun(deps, trigger, report, result, decision, durationMs);
+  observeRun(deps, trigger, why, report, result, decision, durationMs);
   return report === undefined ? { status: "ran", result, decision, durationMs } : { status: "ran", report, result, decision, durationMs };
 }
 
@@ -165,9 +179,10 @@ async function storeRecord(cluster: ClusterApi, trigger: TriggerRef, previous: G
 }
 
 /** CTL-21 / SRV-13: one line and a few metrics per run. */
-function observeRun(deps: ReconcilerDeps, trigger: TriggerRef, report: RunReport | undefined, result: RunResult, decision: Decision, durationMs: number): void {
+function observeRun(deps: ReconcilerDeps, trigger: TriggerRef, why: ProceedReason, report: RunReport | undefined, result: RunResult, decision: Decision, durationMs: number): void {
   const outcome = result.kind === "system-error" ? "SystemError" : result.kind === "gone" ? "Gone" : result.outcome.kind;
-  const fields = { trigger: triggerKey(trigger), uid: trigger.uid, workflow: report?.workflow, outcome, decision: decision.kind, durationMs };
+  // `why`: what the gate let through (a change, a due timer, force…): the first question when a trigger runs unexpectedly.
+  const fields = { trigger: triggerKey(trigger), uid: trigger.uid, workflow: report?.workflow, why, outcome, decision: decision.kind, durationMs };
   deps.metrics.count("Reconciles", { outcome });
   deps.metrics.milliseconds("ReconcileDuration", durationMs);
   if (decision.kind === "backoff") deps.metrics.count("SystemErrorRetries");

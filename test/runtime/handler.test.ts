@@ -5,7 +5,7 @@ import { createInMemoryCluster } from "../../src/cluster/adapters/in-memory.ts";
 import { configFromEnv, DEFAULT_TIMINGS } from "../../src/config/config.ts";
 import { Outcome } from "../../src/outcome/outcome.ts";
 import { fixedClock } from "../../src/ports/clock.ts";
-import type { LogFields, Logger } from "../../src/ports/logger.ts";
+import { silentLogger, type LogFields, type Logger } from "../../src/ports/logger.ts";
 import { createRecordingTimerQueue } from "../../src/queue/adapters/in-memory.ts";
 import { createReconciler } from "../../src/reconciler/handler.ts";
 import { noMetrics } from "../../src/reconciler/metrics.ts";
@@ -55,14 +55,15 @@ async function exhaustSystemErrors(s: Awaited<ReturnType<typeof setup>>): Promis
   }
 }
 
-test("CTL-12 / CTL-15 / CTL-21 / SRV-13: a run records its outcome on the trigger, arms the resync timer and logs trigger, workflow, outcome, duration", async () => {
+test("CTL-12 / CTL-15 / CTL-21 / SRV-13: a run records its outcome on the trigger, arms the resync timer and logs trigger, workflow, why, outcome, duration", async () => {
   const s = await setup(okRun);
   const result = await s.reconcile({ trigger: s.trigger, reason: "event", hash: "x" });
   assert.equal(result.status, "ran");
   assert.deepEqual(await s.record(), { hash: (await s.record())?.hash ?? "", workflowVersion: "v1", outcome: "Ok", attempt: 0, dueAt: 1_000_000 + 1_200_000 });
   assert.deepEqual(s.timers.scheduled.map((t) => t.delaySeconds), [900], "1200 s starts as a 900 s hop");
   const line = s.lines.find((l) => l.level === "info");
-  assert.deepEqual(Object.keys(line?.fields ?? {}).sort(), ["decision", "durationMs", "outcome", "trigger", "uid", "workflow"]);
+  assert.deepEqual(Object.keys(line?.fields ?? {}).sort(), ["decision", "durationMs", "outcome", "trigger", "uid", "why", "workflow"]);
+  assert.equal(line?.fields?.why, "never-reconciled", "what the gate let through");
 });
 
 test("CTL-10 / SRV-12: a second event with the same hash is dropped and writes nothing", async () => {
@@ -91,6 +92,26 @@ test("SRV-7: an exception in the engine is a system error too, and after 10 the 
   assert.equal((await s.record())?.attempt, 11);
   assert.equal((await s.record())?.dueAt, undefined, "nothing more is scheduled");
   assert.ok(s.lines.some((l) => l.level === "error" && l.message.includes("Giving up")));
+});
+
+test("SRV-8 / CTL-10: a container whose definitions are older than the last run's re-lists them before calling it a Workflow change", async () => {
+  const s = await setup(okRun);
+  await s.reconcile({ trigger: s.trigger, reason: "event" });
+  assert.equal((await s.record())?.workflowVersion, "v1");
+  // A second container: its registry still says v0 until it re-lists, and then it says v1 like the first.
+  let listed = "v0";
+  const refreshes: boolean[] = [];
+  const second = createReconciler({
+    cluster: s.cluster, run: okRun, timers: createRecordingTimerQueue(), clock: s.clock, logger: silentLogger, metrics: noMetrics, random: () => 0.5, timings: DEFAULT_TIMINGS,
+    workflowVersionOf: () => listed,
+    refreshDefinitions: async (changed) => {
+      refreshes.push(changed);
+      if (changed) listed = "v1";
+    },
+  });
+  const result = await second({ trigger: s.trigger, reason: "event" });
+  assert.deepEqual(result, { status: "dropped", why: "unchanged" });
+  assert.deepEqual(refreshes, [false, true], "the TTL refresh, then a forced one on the mismatch");
 });
 
 test("CTL-14 / SRV-7: after a give-up, a change of the trigger starts a fresh count of system errors (backoff, not another give-up)", async () => {
