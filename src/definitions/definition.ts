@@ -5,6 +5,19 @@ export const KOREO_API_VERSION = "koreo.dev/v1beta1";
 export const KOREO_KINDS = ["ValueFunction", "ResourceFunction", "ResourceTemplate", "Workflow", "FunctionTest"] as const;
 export type KoreoKind = (typeof KOREO_KINDS)[number];
 
+/**
+ * Dependencies first (CTL-1): templates, ValueFunctions, ResourceFunctions, Workflows, and
+ * FunctionTests last. Loading, applying and watching go in this order.
+ */
+export const DEPENDENCY_ORDER: readonly KoreoKind[] = ["ResourceTemplate", "ValueFunction", "ResourceFunction", "Workflow", "FunctionTest"];
+
+export function byDependencyOrder(a: { readonly kind: KoreoKind }, b: { readonly kind: KoreoKind }): number {
+  return DEPENDENCY_ORDER.indexOf(a.kind) - DEPENDENCY_ORDER.indexOf(b.kind);
+}
+
+/** The kinds a controller loads (FT-1: FunctionTests exist only for tooling). */
+export const CONTROLLER_KINDS: readonly KoreoKind[] = DEPENDENCY_ORDER.filter((kind) => kind !== "FunctionTest");
+
 /** Where a document, or a node inside it, came from. 1-based line/column. */
 export interface SourcePosition {
   readonly file: string;

@@ -3,21 +3,15 @@
  * Kinds go in dependency-friendly order so most definitions are prepared once; the final
  * state does not depend on the order because dependants are re-prepared (CACHE-4, WF-31).
  */
-import type { Definition, KoreoKind, Preparers, Problem, RegistryEntry } from "./definition.ts";
+import { byDependencyOrder, DEPENDENCY_ORDER, type Definition, type Preparers, type Problem, type RegistryEntry } from "./definition.ts";
 import type { LoadResult } from "./load.ts";
 import { definitionProblem } from "./problem.ts";
 import { createRegistry, type Registry } from "./registry.ts";
-
-const LOAD_ORDER: readonly KoreoKind[] = ["ResourceTemplate", "ValueFunction", "ResourceFunction", "Workflow", "FunctionTest"];
 
 export interface LoadedRegistry {
   readonly registry: Registry;
   /** Failed preparations (with source positions) and CACHE-1 duplicates. */
   readonly problems: Problem[];
-}
-
-function byLoadOrder(a: Definition, b: Definition): number {
-  return LOAD_ORDER.indexOf(a.kind) - LOAD_ORDER.indexOf(b.kind);
 }
 
 /** A preparer's problems, positioned from the definition when the preparer gave no file position. */
@@ -37,7 +31,7 @@ function positioned(definition: Definition, p: Problem): Problem {
 
 export function loadRegistry(result: LoadResult, preparers: Preparers, options: { readonly namespaces?: readonly string[] } = {}): LoadedRegistry {
   const registry = createRegistry({ preparers, ...(options.namespaces !== undefined ? { namespaces: options.namespaces } : {}) });
-  for (const definition of [...result.definitions].sort(byLoadOrder)) registry.upsert(definition);
-  const problems = LOAD_ORDER.flatMap((kind) => [...registry.entries(kind)].flatMap(entryProblems));
+  for (const definition of [...result.definitions].sort(byDependencyOrder)) registry.upsert(definition);
+  const problems = DEPENDENCY_ORDER.flatMap((kind) => [...registry.entries(kind)].flatMap(entryProblems));
   return { registry, problems: [...problems, ...registry.conflicts] };
 }

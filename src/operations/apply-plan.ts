@@ -2,7 +2,8 @@
  * `koreo apply` planning (CLI-10), pure: which objects to apply, in which order, in
  * which namespace, and how to describe what an apply did. No I/O.
  */
-import { definitionProblem, type Definition, type ForeignDocument, type KoreoKind, type Problem } from "../definitions/index.ts";
+import { byDependencyOrder } from "../definitions/definition.ts";
+import { definitionProblem, type Definition, type ForeignDocument, type Problem } from "../definitions/index.ts";
 import type { KubeObject } from "../cluster/cluster-api.ts";
 import { isCrd } from "../cluster/kinds.ts";
 import { valuesEqual } from "../value/equal.ts";
@@ -33,15 +34,13 @@ export interface PlanOptions {
 }
 
 /**
- * Dependencies first (CTL-1), so a controller watching the definitions prepares each
+ * Definitions go dependencies first (CTL-1), so a controller watching them prepares each
  * one once, against references that already exist.
  */
-const APPLY_ORDER: readonly KoreoKind[] = ["ResourceTemplate", "ValueFunction", "ResourceFunction", "Workflow", "FunctionTest"];
-
 export function planApply(definitions: readonly Definition[], foreign: readonly ForeignDocument[], options: PlanOptions): ApplyPlan {
   const problems = definitions.flatMap((d) => namespaceConflict(d, options.namespace));
   const crds = options.includeCrds ? foreign.flatMap(crdItem) : [];
-  const ordered = [...definitions].sort((a, b) => APPLY_ORDER.indexOf(a.kind) - APPLY_ORDER.indexOf(b.kind));
+  const ordered = [...definitions].sort(byDependencyOrder);
   const namespace = options.namespace ?? options.defaultNamespace;
   const items = ordered.map((d) => definitionItem(d, namespace));
   const namespaces = options.createNamespaces ? namespaceItems(items) : [];

@@ -6,7 +6,7 @@
  * change costs the LISTs and nothing else. A cold start lists and prepares once.
  */
 import type { ClusterReader, ClusterWriter } from "../cluster/cluster-api.ts";
-import { KOREO_API_VERSION, type DefinitionRef, type KoreoKind } from "../definitions/definition.ts";
+import { CONTROLLER_KINDS, KOREO_API_VERSION, type DefinitionRef, type KoreoKind } from "../definitions/definition.ts";
 import { definitionFromObject } from "../definitions/document.ts";
 import type { Registry } from "../definitions/registry.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -15,7 +15,6 @@ import { isMap, type Value } from "../value/value.ts";
 import { desiredConditions, readiness, wholeNumber } from "./definition-status.ts";
 
 /** CTL-1 order: dependencies first, so most definitions prepare once. FunctionTests are not needed to reconcile. */
-const KINDS: readonly KoreoKind[] = ["ResourceTemplate", "ValueFunction", "ResourceFunction", "Workflow"];
 
 export interface DefinitionsSyncOptions {
   readonly cluster: ClusterReader & Pick<ClusterWriter, "mergePatch">;
@@ -73,7 +72,7 @@ export function createDefinitionsSync(options: DefinitionsSyncOptions): Definiti
 async function listAll(options: DefinitionsSyncOptions, cold: boolean): Promise<Listing | undefined> {
   const seen = new Map<string, Listed>();
   const changed: DefinitionRef[] = [];
-  for (const kind of KINDS) {
+  for (const kind of CONTROLLER_KINDS) {
     const namespaces = kind === "ResourceTemplate" ? options.templateNamespaces : options.koreoNamespaces;
     for (const namespace of namespaces) {
       const listed = await options.cluster.list(KOREO_API_VERSION, kind, { namespace });
@@ -109,7 +108,7 @@ function observed(item: Value): Pick<Listed, "generation" | "status"> {
 }
 
 function allRefs(registry: Registry): DefinitionRef[] {
-  return KINDS.flatMap((kind) => [...registry.entries(kind)].map((entry) => ({ kind, name: entry.definition.name })));
+  return CONTROLLER_KINDS.flatMap((kind) => [...registry.entries(kind)].map((entry) => ({ kind, name: entry.definition.name })));
 }
 
 /**

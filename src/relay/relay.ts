@@ -8,7 +8,7 @@
  * and forwards everything once, and the gate absorbs the duplicates.
  */
 import type { KubeObject, WatchableClusterApi, WatchEvent } from "../cluster/cluster-api.ts";
-import { KOREO_API_VERSION, type KoreoKind } from "../definitions/definition.ts";
+import { CONTROLLER_KINDS, KOREO_API_VERSION } from "../definitions/definition.ts";
 import type { Logger } from "../ports/logger.ts";
 import { triggerRefOf, type TriggerRef } from "../queue/messages.ts";
 import type { WorkQueue } from "../queue/queue.ts";
@@ -40,7 +40,6 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-const DEFINITION_KINDS: readonly KoreoKind[] = ["ResourceTemplate", "ValueFunction", "ResourceFunction", "Workflow"];
 
 export function startRelay(options: RelayOptions): Relay {
   const sender = createSender(options.work, options.logger);
@@ -96,7 +95,7 @@ export function startRelay(options: RelayOptions): Relay {
     syncTriggerWatches();
   };
 
-  for (const kind of DEFINITION_KINDS) {
+  for (const kind of CONTROLLER_KINDS) {
     const namespaces = kind === "ResourceTemplate" ? options.templateNamespaces : options.koreoNamespaces;
     for (const namespace of namespaces) {
       const onList = kind === "Workflow" ? { onList: onWorkflowList(namespace) } : {};
