@@ -15,7 +15,8 @@ import { INTERNAL } from "./library/names.ts";
 import { limits } from "./limits.ts";
 import { celSource, isExpressionText, literalKey, literalString } from "./literal.ts";
 import { planProgram, runProgram, type Program } from "./program.ts";
-import { rewriteLeaf, type Position } from "./rewrite.ts";
+import { rewriteLeaf, type Position, type RewriteContext } from "./rewrite.ts";
+import type { AbsorbingTree } from "./failed-operands.ts";
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -34,9 +35,13 @@ class TreeBuilder {
   readonly references = new Set<string>();
   /** Whether a has() took the fast path (rewrite.ts). */
   usedFastHas = false;
+  /** Whether the tree compares with `==`, `!=` or `in` (rewrite.ts). */
+  usedComparison = false;
   constructor(
     private readonly location: string,
     private readonly fastHas: boolean,
+    /** Building the absorbing program (EXPR-100/101): its operand pairs. */
+    readonly absorbing?: AbsorbingTree,
   ) {}
 
   build(v: Value): Expr {
@@ -50,10 +55,12 @@ class TreeBuilder {
     const parsed = parseSource(celSource(text), this.location);
     if (!parsed.ok) throw new ExpressionFailure(parsed.message);
     for (const r of parsed.parsed.references) this.references.add(r);
-    const ctx = { ids: this.ids, positions: this.positions, maxDepth: limits().maxAstDepth, fastHas: this.fastHas, usedFastHas: false };
+    const base = { ids: this.ids, positions: this.positions, maxDepth: limits().maxAstDepth, fastHas: this.fastHas, usedFastHas: false, usedComparison: false, scope: [] };
+    const ctx: RewriteContext = this.absorbing === undefined ? base : { ...base, absorbing: this.absorbing };
     try {
       const rewritten = rewriteLeaf(parsed.parsed.expr, parsed.parsed.source, parsed.parsed.offsets, ctx);
       this.usedFastHas ||= ctx.usedFastHas;
+      this.usedComparison ||= ctx.usedComparison;
       return rewritten;
     } catch (e) {
       if (e instanceof ExpressionFailure) throw new ExpressionFailure(limitError(this.location, e.message));
@@ -141,10 +148,18 @@ const MAX_CACHED = 10_000;
 const expressionPrograms = new Map<string, { program: Program; references: ReadonlySet<string> }>();
 
 /** `spec` planned with every has() on the general path (program.ts says when it runs). */
-function planGeneral(spec: Value, location: string): Program {
+function planGeneral(spec: Value, location: string, usedComparison: boolean): Program {
   const builder = new TreeBuilder(location, false);
   const root = builder.build(spec);
-  return planProgram(root, builder.positions);
+  return planProgram(root, builder.positions, usedComparison ? { absorbing: () => planAbsorbing(spec, location) } : {});
+}
+
+/** `spec` planned to tolerate failed operands of comparisons (EXPR-100/101); on the general has() path too. */
+function planAbsorbing(spec: Value, location: string): Program {
+  const pairs: AbsorbingTree = { pairs: [] };
+  const builder = new TreeBuilder(location, false, pairs);
+  const root = builder.build(spec);
+  return planProgram(root, builder.positions, { pairs: pairs.pairs });
 }
 
 /** Compiles any value (no emptiness test) into a body. */
@@ -158,7 +173,11 @@ export function compileValue(spec: Value, location: string): Prepared<InternalBo
     if (constantValue !== undefined) return { ok: true, value: new ConstantBody(location, constantValue) };
     const builder = new TreeBuilder(location, true);
     const root = builder.build(spec);
-    const program = planProgram(root, builder.positions, builder.usedFastHas ? () => planGeneral(spec, location) : undefined);
+    const { usedFastHas, usedComparison } = builder;
+    const program = planProgram(root, builder.positions, {
+      ...(usedFastHas ? { general: () => planGeneral(spec, location, usedComparison) } : {}),
+      ...(usedComparison ? { absorbing: () => planAbsorbing(spec, location) } : {}),
+    });
     if (isExpressionText(spec)) {
       if (expressionPrograms.size >= MAX_CACHED) expressionPrograms.clear();
       expressionPrograms.set(spec, { program, references: builder.references });

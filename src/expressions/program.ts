@@ -9,7 +9,9 @@ import { budgetExceeded, BudgetExceeded, budgetLimit, startBudget } from "./budg
 import { celToValue, valueToCel } from "./convert.ts";
 import { koreoEnv } from "./env.ts";
 import { evaluationError, ExpressionFailure, permFail, unknownFailure } from "./errors.ts";
+import type { OperandPair } from "./failed-operands.ts";
 import type { Evaluated, Scope } from "./index.ts";
+import { withFailureContext, type FailurePair } from "./library/failed-operands.ts";
 import { limits } from "./limits.ts";
 import type { Position } from "./rewrite.ts";
 
@@ -23,11 +25,30 @@ export interface Program {
    * (`koreo eval --inputs` can bind any name; the runtime binds plain ones).
    */
   readonly general: (() => Program) | undefined;
+  /**
+   * The same program tolerating failed operands of `==`, `!=` and `in`
+   * (EXPR-100/101), planned on first use. It runs only when this one fails:
+   * where no operand fails both agree, so the common path pays nothing.
+   */
+  readonly absorbing: (() => Program) | undefined;
+  /** In an absorbing program: the operand pairs `@koreo_same_failure` re-runs. */
+  readonly pairs: readonly FailurePair[];
 }
 
-export function planProgram(root: Expr, positions: ReadonlyMap<bigint, Position>, general?: () => Program): Program {
-  let planned: Program | undefined;
-  return { run: plan(koreoEnv(), root), positions, general: general === undefined ? undefined : () => (planned ??= general()) };
+export interface PlanOptions {
+  readonly general?: () => Program;
+  readonly absorbing?: () => Program;
+  readonly pairs?: readonly OperandPair[];
+}
+
+export function planProgram(root: Expr, positions: ReadonlyMap<bigint, Position>, options: PlanOptions = {}): Program {
+  const env = koreoEnv();
+  const once = (make: (() => Program) | undefined): (() => Program) | undefined => {
+    let planned: Program | undefined;
+    return make === undefined ? undefined : () => (planned ??= make());
+  };
+  const pairs = (options.pairs ?? []).map((p) => ({ names: p.names, left: plan(env, p.left), right: plan(env, p.right) }));
+  return { run: plan(env, root), positions, general: once(options.general), absorbing: once(options.absorbing), pairs };
 }
 
 function bindsDottedName(scope: Scope, extra?: Scope): boolean {
@@ -52,14 +73,24 @@ function bind(scope: Scope, extra?: Scope): Record<string, CelInput> {
   return bindings;
 }
 
+function runOnce(program: Program, bindings: Record<string, CelInput>): CelResult {
+  startBudget(limits().maxIterations);
+  if (program.pairs.length === 0) return program.run(bindings);
+  return withFailureContext({ pairs: program.pairs, bindings, describe: (e) => (isCelError(e) ? details(e, program) : "") }, () => program.run(bindings));
+}
+
 /** EXPR-70: evaluates and converts; every failure is a PermFail naming `location`. */
 export function runProgram(planned: Program, location: string, scope: Scope, extra?: Scope): Evaluated {
-  const program = planned.general !== undefined && bindsDottedName(scope, extra) ? planned.general() : planned;
-  const { maxIterations, maxResultNodes } = limits();
+  let program = planned.general !== undefined && bindsDottedName(scope, extra) ? planned.general() : planned;
+  const { maxResultNodes } = limits();
   let result: CelResult;
   try {
-    startBudget(maxIterations);
-    result = program.run(bind(scope, extra));
+    const bindings = bind(scope, extra);
+    result = runOnce(program, bindings);
+    if (isCelError(result) && !budgetExceeded() && program.absorbing !== undefined) {
+      program = program.absorbing();
+      result = runOnce(program, bindings);
+    }
   } catch (e) {
     return failed(e instanceof RangeError ? evaluationError(location, "", e.message) : unknownFailure(location), location);
   }
@@ -85,8 +116,13 @@ const UNRESOLVED = "unresolved attribute";
 /** EXPR-70: the fragment is the source from the failing node's position. */
 function describe(error: CelError, program: Program, location: string): string {
   const at = error.exprId === undefined ? undefined : program.positions.get(error.exprId);
-  const details = error.message === UNRESOLVED && at?.name !== undefined ? `undeclared reference to '${at.name}'` : error.message;
-  return evaluationError(location, fragment(at), details);
+  return evaluationError(location, fragment(at), details(error, program));
+}
+
+/** The failure's own text, naming the variable when one is not bound. */
+function details(error: CelError, program: Program): string {
+  const at = error.exprId === undefined ? undefined : program.positions.get(error.exprId);
+  return error.message === UNRESOLVED && at?.name !== undefined ? `undeclared reference to '${at.name}'` : error.message;
 }
 
 function fragment(at: Position | undefined): string {

@@ -19,12 +19,15 @@
  * - `x[i]` becomes `@koreo_index(x, i)` unless `i` is a string literal: the
  *   library's attribute planner indexes lists with doubles and cannot index
  *   strings or count from the end (EXPR-86/87, library/collections.ts).
+ * - in the absorbing program only, `a == b`, `a != b` and `a in b` tolerate a
+ *   failed operand (EXPR-100/101, failed-operands.ts below).
  */
 import { call, comprehension, constant, ident, IdAllocator, list, withKind, type CallNode, type Expr } from "./ast.ts";
 import { koreoEnv } from "./env.ts";
 import { ExpressionFailure } from "./errors.ts";
 import { INTERNAL, RECEIVER_FUNCTIONS } from "./library/names.ts";
 import { absentFunction, MAX_SEGMENTS, valueFunction } from "./library/presence.ts";
+import { absorbingComparison, isComparison, type AbsorbingTree } from "./failed-operands.ts";
 
 export interface Position {
   /** CEL text of the leaf the node came from. */
@@ -43,6 +46,12 @@ export interface RewriteContext {
   readonly fastHas: boolean;
   /** Set when a has() took the fast path. */
   usedFastHas: boolean;
+  /** Set when the tree compares with `==`, `!=` or `in`, whose failed operands the absorbing program tolerates. */
+  usedComparison: boolean;
+  /** Present when building the absorbing program (EXPR-100/101); collects the operand pairs it may re-run. */
+  readonly absorbing?: AbsorbingTree;
+  /** Comprehension variables in scope, innermost last. */
+  readonly scope: string[];
 }
 
 interface Leaf {
@@ -66,6 +75,17 @@ function rw(e: Expr, leaf: Leaf, depth: number): Expr {
   return out;
 }
 
+/** Runs `build` with comprehension variables in scope; names starting with `@` are the macros' own. */
+function inScope<T>(ctx: RewriteContext, names: readonly string[], build: () => T): T {
+  const visible = names.filter((n) => n !== "" && !n.startsWith("@"));
+  ctx.scope.push(...visible);
+  try {
+    return build();
+  } finally {
+    ctx.scope.length -= visible.length;
+  }
+}
+
 function rewriteKind(e: Expr, leaf: Leaf, depth: number): Expr {
   const { ids } = leaf.ctx;
   const k = e.exprKind;
@@ -77,7 +97,7 @@ function rewriteKind(e: Expr, leaf: Leaf, depth: number): Expr {
       return k.value.testOnly ? hasOf(leaf.ctx, select) : select;
     }
     case "callExpr":
-      return rewriteCall(k.value, leaf, depth);
+      return rewriteCall(k.value, leaf, depth, leaf.offsets[e.id.toString()]);
     case "constExpr":
       return rewriteConstant(e, leaf);
     case "listExpr":
@@ -93,15 +113,17 @@ function rewriteKind(e: Expr, leaf: Leaf, depth: number): Expr {
       const c = k.value;
       const opt = (x: Expr | undefined): Expr | undefined => (x === undefined ? undefined : sub(x));
       const range = opt(c.iterRange);
+      const accuInit = opt(c.accuInit);
+      const [loopCondition, loopStep, result] = inScope(leaf.ctx, [c.iterVar, c.accuVar], () => [opt(c.loopCondition), opt(c.loopStep), opt(c.result)]);
       return withKind(ids, {
         case: "comprehensionExpr",
         value: {
           ...c,
           iterRange: range === undefined ? undefined : call(ids, INTERNAL.range, [range]),
-          accuInit: opt(c.accuInit),
-          loopCondition: opt(c.loopCondition),
-          loopStep: opt(c.loopStep),
-          result: opt(c.result),
+          accuInit,
+          loopCondition,
+          loopStep,
+          result,
         },
       });
     }
@@ -241,10 +263,15 @@ function isStringConstant(e: Expr | undefined): boolean {
   return e?.exprKind.case === "constExpr" && e.exprKind.value.constantKind.case === "stringValue";
 }
 
-function rewriteCall(c: CallNode, leaf: Leaf, depth: number): Expr {
+function rewriteCall(c: CallNode, leaf: Leaf, depth: number, offset: number | undefined): Expr {
   const { ids } = leaf.ctx;
   const sub = (x: Expr): Expr => rw(x, leaf, depth);
   const [first, ...rest] = c.args;
+  if (isComparison(c)) {
+    leaf.ctx.usedComparison = true;
+    const position = offset === undefined ? undefined : { source: leaf.source, offset };
+    if (leaf.ctx.absorbing !== undefined) return absorbingComparison(c, sub, leaf.ctx, position);
+  }
   const hasUse = rewriteHasUse(c, sub, leaf.ctx);
   if (hasUse !== undefined) return hasUse;
   if (c.target === undefined && c.function === "has" && c.args.length === 1 && first !== undefined) {
@@ -281,13 +308,15 @@ function rewriteReduce(target: Expr, args: Expr[], leaf: Leaf, depth: number): E
   if (accuVar === undefined || iterVar === undefined || init === undefined || step === undefined) return undefined;
   const { ids } = leaf.ctx;
   const sub = (x: Expr): Expr => rw(x, leaf, depth);
+  const iterRange = call(ids, INTERNAL.range, [sub(target)]);
+  const accuInit = sub(init);
   return comprehension(ids, {
     accuVar,
     iterVar,
-    iterRange: call(ids, INTERNAL.range, [sub(target)]),
-    accuInit: sub(init),
+    iterRange,
+    accuInit,
     loopCondition: constant(ids, { case: "boolValue", value: true }),
-    loopStep: sub(step),
+    loopStep: inScope(leaf.ctx, [iterVar, accuVar], () => sub(step)),
     result: ident(ids, accuVar),
   });
 }

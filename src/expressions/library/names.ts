@@ -29,4 +29,7 @@ export const INTERNAL = Object.freeze({
   index: "@koreo_index",
   absent: "@koreo_absent",
   value: "@koreo_value",
+  absorbsEquality: "@koreo_absorbs_equality",
+  absorbsMembership: "@koreo_absorbs_membership",
+  sameFailure: "@koreo_same_failure",
 });

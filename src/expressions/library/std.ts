@@ -59,6 +59,52 @@ function stringToDouble(s: string): number {
   return Number(t);
 }
 
+const INT_MIN_BIG = -(2n ** 63n);
+const INT_MAX_BIG = 2n ** 63n - 1n;
+const UINT_MAX_BIG = 2n ** 64n - 1n;
+type IntegerOp = "_+_" | "_-_" | "_*_" | "_/_" | "_%_";
+
+/**
+ * Integer arithmetic on exact values. For an int on the left `/` truncates toward
+ * zero and `%` takes the dividend's sign (EXPR-81); the reference's uint floors
+ * instead (its `%` takes the divisor's sign), which only shows with a negative
+ * divisor, where the result then leaves the uint range and fails.
+ */
+function integerApply(op: IntegerOp, l: bigint, r: bigint, type: "int" | "uint"): bigint {
+  if ((op === "_/_" || op === "_%_") && r === 0n) throw new KoreoFunctionError(`${type} ${op === "_/_" ? "divide" : "modulus"} by zero`);
+  switch (op) {
+    case "_+_":
+      return l + r;
+    case "_-_":
+      return l - r;
+    case "_*_":
+      return l * r;
+    case "_/_":
+      return type === "int" || l % r === 0n || l < 0n === r < 0n ? l / r : l / r - 1n;
+    case "_%_":
+      return type === "int" || l % r === 0n || l < 0n === r < 0n ? l % r : (l % r) + r;
+  }
+}
+
+function inRange(value: bigint, type: "int" | "uint"): bigint {
+  const [min, max] = type === "int" ? [INT_MIN_BIG, INT_MAX_BIG] : [0n, UINT_MAX_BIG];
+  if (value < min || value > max) throw new KoreoFunctionError(`${type} overflow`);
+  return value;
+}
+
+/** EXPR-103: int ⊕ uint in both orders, typed by the left operand; double ⊕ uint is a double (but `/` fails, as in the reference). */
+const MIXED_INTEGER_ARITHMETIC: readonly CelFunc[] = (["_+_", "_-_", "_*_", "_/_", "_%_"] as const).flatMap((op) => {
+  const doubleOp = (l: number, r: bigint): number => {
+    const x = Number(r);
+    return op === "_+_" ? l + x : op === "_-_" ? l - x : l * x;
+  };
+  return [
+    celFunc(op, [INT, UINT], INT, (l, r) => inRange(integerApply(op, l, r.value, "int"), "int")),
+    celFunc(op, [UINT, INT], UINT, (l, r) => celUint(inRange(integerApply(op, l.value, r, "uint"), "uint"))),
+    ...(op === "_%_" || op === "_/_" ? [] : [celFunc(op, [DOUBLE, UINT], DOUBLE, (l, r) => doubleOp(l, r.value))]),
+  ];
+});
+
 /** `key in map` must see keys whose value is null (the library's `has` does not). */
 const inMap = (key: CelValue, m: CelValue): boolean => isCelMap(m) && m.get(key as never) !== undefined;
 
@@ -85,6 +131,7 @@ export const STD_OVERRIDES: readonly CelFunc[] = [
       celFunc(op, [DOUBLE, INT], DOUBLE, (l, r) => apply(l, Number(r))),
     ];
   }),
+  ...MIXED_INTEGER_ARITHMETIC,
   // EXPR-87 list.contains(x)
   celMethod("contains", LIST, [DYN], BOOL, function (x) {
     return [...(this as CelList)].some((item) => celEquals(item, x));

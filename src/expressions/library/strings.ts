@@ -1,14 +1,19 @@
 /** String functions: EXPR-FN-8..14, 17..19. */
 import { celMethod, CelScalar, isCelUint, type CelFunc, type CelValue } from "@bufbuild/cel";
 import { KoreoFunctionError } from "../errors.ts";
+import { matchesPattern } from "../regex.ts";
 import { noOverload, requireString } from "./values.ts";
 
-const { DYN, STRING } = CelScalar;
+const { BOOL, DYN, STRING } = CelScalar;
 
-/** EXPR-FN-9/10: `chars` is a set of characters (code points), not a substring. */
-function stripChars(text: string, chars: string, left: boolean): string {
-  const set = new Set(chars);
-  const cps = [...text];
+/** What Python's `str.strip(None)` removes (str.isspace). */
+const PYTHON_WHITESPACE = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
+
+/** EXPR-FN-9/10: `chars` is a set of characters (code points), not a substring; `null` means whitespace, as in Python. */
+function stripChars(fn: string, text: CelValue, chars: CelValue, left: boolean): string {
+  const s = requireString(fn, text, chars);
+  const set = new Set(chars === null ? PYTHON_WHITESPACE : requireString(fn, chars, text));
+  const cps = [...s];
   let start = 0;
   let end = cps.length;
   if (left) while (start < end && set.has(cps[start] as string)) start++;
@@ -21,6 +26,12 @@ function separator(fn: string, text: CelValue, sep: CelValue): [string, string] 
   if (typeof sep !== "string") throw noOverload(fn, [text, sep]);
   if (sep === "") throw new KoreoFunctionError("split separator may not be empty");
   return [s, sep];
+}
+
+/** EXPR-102: after an empty separator (checked first), the split functions answer `""` for a `null` or empty receiver, whatever the other arguments. */
+function isFalsyText(v: CelValue, sep: CelValue): boolean {
+  if (sep === "") throw new KoreoFunctionError("split separator may not be empty");
+  return v === null || v === "";
 }
 
 /** EXPR-FN-14 */
@@ -72,30 +83,37 @@ function b64encode(v: CelValue): string {
 }
 
 export const STRING_FUNCTIONS: readonly CelFunc[] = [
+  // EXPR-106: Python `re` syntax, bounded (regex.ts); replaces the library's RE2-syntax matches().
+  celMethod("matches", STRING, [STRING], BOOL, function (pattern) {
+    return matchesPattern(this, pattern);
+  }),
   celMethod("lower", DYN, [], STRING, function () {
     return requireString("lower", this).toLowerCase();
   }),
   celMethod("strip", DYN, [DYN], STRING, function (chars) {
-    return stripChars(requireString("strip", this, chars), requireString("strip", chars, this), true);
+    return stripChars("strip", this, chars, true);
   }),
   celMethod("rstrip", DYN, [DYN], STRING, function (chars) {
-    return stripChars(requireString("rstrip", this, chars), requireString("rstrip", chars, this), false);
+    return stripChars("rstrip", this, chars, false);
   }),
   celMethod("split", DYN, [DYN], DYN, function (sep) {
     const [s, sp] = separator("split", this, sep);
     return s.split(sp);
   }),
   celMethod("split_first", DYN, [DYN], STRING, function (sep) {
+    if (isFalsyText(this, sep)) return "";
     const [s, sp] = separator("split_first", this, sep);
     const at = s.indexOf(sp);
     return at < 0 ? s : s.slice(0, at);
   }),
   celMethod("split_last", DYN, [DYN], STRING, function (sep) {
+    if (isFalsyText(this, sep)) return "";
     const [s, sp] = separator("split_last", this, sep);
     const at = s.lastIndexOf(sp);
     return at < 0 ? s : s.slice(at + sp.length);
   }),
   celMethod("split_index", DYN, [DYN, DYN], STRING, function (sep, index) {
+    if (isFalsyText(this, sep)) return "";
     return splitIndex(this, sep, index);
   }),
   celMethod("replace", DYN, [DYN, DYN], STRING, function (old, replacement) {
