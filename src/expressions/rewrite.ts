@@ -15,7 +15,6 @@
  * - the macros' `@result + [e]` becomes `@koreo_append(@result, e)`, an amortised
  *   O(1) append; the library's concatenation nests one wrapper per element,
  *   which makes map/filter quadratic and deep on long lists.
- * - `timestamp(s)` / `duration(s)` first normalise the reference's lenient forms (EXPR-94).
  * - `x[i]` becomes `@koreo_index(x, i)` unless `i` is a string literal: the
  *   library's attribute planner indexes lists with doubles and cannot index
  *   strings or count from the end (EXPR-86/87, library/collections.ts).
@@ -292,10 +291,6 @@ function rewriteCall(c: CallNode, leaf: Leaf, depth: number, offset: number | un
   }
   if (c.target === undefined && first !== undefined && RECEIVER_FUNCTIONS.has(c.function)) {
     return call(ids, c.function, rest.map(sub), sub(first));
-  }
-  if (c.target === undefined && c.args.length === 1 && first !== undefined) {
-    if (c.function === "timestamp") return call(ids, "timestamp", [call(ids, INTERNAL.timestampText, [sub(first)])]);
-    if (c.function === "duration") return call(ids, "duration", [call(ids, INTERNAL.durationText, [sub(first)])]);
   }
   return call(ids, c.function, c.args.map(sub), c.target === undefined ? undefined : sub(c.target));
 }

@@ -219,7 +219,9 @@ test("EXPR-93 (optional) min returns the smallest element", () => {
 
 test("EXPR-94 timestamps and durations parse, combine and expose accessors", () => {
   assert.equal(ev('timestamp("2024-01-02T03:04:05Z") + duration("1h30m")'), "2024-01-02T04:34:05Z");
-  assert.equal(ev('timestamp("2024-01-02T03:04:05+02:00")'), "2024-01-02T01:04:05Z");
+  assert.equal(ev('timestamp("2024-01-02T03:04:05+02:00")'), "2024-01-02T03:04:05+02:00", "EXPR-104 keeps the written offset");
+  assert.equal(ev('timestamp("2024-01-02T03:04:05+02:00").getHours()'), 1n, "accessors read UTC");
+  assert.equal(ev('timestamp("2024-01-02T03:04:05+02:00") + duration("1h")'), "2024-01-02T04:04:05+02:00");
   assert.equal(ev('timestamp("2024-01-02")'), "2024-01-02T00:00:00Z");
   assert.equal(ev('timestamp("2024-01-02T03:04:05")'), "2024-01-02T03:04:05Z");
   assert.equal(ev('timestamp("2024-01-03T00:00:00Z") - timestamp("2024-01-02T00:00:00Z")'), "86400s");

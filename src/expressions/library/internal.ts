@@ -2,7 +2,6 @@
 import { celFunc, celList, CelScalar, isCelList, isCelMap, listType, type CelFunc, type CelList, type CelValue } from "@bufbuild/cel";
 import { charge } from "../budget.ts";
 import { KoreoFunctionError } from "../errors.ts";
-import { normalizeDurationText, normalizeTimestampText } from "../time-text.ts";
 import { INTERNAL } from "./names.ts";
 
 const { BOOL, DYN, STRING } = CelScalar;
@@ -40,6 +39,4 @@ export const INTERNAL_FUNCTIONS: readonly CelFunc[] = [
   celFunc(INTERNAL.fail, [STRING], DYN, (message) => {
     throw new KoreoFunctionError(message);
   }),
-  celFunc(INTERNAL.timestampText, [DYN], DYN, (v) => (typeof v === "string" ? normalizeTimestampText(v) : v)),
-  celFunc(INTERNAL.durationText, [DYN], DYN, (v) => (typeof v === "string" ? normalizeDurationText(v) : v)),
 ];

@@ -24,8 +24,6 @@ export const INTERNAL = Object.freeze({
   range: "@koreo_range",
   append: "@koreo_append",
   fail: "@koreo_fail",
-  timestampText: "@koreo_timestamp_text",
-  durationText: "@koreo_duration_text",
   index: "@koreo_index",
   absent: "@koreo_absent",
   value: "@koreo_value",

@@ -1,16 +1,23 @@
 /**
- * Timestamp accessors (EXPR-94). They replace the library's, which build a
- * local-time `Date` and so answer in the process's TZ (and shift hours across
- * that zone's DST gaps). Here the wall clock is the UTC instant moved by the
- * zone's offset at that instant, and every field is read with `getUTC*`.
+ * Timestamps and durations, replacing the library's functions of the same
+ * signatures:
+ * - accessors (EXPR-94): the library builds a local-time `Date` and so answers
+ *   in the process's TZ; here the wall clock is the UTC instant moved by the
+ *   zone's offset at that instant, read with `getUTC*`. On a duration,
+ *   getHours() … getMilliseconds() are totals in that unit (EXPR-105);
+ * - `timestamp(text)` / `duration(text)` read the reference's forms, and
+ *   arithmetic keeps a timestamp's offset and the ±10 000-year duration range
+ *   (EXPR-104/105; time-text.ts); `timestamp(int)` fails.
  */
-import { celMethod, CelScalar, objectType, type CelFunc, type CelValue } from "@bufbuild/cel";
+import { celFunc, celMethod, CelScalar, objectType, type CelFunc, type CelUint, type CelValue } from "@bufbuild/cel";
 import { KoreoFunctionError } from "../errors.ts";
-import { timestampMillis, TIMESTAMP_TYPE } from "../time-text.ts";
+import { DURATION_TYPE, makeDuration, makeTimestamp, offsetMinutesOf, parseDuration, parseTimestamp, timestampMillis, TIMESTAMP_TYPE, totalNanos } from "../time-text.ts";
 import { TIME_ACCESSORS } from "./names.ts";
 
-const { INT, STRING } = CelScalar;
+const { INT, STRING, UINT } = CelScalar;
 const TIMESTAMP = objectType(TIMESTAMP_TYPE);
+const DURATION = objectType(DURATION_TYPE);
+const NANOS = 1_000_000_000n;
 const MS_PER_DAY = 86_400_000;
 
 type Accessor = (typeof TIME_ACCESSORS)[number];
@@ -78,11 +85,42 @@ export function timestampField(name: Accessor, ts: CelValue, zone?: string): big
   return BigInt(READ[name](new Date(instant + zoneOffset(instant, zone))));
 }
 
-export const TIME_FUNCTIONS: readonly CelFunc[] = TIME_ACCESSORS.flatMap((name) => [
-  celMethod(name, TIMESTAMP, [], INT, function () {
-    return timestampField(name, this);
+/** EXPR-105: a duration's total in the accessor's unit, truncated toward zero. */
+const DURATION_UNIT_NANOS = { getHours: 3_600n * NANOS, getMinutes: 60n * NANOS, getSeconds: NANOS, getMilliseconds: 1_000_000n } as const;
+
+const shifted = (ts: CelValue, d: CelValue, sign: 1n | -1n) => makeTimestamp(totalNanos(ts) + sign * totalNanos(d), offsetMinutesOf(ts));
+
+export const TIME_FUNCTIONS: readonly CelFunc[] = [
+  ...TIME_ACCESSORS.flatMap((name) => [
+    celMethod(name, TIMESTAMP, [], INT, function () {
+      return timestampField(name, this);
+    }),
+    celMethod(name, TIMESTAMP, [STRING], INT, function (zone) {
+      return timestampField(name, this, zone);
+    }),
+  ]),
+  ...(Object.entries(DURATION_UNIT_NANOS) as [string, bigint][]).map(([name, unit]) =>
+    celMethod(name, DURATION, [], INT, function () {
+      return totalNanos(this) / unit;
+    }),
+  ),
+  celFunc("timestamp", [STRING], TIMESTAMP, parseTimestamp),
+  celFunc("timestamp", [INT], TIMESTAMP, () => {
+    throw new KoreoFunctionError("timestamp() takes text, not a number");
   }),
-  celMethod(name, TIMESTAMP, [STRING], INT, function (zone) {
-    return timestampField(name, this, zone);
-  }),
-]);
+  celFunc("duration", [STRING], DURATION, parseDuration),
+  celFunc("duration", [INT], DURATION, (seconds: bigint) => makeDuration(seconds * NANOS)),
+  celFunc("duration", [UINT], DURATION, (seconds: CelUint) => makeDuration(seconds.value * NANOS)),
+  // The reference converts no duration to a number.
+  ...(["int", "uint"] as const).map((name) =>
+    celFunc(name, [DURATION], name === "int" ? INT : UINT, () => {
+      throw new KoreoFunctionError(`${name}() does not take a duration`);
+    }),
+  ),
+  celFunc("_+_", [TIMESTAMP, DURATION], TIMESTAMP, (ts, d) => shifted(ts as CelValue, d as CelValue, 1n)),
+  celFunc("_+_", [DURATION, TIMESTAMP], TIMESTAMP, (d, ts) => shifted(ts as CelValue, d as CelValue, 1n)),
+  celFunc("_-_", [TIMESTAMP, DURATION], TIMESTAMP, (ts, d) => shifted(ts as CelValue, d as CelValue, -1n)),
+  celFunc("_-_", [TIMESTAMP, TIMESTAMP], DURATION, (a, b) => makeDuration(totalNanos(a as CelValue) - totalNanos(b as CelValue))),
+  celFunc("_+_", [DURATION, DURATION], DURATION, (a, b) => makeDuration(totalNanos(a as CelValue) + totalNanos(b as CelValue))),
+  celFunc("_-_", [DURATION, DURATION], DURATION, (a, b) => makeDuration(totalNanos(a as CelValue) - totalNanos(b as CelValue))),
+];
