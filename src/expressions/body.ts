@@ -6,7 +6,7 @@
  * and one evaluation that fails as a whole (EXPR-40), without re-parsing
  * pasted text or escaping literals.
  */
-import { isMap, type Value } from "../value/value.ts";
+import { isMap, keysOf, setEntry, type Value } from "../value/value.ts";
 import { call, constant, IdAllocator, list, stringMap, type Expr } from "./ast.ts";
 import { parseSource } from "./compile.ts";
 import { ExpressionFailure, limitError, permFail, structuralError } from "./errors.ts";
@@ -47,7 +47,7 @@ class TreeBuilder {
   build(v: Value): Expr {
     if (typeof v === "string") return isExpressionText(v) ? this.expression(v) : this.literal(literalString(v));
     if (Array.isArray(v)) return list(this.ids, v.map((x) => this.build(x)));
-    if (isMap(v)) return stringMap(this.ids, Object.keys(v).map((k) => [literalKey(k), this.build(v[k] as Value)] as const));
+    if (isMap(v)) return stringMap(this.ids, keysOf(v).map((k) => [literalKey(k), this.build(v[k] as Value)] as const));
     return this.literal(v);
   }
 
@@ -104,12 +104,12 @@ function literalValue(v: Value): Value | undefined {
   }
   if (isMap(v)) {
     const out: Record<string, Value> = {};
-    for (const k of Object.keys(v)) {
+    for (const k of keysOf(v)) {
       const key = literalKey(k);
       const lit = literalValue(v[k] as Value);
       // A key that collides after escape processing must fail like the CEL map literal would.
-      if (lit === undefined || key in out) return undefined;
-      out[key] = lit;
+      if (lit === undefined || Object.hasOwn(out, key)) return undefined;
+      setEntry(out, key, lit);
     }
     return out;
   }

@@ -5,15 +5,18 @@
  * subtrees found in a result map back to the very Value they came from.
  */
 import { celList, celMap, isCelError, isCelList, isCelMap, isCelType, isCelUint, type CelInput, type CelValue } from "@bufbuild/cel";
-import { isMap, type Value, type ValueMap } from "../value/value.ts";
+import { isMap, keysOf, setEntry, type Value, type ValueMap } from "../value/value.ts";
 import { ExpressionFailure } from "./errors.ts";
 import { DURATION_TYPE, durationText, objectTypeName, TIMESTAMP_TYPE, timestampText } from "./time-text.ts";
 
 const toCelCache = new WeakMap<object, CelValue>();
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 const fromCelCache = new WeakMap<object, Value>();
 
 /** A Value as a CEL input; map/list wrappers are cached per Value object. */
 export function valueToCel(v: Value): CelInput {
+  if (typeof v === "bigint" && (v < INT64_MIN || v > INT64_MAX)) throw new RangeError(`the int ${v} is outside the 64-bit range`);
   if (v === null || typeof v !== "object") return v;
   const cached = toCelCache.get(v);
   if (cached !== undefined) return cached;
@@ -25,7 +28,7 @@ export function valueToCel(v: Value): CelInput {
 
 function mapEntries(m: ValueMap): Map<string, CelInput> {
   const out = new Map<string, CelInput>();
-  for (const key of Object.keys(m)) out.set(key, valueToCel(m[key] as Value));
+  for (const key of keysOf(m)) out.set(key, valueToCel(m[key] as Value));
   return out;
 }
 
@@ -64,7 +67,7 @@ function objectToValue(v: CelValue, budget: NodeBudget): Value {
     const out: ValueMap = {};
     // forEach, not the entries iterator: the library's iterator is a generator yielding a fresh pair per entry.
     v.forEach((item, key) => {
-      out[keyText(key)] = celToValue(item, budget);
+      setEntry(out, keyText(key), celToValue(item, budget));
     });
     return out;
   }

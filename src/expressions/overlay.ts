@@ -3,7 +3,7 @@
  * leaves are evaluated in one program with `resource` bound to the base, and
  * the results are written into a deep copy of the base.
  */
-import { cloneValue, isMap, type Value, type ValueMap } from "../value/value.ts";
+import { cloneValue, isMap, keysOf, setEntry, type Value, type ValueMap } from "../value/value.ts";
 import { compileValue, type InternalBody } from "./body.ts";
 import type { CompiledOverlay, Evaluated, Scope } from "./index.ts";
 import { literalKey } from "./literal.ts";
@@ -13,7 +13,7 @@ type Plan = ReadonlyArray<readonly [string, number | Plan]>;
 
 /** EXPR-41 step 1: descend into non-empty maps; everything else is a leaf. */
 export function splitLeaves(spec: ValueMap, leaves: Value[]): Plan {
-  return Object.keys(spec).map((key) => {
+  return keysOf(spec).map((key) => {
     const v = spec[key] as Value;
     if (isMap(v) && Object.keys(v).length > 0) return [literalKey(key), splitLeaves(v, leaves)] as const;
     leaves.push(v);
@@ -25,12 +25,12 @@ export function splitLeaves(spec: ValueMap, leaves: Value[]): Plan {
 function apply(target: ValueMap, plan: Plan, values: readonly Value[]): void {
   for (const [key, node] of plan) {
     if (typeof node === "number") {
-      target[key] = values[node] as Value;
+      setEntry(target, key, values[node] as Value);
       continue;
     }
-    const current = target[key];
+    const current = Object.hasOwn(target, key) ? target[key] : undefined;
     const sub: ValueMap = isMap(current) ? current : {};
-    target[key] = sub;
+    setEntry(target, key, sub);
     apply(sub, node, values);
   }
 }

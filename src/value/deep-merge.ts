@@ -5,13 +5,13 @@
  * (copy it with `cloneValue` before changing it). RFC 7386 merge patch, where
  * `null` deletes, is `merge-patch.ts`.
  */
-import { isMap, type ValueMap } from "./value.ts";
+import { copyMap, entriesOf, isMap, setEntry, type ValueMap } from "./value.ts";
 
 export function deepMerge(base: ValueMap, patch: ValueMap): ValueMap {
-  const out: ValueMap = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    const current = out[key];
-    out[key] = isMap(current) && isMap(value) ? deepMerge(current, value) : value;
+  const out = copyMap(base);
+  for (const [key, value] of entriesOf(patch)) {
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
+    setEntry(out, key, isMap(current) && isMap(value) ? deepMerge(current, value) : value);
   }
   return out;
 }

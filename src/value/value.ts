@@ -4,21 +4,58 @@
  * and `1` an int, EXPR-60). Values are treated as immutable once built; copy
  * before changing.
  *
- * Key order (EXPR-66), a known limitation: a ValueMap is a plain object, so it
- * keeps insertion order only for keys that are not array indexes. Keys that are
- * the canonical decimal text of an integer in 0..2^32-2 ("0", "7", "4294967294";
- * not "01", "-1", "1.5" or "4294967295") always come first, in ascending numeric
- * order, then the other keys in insertion order. The order is deterministic
- * (ECMAScript's OrdinaryOwnPropertyKeys), but differs from the reference for maps
- * with such keys: `{"b": 1, "1": 2}` reads back as `{"1": 2, "b": 1}`, both when
- * parsed from YAML/JSON and when a CEL result is converted (expressions/convert.ts),
- * so a later `.map(k, k)` over it yields `["1", "b"]`. Within one evaluation CEL
- * maps are JS Maps and keep true insertion order. Fixing this needs an ordered
- * map here (e.g. `Map`), which every subsystem reads through Object.keys/entries.
+ * Key order (EXPR-66/108): a ValueMap is a plain object, which lists keys that
+ * look like array indexes ("0", "7"; not "01" or "-1") before all others. Maps
+ * that hold such a key carry their true insertion order in a hidden,
+ * non-enumerable symbol property; build maps with `setEntry` and read them
+ * with `keysOf`/`entriesOf` wherever order is visible (expressions, YAML, JSON
+ * text). A key named `__proto__` is an own data property like any other
+ * (`setEntry` defines it), never the object's prototype.
  */
 export type Value = null | boolean | bigint | number | string | Value[] | ValueMap;
 export interface ValueMap {
   [key: string]: Value;
+}
+
+const KEY_ORDER = Symbol("koreo.keyOrder");
+type Ordered = ValueMap & { [KEY_ORDER]?: string[] };
+
+/** Keys that plain objects list first, in numeric order (ECMAScript array indexes). */
+function isIndexLike(key: string): boolean {
+  return /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4294967295;
+}
+
+/** Sets `map[key]` keeping insertion order and treating `__proto__` as data. */
+export function setEntry(map: ValueMap, key: string, value: Value): void {
+  const ordered = map as Ordered;
+  let order = ordered[KEY_ORDER];
+  if (order === undefined && isIndexLike(key) && !Object.hasOwn(map, key)) {
+    order = Object.keys(map);
+    Object.defineProperty(map, KEY_ORDER, { value: order, enumerable: false, writable: true, configurable: true });
+  }
+  if (order !== undefined && !Object.hasOwn(map, key)) order.push(key);
+  if (key === "__proto__") Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  else map[key] = value;
+}
+
+/** The keys of `map` in insertion order (see the module comment). */
+export function keysOf(map: ValueMap): string[] {
+  const order = (map as Ordered)[KEY_ORDER];
+  if (order === undefined) return Object.keys(map);
+  const own = new Set(Object.keys(map));
+  const kept = order.filter((k) => own.delete(k));
+  return own.size === 0 ? kept : [...kept, ...own];
+}
+
+export function entriesOf(map: ValueMap): [string, Value][] {
+  return keysOf(map).map((k) => [k, map[k] as Value]);
+}
+
+/** A shallow copy that keeps key order (and `__proto__` as data). */
+export function copyMap(map: ValueMap): ValueMap {
+  const out: ValueMap = {};
+  for (const [k, v] of entriesOf(map)) setEntry(out, k, v);
+  return out;
 }
 
 export function isMap(v: Value | undefined): v is ValueMap {
@@ -46,7 +83,7 @@ export function fromPlain(input: unknown): Value {
       if (Array.isArray(input)) return input.map(fromPlain);
       const out: ValueMap = {};
       for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
-        if (v !== undefined) out[k] = fromPlain(v);
+        if (v !== undefined) setEntry(out, k, fromPlain(v));
       }
       return out;
     }
@@ -60,8 +97,8 @@ export function toPlain(value: Value): unknown {
   if (typeof value === "bigint") return Number(value);
   if (Array.isArray(value)) return value.map(toPlain);
   if (isMap(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toPlain(v);
+    const out: ValueMap = {};
+    for (const [k, v] of entriesOf(value)) setEntry(out, k, toPlain(v) as Value);
     return out;
   }
   return value;
@@ -76,7 +113,7 @@ export function toJsonText(value: Value): string {
   }
   if (Array.isArray(value)) return `[${value.map(toJsonText).join(",")}]`;
   if (isMap(value)) {
-    const parts = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`);
+    const parts = entriesOf(value).map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`);
     return `{${parts.join(",")}}`;
   }
   return JSON.stringify(value);
@@ -92,7 +129,7 @@ export function cloneValue<T extends Value>(value: T): T {
   if (Array.isArray(value)) return value.map(cloneValue) as T;
   if (isMap(value)) {
     const out: ValueMap = {};
-    for (const [k, v] of Object.entries(value)) out[k] = cloneValue(v);
+    for (const [k, v] of entriesOf(value)) setEntry(out, k, cloneValue(v));
     return out as T;
   }
   return value;

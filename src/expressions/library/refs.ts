@@ -63,16 +63,23 @@ function groupRef(m: CelMap): Ref {
   return addIdentity(m, out);
 }
 
-/** EXPR-FN-5 (null status/conditions count as absent, per the recommendation). */
+/**
+ * EXPR-FN-5 / EXPR-107: a string or list receiver, a string or list status, and
+ * (per the recommendation) a null status or null conditions are "not ready";
+ * a condition that is not a map fails, and so does a number or bool in between.
+ */
 function configConnectReady(v: CelValue): boolean {
-  if (typeof v === "string") return false;
-  const m = requireMap("config_connect_ready", v);
-  const status = field(m, "status");
-  if (status === undefined || status === null) return false;
+  if (typeof v === "string" || isCelList(v)) return false;
+  const status = field(requireMap("config_connect_ready", v), "status");
+  if (status === undefined || status === null || typeof status === "string" || isCelList(status)) return false;
   const conditions = requireMap("config_connect_ready", status).get("conditions");
   if (conditions === undefined || conditions === null) return false;
-  if (!isCelList(conditions)) throw noOverload("config_connect_ready", [v]);
-  const ready = [...conditions].filter((c) => isCelMap(c) && c.get("type") === "Ready") as CelMap[];
+  // The reference iterates what it finds: a map's keys and a string's characters are conditions that are not maps.
+  const entries = isCelList(conditions) ? [...conditions] : isCelMap(conditions) ? [...conditions.keys()] : typeof conditions === "string" ? [...conditions] : undefined;
+  if (entries === undefined) throw noOverload("config_connect_ready", [v]);
+  const notMap = entries.find((c) => !isCelMap(c));
+  if (notMap !== undefined) throw new KoreoFunctionError(`config_connect_ready: a condition is a ${typeName(notMap)}, not a map`);
+  const ready = (entries as CelMap[]).filter((c) => c.get("type") === "Ready");
   const only = ready.length === 1 ? ready[0] : undefined;
   return only !== undefined && only.get("reason") === "UpToDate" && only.get("status") === "True";
 }
