@@ -19,7 +19,7 @@ type Entry = StructNode["entries"][number];
 
 /** Allocates ids for one program; ids key error positions (program.ts). */
 export class IdAllocator {
-  private last = 0n;
+  constructor(private last = 0n) {}
   next(): bigint {
     return ++this.last;
   }

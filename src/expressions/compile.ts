@@ -7,6 +7,7 @@ import { parse } from "@bufbuild/cel";
 import type { Expr } from "./ast.ts";
 import { limitError, parseError } from "./errors.ts";
 import { limits } from "./limits.ts";
+import { LiteralError, restoreParserGaps } from "./parser-gaps.ts";
 import { collectReferences } from "./references.ts";
 
 export interface ParsedSource {
@@ -90,12 +91,17 @@ interface SyntaxErrorShape {
 function parseUncached(source: string, location: string): ParseResult {
   try {
     const parsed = parse(source);
-    if (parsed.expr === undefined) return { ok: false, message: parseError(location, source, 1, 1, "empty expression") };
-    const references = new Set<string>();
-    collectReferences(parsed.expr, references);
     const offsets: Record<string, number> = {};
     for (const [id, offset] of Object.entries(parsed.sourceInfo?.positions ?? {})) offsets[id] = offset;
-    return { ok: true, parsed: { source, expr: parsed.expr, offsets, references } };
+    const expr = restoreParserGaps(parsed, source, offsets);
+    if (expr instanceof LiteralError) {
+      const before = source.slice(0, expr.offset).split("\n");
+      return { ok: false, message: parseError(location, source, before.length, (before.at(-1)?.length ?? 0) + 1, expr.message) };
+    }
+    if (expr === undefined) return { ok: false, message: parseError(location, source, 1, 1, "empty expression") };
+    const references = new Set<string>();
+    collectReferences(expr, references);
+    return { ok: true, parsed: { source, expr, offsets, references } };
   } catch (e) {
     if (e instanceof RangeError) return { ok: false, message: limitError(location, "expression is nested too deeply to parse") };
     const err = e as SyntaxErrorShape;

@@ -54,7 +54,15 @@ test("EXPR-FN-5 config_connect_ready needs exactly one good Ready condition", ()
   assert.equal(check({ status: { conditions: [{ ...ready, reason: "Updating" }] } }), false);
   assert.equal(check({ status: null }), false);
   assert.equal(ev('"x".config_connect_ready()'), false);
-  assert.match(evErr("[1].config_connect_ready()"), /^Error evaluating/);
+  assert.match(evErr("1.config_connect_ready()"), /^Error evaluating/);
+});
+
+test("EXPR-107 config_connect_ready on lists and wrongly shaped status is false; a non-map condition fails", () => {
+  assert.equal(ev("[1].config_connect_ready()"), false);
+  assert.equal(ev('{"status": []}.config_connect_ready()'), false);
+  assert.equal(ev('{"status": {"conditions": {}}}.config_connect_ready()'), false);
+  assert.match(evErr('{"status": {"conditions": [1]}}.config_connect_ready()'), /a condition is a int, not a map/);
+  assert.match(evErr('{"status": 1}.config_connect_ready()'), /^Error evaluating/);
 });
 
 test("EXPR-FN-6 overlay deep-merges into a new map", () => {

@@ -3,6 +3,7 @@ import { celFunc, celList, CelScalar, isCelList, isCelMap, listType, type CelFun
 import { charge } from "../budget.ts";
 import { KoreoFunctionError } from "../errors.ts";
 import { INTERNAL } from "./names.ts";
+import { noOverload } from "./values.ts";
 
 const { BOOL, DYN, STRING } = CelScalar;
 const LIST = listType(DYN);
@@ -36,6 +37,15 @@ export const INTERNAL_FUNCTIONS: readonly CelFunc[] = [
   celFunc(INTERNAL.alwaysFalse, [DYN], BOOL, () => false),
   celFunc(INTERNAL.range, [DYN], DYN, chargeRange),
   celFunc(INTERNAL.append, [LIST, DYN], LIST, append),
+  // A folded double negation still checks its operand (parser-gaps.ts, EXPR-108).
+  celFunc(INTERNAL.requireBool, [DYN], BOOL, (v) => {
+    if (typeof v !== "boolean") throw noOverload("!_", [v]);
+    return v;
+  }),
+  celFunc(INTERNAL.requireNumber, [DYN], DYN, (v) => {
+    if (typeof v !== "bigint" && typeof v !== "number") throw noOverload("-_", [v]);
+    return v;
+  }),
   celFunc(INTERNAL.fail, [STRING], DYN, (message) => {
     throw new KoreoFunctionError(message);
   }),

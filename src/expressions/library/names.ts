@@ -30,4 +30,6 @@ export const INTERNAL = Object.freeze({
   absorbsEquality: "@koreo_absorbs_equality",
   absorbsMembership: "@koreo_absorbs_membership",
   sameFailure: "@koreo_same_failure",
+  requireBool: "@koreo_require_bool",
+  requireNumber: "@koreo_require_number",
 });

@@ -1,7 +1,7 @@
 /** Reference builders and object helpers: EXPR-FN-1..7. */
 import { celMethod, CelScalar, isCelList, isCelMap, type CelFunc, type CelInput, type CelMap, type CelUint, type CelValue } from "@bufbuild/cel";
 import { KoreoFunctionError } from "../errors.ts";
-import { field, isTruthy, noOverload, requireMap } from "./values.ts";
+import { field, isTruthy, noOverload, requireMap, typeName } from "./values.ts";
 
 const { DYN } = CelScalar;
 type Ref = Map<string, CelValue>;
@@ -111,10 +111,6 @@ function flatten(v: CelValue): CelValue[] {
     for (const x of flattenedItems(item)) out.push(x);
   }
   return out;
-}
-
-function typeName(v: CelValue): string {
-  return isCelMap(v) ? "map" : v === null ? "null_type" : typeof v;
 }
 
 const mapFn = (name: string, impl: (m: CelMap) => Ref) =>

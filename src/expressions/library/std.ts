@@ -42,12 +42,13 @@ function doubleToUint(x: number): bigint {
 const INT_STRING = /^\s*([+-]?)([0-9]+)\s*$/;
 const FLOAT_STRING = /^\s*[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|inf(inity)?|nan)\s*$/i;
 
-/** EXPR-88: decimal only, optional sign and surrounding whitespace. */
-function stringToInt(s: string): bigint {
+/** EXPR-88: decimal only, optional sign and surrounding whitespace; `""` and `" "` fail for int and uint alike (EXPR-108). */
+function stringToInteger(s: string, type: "int" | "uint"): bigint {
   const m = INT_STRING.exec(s);
-  if (m === null) throw new KoreoFunctionError(`invalid literal for int(): '${s}'`);
+  if (m === null) throw new KoreoFunctionError(`invalid literal for ${type}(): '${s}'`);
   const n = BigInt(`${m[1] === "-" ? "-" : ""}${m[2]}`);
-  if (n < -(2n ** 63n) || n >= 2n ** 63n) throw new KoreoFunctionError("int overflow during type conversion");
+  const [min, max] = type === "int" ? [-(2n ** 63n), 2n ** 63n] : [0n, 2n ** 64n];
+  if (n < min || n >= max) throw new KoreoFunctionError(`${type} overflow during type conversion`);
   return n;
 }
 
@@ -117,7 +118,8 @@ export const STD_OVERRIDES: readonly CelFunc[] = [
   celFunc("string", [DURATION], STRING, (d) => durationText(d as CelValue)),
   // EXPR-88 int()/uint()/double()
   celFunc("int", [DOUBLE], INT, doubleToInt),
-  celFunc("int", [STRING], INT, stringToInt),
+  celFunc("int", [STRING], INT, (s) => stringToInteger(s, "int")),
+  celFunc("uint", [STRING], UINT, (s) => celUint(stringToInteger(s, "uint"))),
   celFunc("uint", [DOUBLE], UINT, (x) => celUint(doubleToUint(x))),
   celFunc("double", [STRING], DOUBLE, stringToDouble),
   // EXPR-85 size(null)
