@@ -66,3 +66,22 @@ export function comprehension(ids: IdAllocator, parts: Omit<ComprehensionNode, "
 export function withKind(ids: IdAllocator, exprKind: Kind): Expr {
   return node(ids, exprKind);
 }
+
+/** The direct sub-expressions of `e`, in source order. */
+export function children(e: Expr): Expr[] {
+  const k = e.exprKind;
+  switch (k.case) {
+    case "selectExpr":
+      return k.value.operand === undefined ? [] : [k.value.operand];
+    case "callExpr":
+      return [...(k.value.target === undefined ? [] : [k.value.target]), ...k.value.args];
+    case "listExpr":
+      return k.value.elements;
+    case "structExpr":
+      return k.value.entries.flatMap((en) => [...(en.keyKind.case === "mapKey" ? [en.keyKind.value] : []), ...(en.value === undefined ? [] : [en.value])]);
+    case "comprehensionExpr":
+      return [k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result].filter((x): x is Expr => x !== undefined);
+    default:
+      return [];
+  }
+}

@@ -10,7 +10,7 @@
  *
  * and otherwise fails as before. Everything else stays strict.
  */
-import { call, comprehension, constant, ident, list, type CallNode, type Expr } from "./ast.ts";
+import { call, children, comprehension, constant, ident, list, type CallNode, type Expr } from "./ast.ts";
 import { INTERNAL } from "./library/names.ts";
 import type { Position, RewriteContext } from "./rewrite.ts";
 
@@ -80,30 +80,9 @@ export function absorbingComparison(c: CallNode, sub: (x: Expr) => Expr, ctx: Re
 /** Every identifier the expressions read (a superset of their free variables, which is enough here). */
 function identifiers(exprs: readonly Expr[]): string[] {
   const out: string[] = [];
-  const visit = (e: Expr | undefined): void => {
-    if (e === undefined) return;
-    const k = e.exprKind;
-    switch (k.case) {
-      case "identExpr":
-        out.push(k.value.name);
-        return;
-      case "selectExpr":
-        return visit(k.value.operand);
-      case "callExpr":
-        visit(k.value.target);
-        return k.value.args.forEach(visit);
-      case "listExpr":
-        return k.value.elements.forEach(visit);
-      case "structExpr":
-        return k.value.entries.forEach((en) => {
-          if (en.keyKind.case === "mapKey") visit(en.keyKind.value);
-          visit(en.value);
-        });
-      case "comprehensionExpr":
-        return [k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result].forEach(visit);
-      default:
-        return;
-    }
+  const visit = (e: Expr): void => {
+    if (e.exprKind.case === "identExpr") out.push(e.exprKind.value.name);
+    children(e).forEach(visit);
   };
   exprs.forEach(visit);
   return out;

@@ -8,7 +8,7 @@
  *   U+FFFF and of a `\U` escape. An escape-free literal is re-encoded as UTF-8;
  *   a `\U` escape is a parse error, as in the reference.
  */
-import { call, IdAllocator, type Expr, type ParsedExpr } from "./ast.ts";
+import { call, children, IdAllocator, type Expr, type ParsedExpr } from "./ast.ts";
 import { INTERNAL } from "./library/names.ts";
 
 type Positions = Readonly<Record<string, number>>;
@@ -64,23 +64,6 @@ function visit(e: Expr | undefined, f: (e: Expr) => void): void {
   for (const child of children(e)) visit(child, f);
 }
 
-function children(e: Expr): Expr[] {
-  const k = e.exprKind;
-  switch (k.case) {
-    case "selectExpr":
-      return k.value.operand === undefined ? [] : [k.value.operand];
-    case "callExpr":
-      return [...(k.value.target === undefined ? [] : [k.value.target]), ...k.value.args];
-    case "listExpr":
-      return k.value.elements;
-    case "structExpr":
-      return k.value.entries.flatMap((en) => [...(en.keyKind.case === "mapKey" ? [en.keyKind.value] : []), ...(en.value === undefined ? [] : [en.value])]);
-    case "comprehensionExpr":
-      return [k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result].filter((x): x is Expr => x !== undefined);
-    default:
-      return [];
-  }
-}
 
 /** Rebuilds `e` with `replace(node)` substituted wherever it returns a node (children first is not needed: replacements are leaves or wrappers). */
 function replaceNodes(e: Expr, replace: (e: Expr) => Expr | undefined): Expr {

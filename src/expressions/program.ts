@@ -4,7 +4,7 @@
  */
 import { isCelError, plan, type CelError, type CelInput, type CelResult } from "@bufbuild/cel";
 import type { Value } from "../value/value.ts";
-import type { Expr } from "./ast.ts";
+import { children, type Expr } from "./ast.ts";
 import { budgetExceeded, BudgetExceeded, budgetLimit, startBudget } from "./budget.ts";
 import { celToValue, valueToCel } from "./convert.ts";
 import { koreoEnv } from "./env.ts";
@@ -47,8 +47,30 @@ export function planProgram(root: Expr, positions: ReadonlyMap<bigint, Position>
     let planned: Program | undefined;
     return make === undefined ? undefined : () => (planned ??= make());
   };
-  const pairs = (options.pairs ?? []).map((p) => ({ names: p.names, left: plan(env, p.left), right: plan(env, p.right) }));
+  const pairs = (options.pairs ?? []).map((p) => ({ names: p.names, left: plan(env, p.left), right: plan(env, p.right), selected: selectionOperands(p) }));
   return { run: plan(env, root), positions, general: once(options.general), absorbing: once(options.absorbing), pairs };
+}
+
+/** The operand of a field selection inside the pair, by the selection's node id, planned once when first asked for. */
+function selectionOperands(pair: OperandPair): FailurePair["selected"] {
+  const planned = new Map<bigint, ReturnType<typeof plan> | undefined>();
+  return (id) => {
+    if (!planned.has(id)) {
+      const operand = findSelectionOperand(pair.left, id) ?? findSelectionOperand(pair.right, id);
+      planned.set(id, operand === undefined ? undefined : plan(koreoEnv(), operand));
+    }
+    return planned.get(id);
+  };
+}
+
+function findSelectionOperand(e: Expr, id: bigint): Expr | undefined {
+  const k = e.exprKind;
+  if (k.case === "selectExpr" && e.id === id) return k.value.operand;
+  for (const child of children(e)) {
+    const found = findSelectionOperand(child, id);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function bindsDottedName(scope: Scope, extra?: Scope): boolean {
@@ -76,7 +98,7 @@ function bind(scope: Scope, extra?: Scope): Record<string, CelInput> {
 function runOnce(program: Program, bindings: Record<string, CelInput>): CelResult {
   startBudget(limits().maxIterations);
   if (program.pairs.length === 0) return program.run(bindings);
-  return withFailureContext({ pairs: program.pairs, bindings, describe: (e) => (isCelError(e) ? details(e, program) : "") }, () => program.run(bindings));
+  return withFailureContext({ pairs: program.pairs, bindings, describe: (e) => details(e, program) }, () => program.run(bindings));
 }
 
 /** EXPR-70: evaluates and converts; every failure is a PermFail naming `location`. */

@@ -11,7 +11,7 @@
  * synchronous, so a module-level context is safe; it is a stack because a
  * sub-program may meet another double failure.
  */
-import { celFunc, CelScalar, isCelError, isCelList, isCelMap, isCelUint, listType, type CelFunc, type CelInput, type CelResult, type CelValue } from "@bufbuild/cel";
+import { celFunc, CelScalar, celType, isCelError, isCelList, isCelMap, isCelUint, listType, type CelError, type CelFunc, type CelInput, type CelResult, type CelValue } from "@bufbuild/cel";
 import { INTERNAL } from "./names.ts";
 
 const { BOOL, DYN, INT } = CelScalar;
@@ -22,13 +22,31 @@ export interface FailurePair {
   readonly names: readonly string[];
   readonly left: (bindings: Record<string, CelInput>) => CelResult;
   readonly right: (bindings: Record<string, CelInput>) => CelResult;
+  /** The operand of the field selection with this node id, planned on demand. */
+  readonly selected: (id: bigint) => ((bindings: Record<string, CelInput>) => CelResult) | undefined;
 }
 
 export interface FailureContext {
   readonly pairs: readonly FailurePair[];
   readonly bindings: Record<string, CelInput>;
-  /** The text a failure is compared by (program.ts names undeclared variables in it). */
-  readonly describe: (error: CelResult) => string;
+  /** The failure's own text (program.ts names undeclared variables in it). */
+  readonly describe: (error: CelError) => string;
+}
+
+const FIELD_NOT_FOUND = "field not found: ";
+
+/**
+ * What two failures are compared by. The library says "field not found: x" both
+ * for a missing key and for selecting from a non-map; the reference reports the
+ * latter as the operand's type not supporting selection, whatever the field, so
+ * `resource.status.a == resource.status.b` with a null status is a same failure.
+ */
+function cause(error: CelError, pair: FailurePair, context: FailureContext, bindings: Record<string, CelInput>): string {
+  const text = context.describe(error);
+  if (!error.message.startsWith(FIELD_NOT_FOUND) || error.exprId === undefined) return text;
+  const operand = pair.selected(error.exprId)?.(bindings);
+  if (operand === undefined || isCelError(operand) || isCelMap(operand)) return text;
+  return `type '${celType(operand).name}' does not support field selection`;
 }
 
 const contexts: FailureContext[] = [];
@@ -62,7 +80,7 @@ function sameFailure(index: bigint, values: CelValue): boolean {
   const bindings: Record<string, CelInput> = Object.assign(Object.create(null) as object, context.bindings);
   pair.names.forEach((name, i) => (bindings[name] = values.get(i) as CelInput));
   const [left, right] = [pair.left(bindings), pair.right(bindings)];
-  return isCelError(left) && isCelError(right) && context.describe(left) === context.describe(right);
+  return isCelError(left) && isCelError(right) && cause(left, pair, context, bindings) === cause(right, pair, context, bindings);
 }
 
 export const FAILED_OPERAND_FUNCTIONS: readonly CelFunc[] = [

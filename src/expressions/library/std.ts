@@ -4,11 +4,11 @@
  * a built-in replaces it (the library keys overloads by that signature), so
  * these are ordinary overload declarations, not patches.
  */
-import { celFunc, celMethod, CelScalar, celUint, isCelMap, listType, mapType, objectType, type CelFunc, type CelList, type CelValue } from "@bufbuild/cel";
+import { celFunc, celMethod, CelScalar, celType, celUint, isCelMap, isCelUint, listType, mapType, objectType, type CelFunc, type CelList, type CelValue } from "@bufbuild/cel";
 import { charge } from "../budget.ts";
 import { KoreoFunctionError } from "../errors.ts";
 import { pythonBool, pythonFloat } from "../format.ts";
-import { durationText, timestampText } from "../time-text.ts";
+import { DURATION_TYPE, durationText, objectTypeName, timestampText } from "../time-text.ts";
 import { celEquals } from "./values.ts";
 
 const { BOOL, DOUBLE, DYN, INT, NULL, STRING, UINT } = CelScalar;
@@ -106,6 +106,14 @@ const MIXED_INTEGER_ARITHMETIC: readonly CelFunc[] = (["_+_", "_-_", "_*_", "_/_
   ];
 });
 
+const REFERENCE_DURATION_TYPE = objectType("duration");
+
+function comparable(l: CelValue, r: CelValue): true {
+  const duration = (v: CelValue): boolean => objectTypeName(v) === DURATION_TYPE;
+  if ((duration(l) && isCelUint(r)) || (isCelUint(l) && duration(r))) throw new KoreoFunctionError("a duration cannot be compared with a uint");
+  return true;
+}
+
 /** `key in map` must see keys whose value is null (the library's `has` does not). */
 const inMap = (key: CelValue, m: CelValue): boolean => isCelMap(m) && m.get(key as never) !== undefined;
 
@@ -134,6 +142,11 @@ export const STD_OVERRIDES: readonly CelFunc[] = [
     ];
   }),
   ...MIXED_INTEGER_ARITHMETIC,
+  // The reference's duration type is its own class, not the protobuf message `google.protobuf.Duration` names.
+  celFunc("type", [DYN], CelScalar.TYPE, (v) => (objectTypeName(v) === DURATION_TYPE ? REFERENCE_DURATION_TYPE : celType(v))),
+  // EXPR-83 equality, as the library's, except that the reference cannot compare a duration with a uint.
+  celFunc("_==_", [DYN, DYN], BOOL, (l, r) => comparable(l, r) && celEquals(l, r)),
+  celFunc("_!=_", [DYN, DYN], BOOL, (l, r) => comparable(l, r) && !celEquals(l, r)),
   // EXPR-87 list.contains(x)
   celMethod("contains", LIST, [DYN], BOOL, function (x) {
     return [...(this as CelList)].some((item) => celEquals(item, x));

@@ -1,5 +1,7 @@
 /** Small helpers over CEL values shared by the Koreo functions. */
-import { celType, isCelList, isCelMap, isCelUint, type CelMap, type CelValue } from "@bufbuild/cel";
+import { celType, isCelList, isCelMap, isCelType, isCelUint, type CelMap, type CelValue } from "@bufbuild/cel";
+import { equals } from "@bufbuild/protobuf";
+import { isReflectMessage } from "@bufbuild/protobuf/reflect";
 import { KoreoFunctionError } from "../errors.ts";
 
 /** "Truthy" in section 11: present and not null/false/0/0.0/""/[]/{}. */
@@ -34,7 +36,10 @@ export function field(m: CelMap, key: string): CelValue | undefined {
   return m.get(key);
 }
 
-/** CEL equality: numbers across kinds, lists and maps structurally, others by type and value. */
+/**
+ * CEL equality (EXPR-83): numbers across kinds, lists and maps structurally,
+ * others by type and value; timestamps and durations are the only messages.
+ */
 export function celEquals(a: CelValue, b: CelValue): boolean {
   if (a === b) return true;
   const na = isCelUint(a) ? a.value : a;
@@ -51,5 +56,6 @@ export function celEquals(a: CelValue, b: CelValue): boolean {
     return true;
   }
   if (a instanceof Uint8Array) return b instanceof Uint8Array && Buffer.from(a).equals(Buffer.from(b));
-  return false;
+  if (isCelType(a)) return isCelType(b) && a.kind === b.kind && a.name === b.name;
+  return isReflectMessage(a) && isReflectMessage(b) && a.desc.typeName === b.desc.typeName && equals(a.desc, a.message, b.message);
 }
