@@ -24,6 +24,7 @@
 import { call, comprehension, constant, ident, IdAllocator, list, withKind, type CallNode, type Expr } from "./ast.ts";
 import { koreoEnv } from "./env.ts";
 import { ExpressionFailure } from "./errors.ts";
+import { compilePattern } from "./regex.ts";
 import { INTERNAL, RECEIVER_FUNCTIONS } from "./library/names.ts";
 import { absentFunction, MAX_SEGMENTS, valueFunction } from "./library/presence.ts";
 import { absorbingComparison, isComparison, type AbsorbingTree } from "./failed-operands.ts";
@@ -266,6 +267,7 @@ function rewriteCall(c: CallNode, leaf: Leaf, depth: number, offset: number | un
   const { ids } = leaf.ctx;
   const sub = (x: Expr): Expr => rw(x, leaf, depth);
   const [first, ...rest] = c.args;
+  if (c.function === "matches") checkConstantPattern(c);
   if (isComparison(c)) {
     leaf.ctx.usedComparison = true;
     const position = offset === undefined ? undefined : { source: leaf.source, offset };
@@ -293,6 +295,15 @@ function rewriteCall(c: CallNode, leaf: Leaf, depth: number, offset: number | un
     return call(ids, c.function, rest.map(sub), sub(first));
   }
   return call(ids, c.function, c.args.map(sub), c.target === undefined ? undefined : sub(c.target));
+}
+
+/** EXPR-106: a constant pattern is compiled now, so an invalid one fails preparation (and `koreo validate`). */
+function checkConstantPattern(c: CallNode): void {
+  const pattern = c.target === undefined ? c.args[1] : c.args[0];
+  const k = pattern?.exprKind;
+  if (k?.case !== "constExpr" || k.value.constantKind.case !== "stringValue") return;
+  const compiled = compilePattern(k.value.constantKind.value);
+  if (!compiled.ok) throw new ExpressionFailure(compiled.message);
 }
 
 /** EXPR-93: `l.reduce(acc, x, init, e)`; other shapes stay an (unknown) function call. */
