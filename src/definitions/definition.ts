@@ -41,11 +41,16 @@ export interface Definition {
   readonly raw: ValueMap;
   readonly source?: SourcePosition;
   positionOf(path: string): SourcePosition | undefined;
+  /** Where the scalar value at `path` starts (an expression string rather than its key); files only. */
+  valuePositionOf?(path: string): SourcePosition | undefined;
 }
 
-/** A problem found while loading or preparing, shaped for `file:line:col: severity: Kind/name: path: message`. */
+/**
+ * A problem found while loading or preparing, shaped for `file:line:col: severity: Kind/name: path: message`.
+ * `info` lines tell, and never fail a command (CLI-11: a document that is not a Koreo kind).
+ */
 export interface Problem {
-  readonly severity: "error" | "warning";
+  readonly severity: "error" | "warning" | "info";
   readonly message: string;
   readonly file?: string;
   readonly line?: number;

@@ -1,6 +1,8 @@
 /**
- * One parsed document → a Definition (Koreo kind), a ForeignDocument (anything not
- * under koreo.dev, FT-34) or a Problem (a koreo.dev document we cannot accept).
+ * One parsed document → a Definition (Koreo kind), a ForeignDocument (anything that is not
+ * one of the five Koreo kinds, whatever its apiVersion: FT-34, CLI-11 as corrected 2026-12,
+ * e.g. the `koreo.dev/v1beta1` TriggerDummy the Koreo authors keep beside their programs)
+ * or a Problem (a Koreo kind we cannot accept).
  */
 import { KOREO_API_VERSION, KOREO_KINDS, type Definition, type ForeignDocument, type KoreoKind, type Problem, type SourcePosition } from "./definition.ts";
 import { formatPath, parsePath } from "./field-path.ts";
@@ -46,19 +48,23 @@ function stringLabels(labels: Value | undefined): Record<string, string> | undef
 
 function classifyKoreo(object: ValueMap, apiVersion: string, source: SourcePosition | undefined, positions?: PositionIndex): Classified {
   const at = locator(positions, source);
+  const valueAt = (path: string): SourcePosition | undefined => {
+    const offset = positions?.valueOffsets.get(path);
+    return offset === undefined ? at(path) : positions?.position(offset);
+  };
   const kind = text(object.kind);
   const metadata = isMap(object.metadata) ? object.metadata : {};
   const name = text(metadata.name) ?? "";
   // Problems name whatever identity the document has, even an unknown kind.
   const identity = { definition: { kind: (kind ?? "?") as KoreoKind, name } };
   const fail = (message: string, path: string): Classified => ({ type: "problem", problem: problem("error", message, { position: at(path), path, ...identity }) });
-  if (apiVersion !== KOREO_API_VERSION) return fail(`unknown Koreo apiVersion '${apiVersion}' (expected '${KOREO_API_VERSION}')`, "apiVersion");
   if (kind === undefined) return fail("kind is required", "kind");
-  if (!isKoreoKind(kind)) return fail(`unknown Koreo kind '${kind}' (expected one of ${KOREO_KINDS.join(", ")})`, "kind");
+  if (!isKoreoKind(kind)) return { type: "foreign", document: { apiVersion, kind, raw: object, ...(source !== undefined ? { source } : {}) } };
+  if (apiVersion !== KOREO_API_VERSION) return fail(`unknown Koreo apiVersion '${apiVersion}' (expected '${KOREO_API_VERSION}')`, "apiVersion");
   if (name === "") return fail("metadata.name is required", "metadata.name");
   const spec = object.spec === undefined ? {} : object.spec;
   if (!isMap(spec)) return fail(`spec must be an object, not ${describe(spec)}`, "spec");
-  const definition = makeDefinition({ kind, name, metadata, spec, raw: object, source, positionOf: at });
+  const definition = makeDefinition({ kind, name, metadata, spec, raw: object, source, positionOf: at, valuePositionOf: valueAt });
   return { type: "definition", definition };
 }
 
@@ -76,6 +82,7 @@ interface DefinitionParts {
   readonly raw: ValueMap;
   readonly source: SourcePosition | undefined;
   readonly positionOf: (path: string) => SourcePosition | undefined;
+  readonly valuePositionOf: (path: string) => SourcePosition | undefined;
 }
 
 function makeDefinition(parts: DefinitionParts): Definition {
@@ -92,6 +99,7 @@ function makeDefinition(parts: DefinitionParts): Definition {
     raw: parts.raw,
     ...(parts.source !== undefined ? { source: parts.source } : {}),
     positionOf: parts.positionOf,
+    valuePositionOf: parts.valuePositionOf,
   });
 }
 

@@ -4,7 +4,8 @@
  */
 export * from "./definition.ts";
 export { loadText, type LoadResult } from "./load.ts";
-export { loadPaths } from "./load-files.ts";
+export { loadPaths, readYamlFile, yamlValues, IGNORE_FILE, type PathsLoadResult, type YamlFile } from "./load-files.ts";
+export { closestName, didYouMean } from "./suggest.ts";
 export { definitionFromObject } from "./document.ts";
 export { formatProblem, problem, definitionProblem } from "./problem.ts";
 export { validateSpec, prepareLocation, type SpecValidation } from "./schema.ts";

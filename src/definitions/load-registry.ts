@@ -4,6 +4,8 @@
  * state does not depend on the order because dependants are re-prepared (CACHE-4, WF-31).
  */
 import { byDependencyOrder, DEPENDENCY_ORDER, type Definition, type Preparers, type Problem, type RegistryEntry } from "./definition.ts";
+import { formatPath, parsePath, type PathSegment } from "./field-path.ts";
+import { isList, isMap, type Value } from "../value/value.ts";
 import type { LoadResult } from "./load.ts";
 import { definitionProblem } from "./problem.ts";
 import { createRegistry, type Registry } from "./registry.ts";
@@ -22,7 +24,53 @@ function entryProblems(entry: RegistryEntry): Problem[] {
   return problems.map((p) => positioned(definition, p));
 }
 
-function positioned(definition: Definition, p: Problem): Problem {
+/** EXPR-20's message: `Parsing error at line L, column C. '…' in <location> ('<cel text>')`. */
+const PARSE_ERROR = /^Parsing error at line \d+, column \d+\. [\s\S]* \('([\s\S]*)'\)$/;
+
+/** The path of the first expression string under `value` whose CEL text is `cel`. */
+function expressionPath(value: Value | undefined, cel: string, path: PathSegment[]): PathSegment[] | undefined {
+  if (typeof value === "string") {
+    const text = value.replace(/^=+/, "");
+    return value.startsWith("=") && (text === cel || text.trim() === cel.trim()) ? path : undefined;
+  }
+  if (isList(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = expressionPath(item, cel, [...path, i]);
+      if (found !== undefined) return found;
+    }
+  } else if (isMap(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      const found = expressionPath(item, cel, [...path, key]);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+function valueAt(root: Value, segments: readonly PathSegment[]): Value | undefined {
+  let node: Value | undefined = root;
+  for (const s of segments) node = typeof s === "number" ? (isList(node) ? node[s] : undefined) : isMap(node) ? node[s] : undefined;
+  return node;
+}
+
+/**
+ * CLI-11: an expression syntax error is reported at the expression string itself. The
+ * preparers name the body they compiled (`spec.locals`); the expression inside it is
+ * found by its text, and the problem moves to that field and the string's position.
+ */
+function atExpression(definition: Definition, p: Problem): Problem {
+  const cel = p.path === undefined ? undefined : PARSE_ERROR.exec(p.message)?.[1];
+  if (cel === undefined || p.path === undefined) return p;
+  const base = parsePath(p.path);
+  const found = expressionPath(valueAt(definition.raw, base), cel, base);
+  if (found === undefined) return p;
+  const path = formatPath(found);
+  const at = definition.valuePositionOf?.(path) ?? definition.positionOf(path);
+  return at === undefined ? { ...p, path } : { ...p, path, file: at.file, line: at.line, column: at.column };
+}
+
+function positioned(definition: Definition, problem: Problem): Problem {
+  const p = atExpression(definition, problem);
   const withIdentity: Problem = p.kind === undefined ? { ...p, kind: definition.kind, name: definition.name, ...(definition.namespace !== undefined ? { namespace: definition.namespace } : {}) } : p;
   if (withIdentity.file !== undefined) return withIdentity;
   const at = definition.positionOf(p.path ?? "spec") ?? definition.source;

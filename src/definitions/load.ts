@@ -2,10 +2,12 @@
  * Loading Koreo documents from YAML text (pure). Multi-document text becomes
  * Definitions, ForeignDocuments and Problems; nothing throws (errors are values).
  */
-import type { Definition, ForeignDocument, Problem } from "./definition.ts";
+import { KOREO_KINDS, type Definition, type ForeignDocument, type Problem } from "./definition.ts";
 import { classify } from "./document.ts";
 import { problem } from "./problem.ts";
+import { didYouMean } from "./suggest.ts";
 import { parseYamlText, type ParsedDocument } from "./yaml-documents.ts";
+import { isMap } from "../value/value.ts";
 
 export interface LoadResult {
   readonly definitions: Definition[];
@@ -33,6 +35,28 @@ function loadDocuments(text: string, file: string, into: LoadResult): void {
   }
 }
 
+/**
+ * CLI-11 (corrected 2026-12): a document that is not one of the five Koreo kinds is told
+ * about, never an error, whatever its apiVersion; a near miss of a Koreo kind gets a hint.
+ */
+function notKoreo(doc: ParsedDocument, foreign: ForeignDocument): Problem {
+  const kindOffset = doc.positions.offsets.get("kind");
+  const position = kindOffset === undefined ? doc.positions.position(doc.start) : doc.positions.position(kindOffset);
+  if (foreign.kind === undefined) {
+    const what = isMap(foreign.raw) ? "a document without a kind" : Array.isArray(foreign.raw) ? "a list document" : "a scalar document";
+    return problem("info", `${what} is not a Koreo Resource; skipped.`, { position });
+  }
+  const metadata = isMap(foreign.raw) && isMap(foreign.raw.metadata) ? foreign.raw.metadata : {};
+  const name = typeof metadata.name === "string" ? metadata.name : "";
+  const hint = didYouMean(foreign.kind, KOREO_KINDS);
+  return problem("info", `'${foreign.kind}' is not a supported Koreo Resource.${hint === "" ? "" : ` (${hint.slice(2)})`}`, { position, definition: { kind: foreign.kind, name } });
+}
+
+/** A Koreo document carrying a tag a safe loader refuses is rejected, at the tag. */
+function tagErrors(doc: ParsedDocument, identity: Definition | undefined): Problem[] {
+  return doc.tagProblems.map((t) => problem("error", t.message, { position: doc.positions.position(t.offset), ...(identity !== undefined ? { definition: identity } : {}) }));
+}
+
 function classifyDocuments(text: string, file: string, into: LoadResult): void {
   const parsed = parseYamlText(text, file);
   if (!parsed.ok) {
@@ -42,9 +66,15 @@ function classifyDocuments(text: string, file: string, into: LoadResult): void {
   for (const doc of parsed.documents) {
     if (doc.empty) continue;
     const result = classify(doc.value, doc.positions.position(doc.start), doc.positions);
-    if (result.type === "foreign") into.foreign.push(result.document);
-    else if (result.type === "problem") into.problems.push(result.problem);
-    else {
+    if (result.type === "foreign") {
+      // Tags in documents we skip (CloudFormation's `!Ref` in a serverless.yml) are none of our business.
+      into.foreign.push(result.document);
+      into.problems.push(notKoreo(doc, result.document));
+    } else if (result.type === "problem") {
+      into.problems.push(result.problem, ...tagErrors(doc, undefined));
+    } else if (doc.tagProblems.length > 0) {
+      into.problems.push(...tagErrors(doc, result.definition));
+    } else {
       into.definitions.push(result.definition);
       // FT-34: only Koreo documents are read by the engine, so only their YAML 1.1 scalars matter.
       into.problems.push(...scalarWarnings(doc, result.definition));

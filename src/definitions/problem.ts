@@ -3,7 +3,8 @@ import type { Definition, Problem, SourcePosition } from "./definition.ts";
 /** Where a problem points: a file position plus (optionally) the definition it concerns. */
 export interface ProblemPlace {
   readonly position?: SourcePosition;
-  readonly definition?: Pick<Definition, "kind" | "name" | "namespace">;
+  /** The document's identity; `kind` may be any kind (an info line names a non-Koreo one). */
+  readonly definition?: { readonly kind: string; readonly name: string; readonly namespace?: string | undefined };
   readonly path?: string;
 }
 

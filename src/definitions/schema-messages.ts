@@ -21,37 +21,61 @@ function oneOfMatches(error: ErrorObject): number {
   return Array.isArray(passing) ? passing.length : 0;
 }
 
-/** The message for one violation at `path` (already rendered, e.g. `spec.steps[0]`). */
-export function violationMessage(error: ErrorObject, path: string): string {
+const ARTICLE: Record<string, string> = { integer: "an integer", object: "an object", array: "a list", string: "a string", boolean: "a boolean", number: "a number", null: "null" };
+
+function expectedTypes(error: ErrorObject): unknown[] {
+  return ([] as unknown[]).concat((error.params as { type?: unknown }).type);
+}
+
+/** What is wrong, without the path: `must contain ['name'] properties`. */
+function rule(error: ErrorObject): string {
   switch (error.keyword) {
-    case "type": {
-      const types = ([] as unknown[]).concat((error.params as { type?: unknown }).type);
-      const expected = types.join(" or ");
-      return `${expected} ${path} must be ${expected}`;
-    }
+    case "type":
+      return `must be ${expectedTypes(error).join(" or ")}`;
     case "required":
-      return `${path} must contain ${pyList(error.schema)} properties`;
+      return `must contain ${pyList(error.schema)} properties`;
     case "enum":
-      return `${path} must be one of ${pyList(error.schema)}`;
+      return `must be one of ${pyList(error.schema)}`;
     case "anyOf":
-      return `${path} cannot be validated by any definition`;
+      return "cannot be validated by any definition";
     case "oneOf":
-      return `${path} must be valid exactly by one definition (${oneOfMatches(error)} matches found)`;
+      return `must be valid exactly by one definition (${oneOfMatches(error)} matches found)`;
     case "maxItems":
-      return `${path} must contain less than or equal to ${limit(error)} items`;
+      return `must contain less than or equal to ${limit(error)} items`;
     case "minItems":
-      return `${path} must contain at least ${limit(error)} items`;
+      return `must contain at least ${limit(error)} items`;
     case "maxLength":
-      return `${path} must be shorter than or equal to ${limit(error)} characters`;
+      return `must be shorter than or equal to ${limit(error)} characters`;
     case "minLength":
-      return `${path} must be longer than or equal to ${limit(error)} characters`;
+      return `must be longer than or equal to ${limit(error)} characters`;
     case "maxProperties":
-      return `${path} must contain less than or equal to ${limit(error)} properties`;
+      return `must contain less than or equal to ${limit(error)} properties`;
     case "minProperties":
-      return `${path} must contain at least ${limit(error)} properties`;
+      return `must contain at least ${limit(error)} properties`;
     default:
-      return `${path} ${error.message ?? `violates ${error.keyword}`}`;
+      return error.message ?? `violates ${error.keyword}`;
   }
+}
+
+/**
+ * The reference's message for one violation at `path` (already rendered, e.g.
+ * `spec.steps[0]`): what a PermFail says and FunctionTests match (VAL-2, FT-3).
+ */
+export function violationMessage(error: ErrorObject, path: string): string {
+  if (error.keyword === "type") {
+    const expected = expectedTypes(error).join(" or ");
+    return `${expected} ${path} must be ${expected}`;
+  }
+  return `${path} ${rule(error)}`;
+}
+
+/**
+ * The same violation for a `koreo validate` line (CLI-11), which shows the path in its
+ * own column: the rule alone, in plain words (`must be an integer`).
+ */
+export function violationSummary(error: ErrorObject): string {
+  if (error.keyword === "type") return `must be ${expectedTypes(error).map((t) => ARTICLE[String(t)] ?? String(t)).join(" or ")}`;
+  return rule(error);
 }
 
 /**

@@ -11,7 +11,7 @@ import { formatPath, segmentsFromPointer, type PathSegment } from "./field-path.
 import { withDefaults } from "./json-boundary.ts";
 import { toJsonSchema } from "./openapi.ts";
 import { definitionProblem, problem } from "./problem.ts";
-import { violationMessage, withoutBranchNoise } from "./schema-messages.ts";
+import { violationMessage, violationSummary, withoutBranchNoise } from "./schema-messages.ts";
 
 export type SpecValidation =
   | { readonly ok: true; readonly spec: ValueMap }
@@ -49,14 +49,17 @@ function segmentsOf(pointer: string, data: unknown): PathSegment[] {
   });
 }
 
-function toProblem(definition: Definition, error: ErrorObject, data: unknown): Problem {
+/** The Problem (path in its own field, the rule in plain words) and the reference's message for the PermFail. */
+function toProblem(definition: Definition, error: ErrorObject, data: unknown): { problem: Problem; message: string } {
   const path = formatPath(["spec", ...segmentsOf(error.instancePath, data)]);
-  return definitionProblem("error", definition, path, violationMessage(error, path));
+  return { problem: definitionProblem("error", definition, path, violationSummary(error)), message: violationMessage(error, path) };
 }
 
-/** A failed validation: one Problem per violation, and the PermFail a preparer caches (VAL-1). */
-export function validationFailure(definition: Definition, problems: Problem[]): SpecValidation & { ok: false } {
-  const message = problems.map((p) => p.message).join("; ");
+/**
+ * A failed validation: one Problem per violation, and the PermFail a preparer caches
+ * (VAL-1), whose message is `message` when given, else the problems' messages.
+ */
+export function validationFailure(definition: Definition, problems: Problem[], message = problems.map((p) => p.message).join("; ")): SpecValidation & { ok: false } {
   return { ok: false, outcome: Outcome.permFail(message, prepareLocation(definition, problems[0]?.path)), problems };
 }
 
@@ -67,6 +70,6 @@ export function validateSpec(definition: Definition): SpecValidation {
   }
   const data = toPlain(definition.spec);
   if (validate(data)) return { ok: true, spec: withDefaults(definition.spec, data) as ValueMap };
-  const errors = withoutBranchNoise(validate.errors ?? []);
-  return validationFailure(definition, errors.map((e) => toProblem(definition, e, data)));
+  const violations = withoutBranchNoise(validate.errors ?? []).map((e) => toProblem(definition, e, data));
+  return validationFailure(definition, violations.map((v) => v.problem), violations.map((v) => v.message).join("; "));
 }

@@ -5,18 +5,20 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments } from "yaml";
 import type { ClusterApi, KubeObject } from "../cluster/cluster-api.ts";
-import { fromPlain, isMap } from "../value/value.ts";
+import { formatProblem, yamlValues } from "../definitions/index.ts";
+import { isMap } from "../value/value.ts";
 
+/** Manifests read as kubectl reads them: YAML 1.1 scalars (`yes` is true, FT-34), no language tags. Throws naming file:line. */
 export function readManifests(paths: readonly string[]): KubeObject[] {
-  return paths.flatMap(files).flatMap((file) =>
-    parseAllDocuments(readFileSync(file, "utf8"))
-      .map((doc) => fromPlain(doc.toJSON()))
+  return paths.flatMap(files).flatMap((file) => {
+    const parsed = yamlValues(readFileSync(file, "utf8"), file);
+    if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join("\n"));
+    return parsed.values
       .filter(isMap)
       .map(withoutServerFields)
-      .filter((o) => o.kind !== "FunctionTest"),
-  );
+      .filter((o) => o.kind !== "FunctionTest");
+  });
 }
 
 function files(path: string): string[] {

@@ -28,7 +28,7 @@ test("CLI-11 / WF-6 a duplicate step label is reported at the second label", asy
 
 test("CLI-11 / WF-7 a step naming Logic that is not defined is reported at its ref", async () => {
   const out = await validate(BAD);
-  assert.ok(out.includes(`${BAD}:18:7: error: Workflow koreo/wf-bad: spec.steps[3].ref: 'ValueFunction:vf-missing' not cached; will retry.`), out.join("\n"));
+  assert.ok(out.includes(`${BAD}:18:7: error: Workflow koreo/wf-bad: spec.steps[3].ref: ValueFunction 'vf-missing' is not defined in the given paths`), out.join("\n"));
 });
 
 test("CLI-11 / WF-32 a sub-Workflow reference cycle is reported on every Workflow in it, at spec.steps", async () => {

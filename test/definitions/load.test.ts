@@ -72,13 +72,105 @@ test("FT-34 non-Koreo documents are returned as foreign, not rejected", () => {
   assert.deepEqual(errors(result.problems), []);
 });
 
-test("CLI-11 unknown koreo.dev kinds and versions are errors with positions", () => {
-  const kind = only(loadText("apiVersion: koreo.dev/v1beta1\nkind: Gadget\nmetadata: {name: g}\n", "g.yaml").problems);
-  assert.equal(kind.line, 2);
-  assert.match(kind.message, /unknown Koreo kind 'Gadget'/);
+test("CLI-11 a koreo.dev document of another kind (TriggerDummy) is skipped with an info line, never an error", () => {
+  const result = loadText("apiVersion: koreo.dev/v1beta1\nkind: TriggerDummy\nmetadata: {name: t}\nspec: {flag: yes}\n", "t.yaml");
+  assert.deepEqual(result.definitions, []);
+  assert.deepEqual(result.foreign.map((f) => `${f.apiVersion}/${f.kind}`), ["koreo.dev/v1beta1/TriggerDummy"]);
+  const info = only(result.problems);
+  assert.equal(formatProblem(info), "t.yaml:2:1: info: TriggerDummy/t: 'TriggerDummy' is not a supported Koreo Resource.");
+  const typo = only(loadText("apiVersion: koreo.dev/v1beta1\nkind: Workflows\nmetadata: {name: w}\n", "w.yaml").problems);
+  assert.equal(typo.severity, "info");
+  assert.equal(typo.message, "'Workflows' is not a supported Koreo Resource. (did you mean 'Workflow'?)");
+  const other = loadText("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\nreplicas: 3\n", "o.yaml").problems;
+  assert.deepEqual(other.map((p) => [p.severity, p.line, p.message]), [
+    ["info", 2, "'ConfigMap' is not a supported Koreo Resource."],
+    ["info", 5, "a document without a kind is not a Koreo Resource; skipped."],
+  ]);
+});
+
+test("CLI-11 a Koreo kind under another koreo.dev apiVersion is still an error with its position", () => {
   const version = only(loadText("apiVersion: koreo.dev/v1alpha1\nkind: Workflow\nmetadata: {name: g}\n", "g.yaml").problems);
   assert.equal(version.line, 1);
   assert.match(version.message, /unknown Koreo apiVersion 'koreo.dev\/v1alpha1'/);
+  assert.equal(version.severity, "error");
+});
+
+test("bad input: 10,000-deep nesting, flow or block, is a positioned nesting error, never a stack overflow", () => {
+  const head = "apiVersion: koreo.dev/v1beta1\nkind: ValueFunction\nmetadata: {name: deep}\nspec:\n  return:\n    a: ";
+  const flow = only(loadText(`${head}${"[".repeat(10_000)}${"]".repeat(10_000)}\n`, "flow.yaml").problems);
+  assert.equal(formatProblem(flow), "flow.yaml:6:134: error: nesting deeper than 128 levels at spec.return.a[0][0][0][0][0]…");
+  const block = only(loadText(`${head}\n      ${"- ".repeat(10_000)}x\n`, "block.yaml").problems);
+  assert.equal(formatProblem(block), "block.yaml:7:259: error: nesting deeper than 128 levels at spec.return.a[0][0][0][0][0]…");
+  const maps = only(loadText(`a: ${"{a: ".repeat(10_000)}1${"}".repeat(10_000)}\n`, "maps.yaml").problems);
+  assert.match(formatProblem(maps), /^maps\.yaml:1:\d+: error: nesting deeper than 128 levels at a\.a\.a/);
+  for (const p of [flow, block, maps]) assert.doesNotMatch(p.message, /call stack/i);
+});
+
+test("bad input: language-specific and local YAML tags in a Koreo document are refused at the tag (safe loader)", () => {
+  const text = [
+    "apiVersion: koreo.dev/v1beta1",
+    "kind: ValueFunction",
+    "metadata: {name: tagged}",
+    "spec:",
+    "  return:",
+    "    a: !!python/object:foo.Bar {x: 1}",
+    "    b: !!python/name:os.system ''",
+    "    c: !local x",
+    "    d: !!binary aGk=",
+    "    e: !!str plain",
+  ].join("\n");
+  const result = loadText(text, "tags.yaml");
+  assert.deepEqual(result.definitions, [], "the document is not loaded");
+  assert.deepEqual(result.problems.map((p) => `${p.line}:${p.column} ${p.severity} ${p.kind}/${p.name} ${p.message.split(" is not allowed")[0]}`), [
+    "6:8 error ValueFunction/tagged YAML tag '!!python/object:foo.Bar'",
+    "7:8 error ValueFunction/tagged YAML tag '!!python/name:os.system'",
+    "8:8 error ValueFunction/tagged YAML tag '!local'",
+    "9:8 error ValueFunction/tagged YAML tag '!!binary'",
+  ]);
+  // Another tool's YAML beside the program (CloudFormation's `!Ref`) is skipped like any non-Koreo document.
+  const foreign = loadText("Resources:\n  Queue: {Type: AWS::SQS::Queue}\nOutputs:\n  Url: !Ref Queue\n", "serverless.yml");
+  assert.deepEqual(errors(foreign.problems), []);
+});
+
+test("bad input: a file that is not UTF-8 is refused at the line and column of the first bad byte", async () => {
+  const dir = await tempDir();
+  const file = join(dir, "latin1.k.yaml");
+  const bytes = Buffer.concat([Buffer.from("apiVersion: koreo.dev/v1beta1\nkind: ValueFunction\nmetadata: {name: caf"), Buffer.from([0xe9]), Buffer.from("}\n")]);
+  await writeFile(file, bytes);
+  const result = await loadPaths([dir]);
+  assert.deepEqual(result.definitions, []);
+  assert.equal(formatProblem(only(result.problems)), `${file}:3:21: error: not valid UTF-8 (byte 0xE9); save the file as UTF-8`);
+});
+
+test("FT-33 .koreoignore at the root of a walked folder skips what it lists; dot-directories and node_modules always; named paths are read", async () => {
+  const dir = await tempDir();
+  const doc = (name: string): string => VF.replace("name: vf", `name: ${name}`);
+  for (const sub of ["keep", "test/fixtures/broken", "test/e2e/fixtures", "node_modules/pkg", "drafts", "nested/drafts"]) await mkdir(join(dir, sub), { recursive: true });
+  await writeFile(join(dir, ".koreoignore"), "# fixtures are broken on purpose\ntest/**/fixtures/\n/drafts/\n*.wip.yaml\n!keep\n");
+  await writeFile(join(dir, "keep", "a.k.yaml"), doc("a"));
+  await writeFile(join(dir, "keep", "b.wip.yaml"), doc("b"));
+  await writeFile(join(dir, "test/fixtures/broken", "c.koreo"), doc("c"));
+  await writeFile(join(dir, "test/e2e/fixtures", "d.yaml"), doc("d"));
+  await writeFile(join(dir, "node_modules/pkg", "e.yaml"), doc("e"));
+  await writeFile(join(dir, "drafts", "f.yaml"), doc("f"));
+  await writeFile(join(dir, "nested/drafts", "g.yaml"), doc("g"));
+  const walked = await loadPaths([dir]);
+  assert.deepEqual(walked.definitions.map((d) => d.name), ["a", "g"], "`/drafts/` is anchored to the root; nested/drafts stays");
+  assert.deepEqual(walked.emptyPaths, []);
+  const named = await loadPaths([join(dir, "test/fixtures/broken"), join(dir, "keep", "b.wip.yaml")]);
+  assert.deepEqual(named.definitions.map((d) => d.name), ["c", "b"]);
+});
+
+test("loadPaths names each given path that holds no Koreo definition (emptyPaths)", async () => {
+  const dir = await tempDir();
+  await mkdir(join(dir, "docs"));
+  await mkdir(join(dir, "crds"));
+  await mkdir(join(dir, "program"));
+  await writeFile(join(dir, "docs", "README.md"), "# nothing here\n");
+  await writeFile(join(dir, "crds", "crd.yaml"), "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\n");
+  await writeFile(join(dir, "program", "vf.k.yaml"), VF);
+  const result = await loadPaths([join(dir, "docs"), join(dir, "crds"), join(dir, "program"), join(dir, "missing")]);
+  assert.deepEqual(result.emptyPaths, [join(dir, "docs"), join(dir, "crds")], "a missing path is an error of its own, not an empty one");
 });
 
 test("CACHE-2 missing metadata.name and a non-map spec are errors", () => {

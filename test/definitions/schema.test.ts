@@ -16,9 +16,10 @@ function define(kind: KoreoKind, specYaml: string, name = "x"): Definition {
   return d;
 }
 
+/** The reference's messages (VAL-2, FT-3), as the cached PermFail carries them, one per violation. */
 function messages(d: Definition): string[] {
   const v = validateDefinition(d);
-  return v.ok ? [] : v.problems.map((p) => p.message);
+  return v.ok ? [] : (v.outcome.message ?? "").split("; ");
 }
 
 const RF = `apiConfig: {apiVersion: v1, kind: ConfigMap, name: =inputs.name, namespace: ns}
@@ -40,12 +41,14 @@ test("VAL-2 type violations name the field with `spec`, one problem per violatio
   const d = define("ValueFunction", "locals: 5\nreturn: {}\npreconditions:\n  - assert: =true\n    retry: {delay: 30.5, message: m}");
   const v = validateSpec(d);
   assert.ok(!v.ok);
+  // CLI-11: the problem's path is its own field, so its message states the rule once.
   assert.deepEqual(v.problems.map((p) => [p.message, p.path, p.line]).sort(), [
-    ["integer spec.preconditions[0].retry.delay must be integer", "spec.preconditions[0].retry.delay", 10],
-    ["object spec.locals must be object", "spec.locals", 6],
+    ["must be an integer", "spec.preconditions[0].retry.delay", 10],
+    ["must be an object", "spec.locals", 6],
   ]);
   assert.equal(v.outcome.kind, "PermFail");
-  assert.match(v.outcome.message ?? "", /object spec.locals must be object/);
+  // VAL-2 (V): the PermFail keeps the reference's wording, path included.
+  assert.deepEqual((v.outcome.message ?? "").split("; ").sort(), ["integer spec.preconditions[0].retry.delay must be integer", "object spec.locals must be object"]);
 });
 
 test("VAL-2 integer fields accept bigint ints, and whole doubles as JSON Schema does", () => {

@@ -122,9 +122,13 @@ async function applyPaths(args: ApplyArgs): Promise<number> {
   return applyItems(connection.cluster, plan.items, args);
 }
 
-/** Prints every problem (warnings too) as `koreo validate` does; true when any is an error. */
+/**
+ * Prints errors and warnings as `koreo validate` does; true when any is an error. Info
+ * lines (documents that are not Koreo kinds, CLI-11) are left to `koreo validate`: apply
+ * skips those documents, or applies CRDs with --include-crds.
+ */
 function reportProblems(problems: readonly Problem[]): boolean {
-  for (const p of problems) console.error(formatProblem(p));
+  for (const p of problems) if (p.severity !== "info") console.error(formatProblem(p));
   return problems.some((p) => p.severity === "error");
 }
 

@@ -4,10 +4,9 @@
  * 0 success (JSON on stdout), 1 evaluation or preparation error (stderr), 2 usage.
  */
 import { runCommand, wantsHelp } from "../command.ts";
-import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { formatProblem, readYamlFile, yamlValues, type YamlFile } from "../../definitions/index.ts";
 import { evaluateSource, type Scope } from "../../expressions/index.ts";
-import { fromPlain, isMap, toJsonText, type Value } from "../../value/value.ts";
+import { isMap, toJsonText } from "../../value/value.ts";
 
 const USAGE = `usage: koreo eval '<expression>' [--inputs '<yaml-or-json>' | --inputs @file]
 
@@ -42,37 +41,17 @@ function parseArgs(args: readonly string[]): Args | string {
   return expression === undefined ? "missing expression" : { expression, inputs };
 }
 
-/** YAML (a superset of JSON) with ints as bigint, so `1` is an int and `1.0` a double. */
-function readInputs(spec: string | undefined): Scope | string {
+/**
+ * YAML (a superset of JSON) read as definitions are (FT-34): ints as bigint, so `1` is an
+ * int and `1.0` a double, and unquoted `yes`/`no`/`on`/`off` are booleans.
+ */
+async function readInputs(spec: string | undefined): Promise<Scope | string> {
   if (spec === undefined) return {};
-  let text = spec;
-  if (spec.startsWith("@")) {
-    try {
-      text = readFileSync(spec.slice(1), "utf8");
-    } catch (e) {
-      return `cannot read ${spec.slice(1)}: ${(e as Error).message}`;
-    }
-  }
-  let parsed: unknown;
-  try {
-    parsed = parseYaml(text, { intAsBigInt: true });
-  } catch (e) {
-    return `--inputs is not valid YAML/JSON: ${(e as Error).message}`;
-  }
-  const value = yamlToValue(parsed ?? {});
+  const read: YamlFile = spec.startsWith("@") ? await readYamlFile(spec.slice(1)) : yamlValues(spec, "--inputs");
+  if (!read.ok) return read.problems.map(formatProblem).join("\n");
+  if (read.values.length > 1) return "--inputs must be one YAML document, not several";
+  const value = read.values[0] ?? {};
   return isMap(value) ? value : "--inputs must be a map of variable name to value";
-}
-
-/** Like fromPlain, but a JS number is always a double: YAML already gave ints as bigint. */
-function yamlToValue(input: unknown): Value {
-  if (typeof input === "number") return input;
-  if (Array.isArray(input)) return input.map(yamlToValue);
-  if (typeof input === "object" && input !== null) {
-    const out: Record<string, Value> = {};
-    for (const [k, v] of Object.entries(input)) out[k] = yamlToValue(v);
-    return out;
-  }
-  return fromPlain(input);
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -80,7 +59,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function evaluate(parsed: Args): Promise<number> {
-  const scope = readInputs(parsed.inputs);
+  const scope = await readInputs(parsed.inputs);
   if (typeof scope === "string") {
     console.error(`koreo eval: ${scope}`);
     return 2;

@@ -6,17 +6,16 @@
  * an error, 1 when it is (or the program has errors), 2 on usage errors.
  */
 import { runCommand } from "../command.ts";
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { parseAllDocuments, stringify } from "yaml";
+import { stringify } from "yaml";
 import { createInMemoryCluster } from "../../cluster/adapters/in-memory.ts";
 import type { KubeObject } from "../../cluster/cluster-api.ts";
 import { isCrd } from "../../cluster/kinds.ts";
-import { formatProblem } from "../../definitions/index.ts";
+import { formatProblem, readYamlFile, type ForeignDocument } from "../../definitions/index.ts";
 import { loadProgram, renderPasses, type RenderPass } from "../../engine/index.ts";
 import type { Outcome } from "../../outcome/index.ts";
 import { fixedClock } from "../../ports/clock.ts";
-import { fromPlain, isMap, toPlain, type Value } from "../../value/value.ts";
+import { isMap, toPlain, type Value } from "../../value/value.ts";
 
 const HELP = `usage: koreo render PATH… --trigger FILE [--cluster FILE…] [--passes N] [--output yaml|json]
 
@@ -65,9 +64,17 @@ function parse(args: string[]): Options | "help" | string {
   }
 }
 
-async function readObjects(file: string): Promise<KubeObject[]> {
-  const docs = parseAllDocuments(await readFile(file, "utf8"));
-  return docs.map((d) => fromPlain(d.toJSON())).filter((v): v is KubeObject => isMap(v) && typeof v.kind === "string");
+/**
+ * The objects of a trigger or cluster file, read as kubectl would before applying them
+ * (FT-34: `flag: yes` is the boolean true); problems are printed and give undefined.
+ */
+async function readObjects(file: string): Promise<KubeObject[] | undefined> {
+  const read = await readYamlFile(file);
+  if (!read.ok) {
+    for (const p of read.problems) console.error(formatProblem(p));
+    return undefined;
+  }
+  return read.values.filter((v): v is KubeObject => isMap(v) && typeof v.kind === "string");
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -78,23 +85,45 @@ async function render(options: Options): Promise<number> {
   const program = await loadProgram(options.paths);
   const errors = program.problems.filter((p) => p.severity === "error");
   for (const p of errors) console.error(formatProblem(p));
-  const [trigger] = await readObjects(options.trigger);
+  const triggers = await readObjects(options.trigger);
+  if (triggers === undefined) return 2;
+  const [trigger] = triggers;
   if (trigger === undefined) {
     console.error(`koreo render: ${options.trigger} holds no object`);
     return 2;
   }
-  const seeded = [...program.foreign.map((f) => f.raw).filter((v): v is KubeObject => isMap(v) && typeof v.kind === "string")];
-  for (const file of options.cluster) seeded.push(...(await readObjects(file)));
+  const fromProgram = program.foreign.filter((f): f is ForeignDocument & { raw: KubeObject } => isMap(f.raw) && typeof f.raw.kind === "string");
+  const fromFiles: KubeObject[] = [];
+  for (const file of options.cluster) {
+    const objects = await readObjects(file);
+    if (objects === undefined) return 2;
+    fromFiles.push(...objects);
+  }
   const metadata = isMap(trigger.metadata) ? trigger.metadata : {};
   const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "default";
   const placed: KubeObject = { ...trigger, metadata: { ...metadata, namespace } };
   const clock = fixedClock(Date.now());
   const cluster = createInMemoryCluster({ clock });
   try {
-    cluster.seed(seeded.filter(isCrd));
-    cluster.seed([...seeded.filter((o) => !isCrd(o)), placed]);
+    cluster.seed([...fromProgram.map((f) => f.raw), ...fromFiles].filter(isCrd));
   } catch (error) {
-    console.error(`koreo render: cannot seed the cluster: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`koreo render: cannot seed the cluster: ${errorText(error)}`);
+    return 2;
+  }
+  // CLI-11: documents kept beside the program (a TriggerDummy, a Namespace) are seeded when the
+  // simulated cluster serves their kind and skipped otherwise; they never stop the command.
+  for (const f of fromProgram.filter((d) => !isCrd(d.raw))) {
+    try {
+      cluster.seed([f.raw]);
+    } catch (error) {
+      const where = f.source === undefined ? "" : ` (${f.source.file}:${f.source.line})`;
+      console.error(`koreo render: info: ${String(f.raw.kind)} ${objectName(f.raw)}${where} not seeded: ${errorText(error)}`);
+    }
+  }
+  try {
+    cluster.seed([...fromFiles.filter((o) => !isCrd(o)), placed]);
+  } catch (error) {
+    console.error(`koreo render: cannot seed the cluster: ${errorText(error)}`);
     return 2;
   }
   const ref = { apiVersion: String(trigger.apiVersion), kind: String(trigger.kind), namespace, name: String(metadata.name) };
@@ -125,6 +154,15 @@ function passYaml(pass: RenderPass, index: number): string {
   ].join("\n");
   const docs = [...(pass.trigger ? [pass.trigger] : []), ...pass.objects].map((o) => `---\n${stringify(toPlain(o as Value))}`);
   return `${header}\n${docs.join("")}`;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function objectName(object: KubeObject): string {
+  const metadata = isMap(object.metadata) ? object.metadata : {};
+  return typeof metadata.name === "string" ? metadata.name : "(unnamed)";
 }
 
 function summary(outcome: Outcome): string {

@@ -16,7 +16,10 @@ import { textReport } from "../report/text.ts";
 const HELP = `usage: koreo test [PATH…] [options]
 
 Runs every FunctionTest found in the given files and folders (default: .),
-offline, against a simulated cluster.
+offline, against a simulated cluster. Folders are walked recursively for
+*.koreo, *.k, *.yaml and *.yml files, skipping dot-directories, node_modules
+and whatever a .koreoignore file at the folder's root lists (one name or
+path per line, gitignore-style). Documents that are not Koreo kinds are skipped.
 
 options:
   -t, --filter NAME     only tests whose name contains NAME
@@ -89,10 +92,15 @@ export async function run(args: string[]): Promise<number> {
   // FT-7: everything is loaded before anything is prepared, so file order never matters.
   const { registry } = loadRegistry(loaded, KOREO_PREPARERS);
   const runs = await runAllTests(registry, { ...(parsed.filter === undefined ? {} : { filter: parsed.filter }), bail: parsed.bail });
-  if (runs.length === 0) console.error(`koreo test: warning: no FunctionTests found in ${parsed.paths.join(", ")}`);
+  // CLI-12: zero tests among definitions is a warning, and so is one path without definitions
+  // (a folder of CRDs beside the programs). Nothing Koreo in any path is almost always a wrong
+  // path, so that run fails rather than passing vacuously.
+  const nothing = loaded.definitions.length === 0;
+  for (const path of loaded.emptyPaths) console.error(`koreo test: ${nothing ? "error" : "warning"}: no Koreo definitions found in ${path}`);
+  if (runs.length === 0 && !nothing) console.error(`koreo test: warning: no FunctionTests found in ${parsed.paths.join(", ")}`);
   if (parsed.junitFile !== undefined) await writeFile(parsed.junitFile, junitReport(runs));
   console.log(render(runs, parsed.format));
-  return runs.every((r) => r.result.passed) ? 0 : 1;
+  return !nothing && runs.every((r) => r.result.passed) ? 0 : 1;
 }
 
 function render(runs: readonly TestRun[], format: Format): string {

@@ -1,16 +1,19 @@
 /**
  * `koreo validate [PATH…] [--format text|json]` (CLI-11): load and prepare every
  * Koreo document exactly as the engine does, then report each problem as
- * `file:line:col: severity: Kind/name: path: message`.
- * Exit 0 no errors (warnings allowed), 1 any error, 2 usage error.
+ * `file:line:col: severity: Kind/name: path: message`. Documents that are not Koreo
+ * kinds are `info` lines; a path holding no Koreo definition is a warning, an error when no path holds one.
+ * Exit 0 no errors (warnings and info allowed), 1 any error, 2 usage error.
  */
 import { parseArgs } from "node:util";
 import {
   definitionProblem,
+  didYouMean,
   formatProblem,
   lintDefinition,
   loadPaths,
   loadRegistry,
+  problem,
   type Definition,
   type DefinitionRef,
   type LoadResult,
@@ -30,6 +33,10 @@ prepares them as the engine would and reports each problem with its position.
 options:
       --format FORMAT   text (default) or json
   -h, --help            show this help
+
+Documents that are not one of the five Koreo kinds are skipped with an info
+line. Directories are walked as by \`koreo test\` (dot-directories, node_modules
+and what .koreoignore lists are skipped).
 
 exit status: 0 no errors (warnings allowed), 1 errors found, 2 usage error`;
 
@@ -64,7 +71,17 @@ export async function run(args: string[]): Promise<number> {
 
 /** Every load, schema, preparation, reference and lint problem, in file order, each once. */
 export async function validatePaths(paths: readonly string[]): Promise<Problem[]> {
-  return validateLoaded(await loadPaths(paths));
+  const loaded = await loadPaths(paths);
+  const nothing = loaded.definitions.length === 0;
+  return [...validateLoaded(loaded), ...loaded.emptyPaths.map((path) => noDefinitions(path, nothing))];
+}
+
+/**
+ * A path without definitions is a warning beside others that have some (a CRD folder);
+ * when no path has any, it is an error: almost always a wrong path, and "valid" would mislead.
+ */
+function noDefinitions(path: string, nothingAtAll: boolean): Problem {
+  return problem(nothingAtAll ? "error" : "warning", `no Koreo definitions found in ${path}`);
 }
 
 /**
@@ -75,7 +92,7 @@ export function validateLoaded(loaded: LoadResult): Problem[] {
   const { registry, problems: prepared } = loadRegistry(loaded, KOREO_PREPARERS);
   const all = [
     ...loaded.problems,
-    ...prepared,
+    ...prepared.map((p) => notDefined(registry, p)),
     ...loaded.definitions.flatMap((d) => referenceProblems(registry, d)),
     ...loaded.definitions.flatMap(lintDefinition),
   ];
@@ -93,21 +110,42 @@ function referenceProblems(registry: Registry, definition: Definition): Problem[
   if (entry === undefined || entry.definition !== definition) return [];
   if (definition.kind !== "FunctionTest" && definition.kind !== "ResourceFunction") return [];
   const missing = entry.prepared.dependsOn.filter((ref) => registry.get(ref.kind, ref.name) === undefined);
-  const problems = missing.map((ref) => missingReference(definition, ref));
+  const problems = missing.map((ref) => missingReference(registry, definition, ref));
   if (definition.kind === "ResourceFunction") problems.push(...resourceFunctionProblems(registry, definition, entry.prepared));
   return problems;
 }
 
-function missingReference(definition: Definition, ref: DefinitionRef): Problem {
-  const path = referencePath(definition.spec, ref.name, "spec") ?? "spec";
-  return definitionProblem("error", definition, path, `${ref.kind} '${ref.name}' is not defined in the given paths`);
+/** `<Kind> '<name>' is not defined in the given paths`, with a near name of that kind when there is one. */
+function notDefinedMessage(registry: Registry, kind: DefinitionRef["kind"], name: string): string {
+  const names = [...registry.entries(kind)].map((e) => e.definition.name);
+  return `${kind} '${name}' is not defined in the given paths${didYouMean(name, names)}`;
+}
+
+function missingReference(registry: Registry, definition: Definition, ref: DefinitionRef): Problem {
+  const path = referencePath(definition.spec, ref, "spec") ?? "spec";
+  return definitionProblem("error", definition, path, notDefinedMessage(registry, ref.kind, ref.name));
+}
+
+/** WF-7's engine message for a reference nothing defines. */
+const NOT_CACHED = /^'(ValueFunction|ResourceFunction|Workflow):(.+)' not cached; will retry\.$/;
+
+/**
+ * A Workflow step's reference that is not cached is, offline, one that no given file
+ * defines: said as such (with a near name), where the engine would wait and retry.
+ */
+function notDefined(registry: Registry, p: Problem): Problem {
+  const match = p.kind === "Workflow" ? NOT_CACHED.exec(p.message) : null;
+  if (match === null) return p;
+  const kind = match[1] as DefinitionRef["kind"];
+  const name = match[2] as string;
+  return registry.get(kind, name) === undefined ? { ...p, message: notDefinedMessage(registry, kind, name) } : p;
 }
 
 function resourceFunctionProblems(registry: Registry, definition: Definition, prepared: { ok: boolean; value?: unknown }): Problem[] {
   const out: Problem[] = [];
   const template = isMap(definition.spec.resourceTemplateRef) ? definition.spec.resourceTemplateRef.name : undefined;
   if (typeof template === "string" && !isExpression(template) && registry.get("ResourceTemplate", template) === undefined) {
-    out.push(definitionProblem("error", definition, "spec.resourceTemplateRef.name", `ResourceTemplate '${template}' is not defined in the given paths`));
+    out.push(definitionProblem("error", definition, "spec.resourceTemplateRef.name", notDefinedMessage(registry, "ResourceTemplate", template)));
   }
   const overlays = prepared.ok ? (prepared.value as PreparedResourceFunction).overlays : undefined;
   if (overlays !== undefined && !overlays.ok && overlays.outcome.kind === "PermFail") {
@@ -116,18 +154,18 @@ function resourceFunctionProblems(registry: Registry, definition: Definition, pr
   return out;
 }
 
-/** The field path of the first `{name: <name>, …}` reference map inside `value`. */
-function referencePath(value: Value | undefined, name: string, path: string): string | undefined {
+/** The field path of the first `{kind: <kind>, name: <name>}` (or kind-less `{name: <name>}`) reference map inside `value`. */
+function referencePath(value: Value | undefined, ref: DefinitionRef, path: string): string | undefined {
   if (isMap(value)) {
-    if (value.name === name && path !== "spec") return `${path}.name`;
+    if (value.name === ref.name && (value.kind === undefined || value.kind === ref.kind) && path !== "spec") return `${path}.name`;
     for (const [key, child] of Object.entries(value)) {
-      const found = referencePath(child, name, `${path}.${key}`);
+      const found = referencePath(child, ref, `${path}.${key}`);
       if (found !== undefined) return found;
     }
   }
   if (isList(value)) {
     for (const [i, child] of value.entries()) {
-      const found = referencePath(child, name, `${path}[${i}]`);
+      const found = referencePath(child, ref, `${path}[${i}]`);
       if (found !== undefined) return found;
     }
   }
