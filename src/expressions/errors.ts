@@ -66,3 +66,14 @@ export function limitError(location: string, detail: string): string {
 export function isResourceExhaustion(e: unknown): boolean {
   return e instanceof RangeError;
 }
+
+const ENGINE_MESSAGES: Readonly<Record<string, string>> = {
+  "Invalid string length": "evaluation budget exceeded: a string too long to build",
+  "Invalid array length": "evaluation budget exceeded: a list too long to build",
+  "Maximum call stack size exceeded": "evaluation budget exceeded: values nested too deeply",
+};
+
+/** A JS engine message said in Koreo's words; other messages are returned as they are. */
+export function withoutEngineWording(message: string): string {
+  return ENGINE_MESSAGES[message] ?? message;
+}

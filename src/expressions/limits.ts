@@ -15,6 +15,8 @@ export interface ExpressionLimits {
   readonly maxIterations: number;
   /** Values (scalars, list items, map entries) in one converted result. */
   readonly maxResultNodes: number;
+  /** Characters in any string an evaluation builds (concatenation, replace, to_json, …). */
+  readonly maxStringLength: number;
 }
 
 export const DEFAULT_LIMITS: ExpressionLimits = Object.freeze({
@@ -23,6 +25,7 @@ export const DEFAULT_LIMITS: ExpressionLimits = Object.freeze({
   maxAstDepth: 1000,
   maxIterations: 1_000_000,
   maxResultNodes: 1_000_000,
+  maxStringLength: 4 * 1024 * 1024,
 });
 
 let current: ExpressionLimits = DEFAULT_LIMITS;

@@ -5,10 +5,10 @@
 import { isCelError, plan, type CelError, type CelInput, type CelResult } from "@bufbuild/cel";
 import type { Value } from "../value/value.ts";
 import { children, type Expr } from "./ast.ts";
-import { budgetExceeded, BudgetExceeded, budgetLimit, startBudget } from "./budget.ts";
+import { budgetExceeded, startBudget } from "./budget.ts";
 import { celToValue, valueToCel } from "./convert.ts";
 import { koreoEnv } from "./env.ts";
-import { evaluationError, ExpressionFailure, permFail, unknownFailure } from "./errors.ts";
+import { evaluationError, ExpressionFailure, permFail, unknownFailure, withoutEngineWording } from "./errors.ts";
 import type { OperandPair } from "./failed-operands.ts";
 import type { Evaluated, Scope } from "./index.ts";
 import { withFailureContext, type FailurePair } from "./library/failed-operands.ts";
@@ -96,7 +96,8 @@ function bind(scope: Scope, extra?: Scope): Record<string, CelInput> {
 }
 
 function runOnce(program: Program, bindings: Record<string, CelInput>): CelResult {
-  startBudget(limits().maxIterations);
+  const { maxIterations, maxStringLength } = limits();
+  startBudget(maxIterations, maxStringLength);
   if (program.pairs.length === 0) return program.run(bindings);
   return withFailureContext({ pairs: program.pairs, bindings, describe: (e) => details(e, program) }, () => program.run(bindings));
 }
@@ -109,19 +110,20 @@ export function runProgram(planned: Program, location: string, scope: Scope, ext
   try {
     const bindings = bind(scope, extra);
     result = runOnce(program, bindings);
-    if (isCelError(result) && !budgetExceeded() && program.absorbing !== undefined) {
+    if (isCelError(result) && budgetExceeded() === undefined && program.absorbing !== undefined) {
       program = program.absorbing();
       result = runOnce(program, bindings);
     }
   } catch (e) {
-    return failed(e instanceof RangeError ? evaluationError(location, "", e.message) : unknownFailure(location), location);
+    return failed(e instanceof RangeError ? evaluationError(location, "", withoutEngineWording(e.message)) : unknownFailure(location), location);
   }
-  if (budgetExceeded()) return failed(evaluationError(location, "", new BudgetExceeded(budgetLimit()).message), location);
+  const exceeded = budgetExceeded();
+  if (exceeded !== undefined) return failed(evaluationError(location, "", exceeded.message), location);
   if (isCelError(result)) return failed(describe(result, program, location), location);
   try {
     return { ok: true, value: celToValue(result, { remaining: maxResultNodes }) };
   } catch (e) {
-    if (e instanceof ExpressionFailure || e instanceof RangeError) return failed(evaluationError(location, "", e.message), location);
+    if (e instanceof ExpressionFailure || e instanceof RangeError) return failed(evaluationError(location, "", withoutEngineWording(e.message)), location);
     return failed(unknownFailure(location), location);
   }
 }
@@ -144,7 +146,7 @@ function describe(error: CelError, program: Program, location: string): string {
 /** The failure's own text, naming the variable when one is not bound. */
 function details(error: CelError, program: Program): string {
   const at = error.exprId === undefined ? undefined : program.positions.get(error.exprId);
-  return error.message === UNRESOLVED && at?.name !== undefined ? `undeclared reference to '${at.name}'` : error.message;
+  return error.message === UNRESOLVED && at?.name !== undefined ? `undeclared reference to '${at.name}'` : withoutEngineWording(error.message);
 }
 
 function fragment(at: Position | undefined): string {

@@ -94,7 +94,6 @@ class Translator {
   private i = 0;
   private readonly flags: Flags = { ignoreCase: false, dotAll: false, multiline: false, verbose: false, ascii: false };
   private backtracking = false;
-  private needsFinalNewline = false;
   private dangerous = false;
   private groups = 0;
   private readonly names = new Set<string>();
@@ -108,7 +107,7 @@ class Translator {
     if (this.backtracking && this.dangerous) {
       throw new PatternError("a pattern with lookaround, backreferences or \\b may not repeat a group that repeats or alternates (it could backtrack without bound)");
     }
-    return this.backtracking || this.needsFinalNewline ? this.jsPattern(body.out.js) : this.re2Pattern(body.out.re2, body.out.js);
+    return this.backtracking ? this.jsPattern(body.out.js) : this.re2Pattern(body.out.re2, body.out.js);
   }
 
   private jsPattern(js: string): CompiledPattern {
@@ -244,8 +243,12 @@ class Translator {
       case "$":
         this.i++;
         if (this.flags.multiline) return plain("(?![^\\n])", "(?m:$)");
-        this.needsFinalNewline = true;
-        return plain("(?=\\n?$)", "\\z");
+        // Python's `$` also matches before a final newline. matches() only asks whether a match
+        // exists, so at the end of a branch RE2 may consume that newline; elsewhere only the
+        // lookahead says it, which needs the backtracking engine.
+        this.skipVerbose();
+        if (this.peek() !== undefined && this.peek() !== "|" && this.peek() !== ")") this.backtracking = true;
+        return plain("(?=\\n?$)", "(?:\\n?\\z)");
       case "*":
       case "+":
       case "?":

@@ -30,7 +30,19 @@ test("EXPR-92 bounds: comprehensions nested four deep over 10 000 items stop on 
 
 test("EXPR-93 bounds: a reduce that doubles a list stops on the budget", () => {
   failsWith("l.reduce(acc, x, [1], acc + acc)", { l: bigList.slice(0, 64) }, /evaluation budget exceeded/);
-  failsWith("l.reduce(acc, x, 'ab', acc + acc)", { l: bigList.slice(0, 64) }, /^Error evaluating/);
+  failsWith("l.reduce(acc, x, 'ab', acc + acc)", { l: bigList.slice(0, 64) }, /evaluation budget exceeded: a string longer than \d+ characters/);
+});
+
+test("EXPR-30 bounds: strings that grow geometrically through replace, + or to_json stop on the budget, never on V8's 'Invalid string length'", () => {
+  const tenfold = '.replace("a", "aaaaaaaaaa")'.repeat(10);
+  for (const source of [`"a"${tenfold}`, `"x"${'.replace("", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")'.repeat(6)}`, "l.reduce(acc, x, ['aaaaaaaaaa'], [acc, acc]).to_json()"]) {
+    const r = evaluateSource(source, { l: bigList.slice(0, 30) });
+    assert.equal(r.ok, false, source);
+    if (!r.ok) {
+      assert.match(r.outcome.message ?? "", /evaluation budget exceeded/, source);
+      assert.doesNotMatch(r.outcome.message ?? "", /Invalid string length|Maximum call stack/);
+    }
+  }
 });
 
 test("EXPR-92 long lists are still fine within the budget", () => {

@@ -1,5 +1,6 @@
 /** to_json / from_json (EXPR-FN-15/16) with the reference's text form. */
 import { celMethod, CelScalar, isCelList, isCelMap, isCelType, isCelUint, type CelFunc, type CelInput, type CelValue } from "@bufbuild/cel";
+import { charge, chargeString } from "../budget.ts";
 import { KoreoFunctionError } from "../errors.ts";
 import { compareCodePoints, pythonFloat } from "../format.ts";
 import { keyText } from "../convert.ts";
@@ -45,6 +46,8 @@ function toJson(v: CelValue): string {
   }
   if (v === null) return "null";
   if (isCelUint(v)) return v.value.toString();
+  // Lists and maps are charged like iterations: shared sub-lists (`[acc, acc]`) can expand geometrically.
+  if (isCelList(v) || isCelMap(v)) charge(v.size);
   if (isCelList(v)) return `[${[...v].map(toJson).join(", ")}]`;
   if (isCelMap(v)) {
     const entries = [...v].map(([k, x]) => [keyText(k), x] as const);
@@ -64,7 +67,9 @@ function fromJson(v: CelValue): CelInput {
 
 export const JSON_FUNCTIONS: readonly CelFunc[] = [
   celMethod("to_json", DYN, [], STRING, function () {
-    return toJson(this);
+    const text = toJson(this);
+    chargeString(text.length);
+    return text;
   }),
   celMethod("from_json", DYN, [], DYN, function () {
     return fromJson(this);

@@ -5,7 +5,7 @@
  * these are ordinary overload declarations, not patches.
  */
 import { celFunc, celMethod, CelScalar, celType, celUint, isCelMap, isCelUint, listType, mapType, objectType, type CelFunc, type CelList, type CelValue } from "@bufbuild/cel";
-import { charge } from "../budget.ts";
+import { charge, chargeString } from "../budget.ts";
 import { KoreoFunctionError } from "../errors.ts";
 import { pythonBool, pythonFloat } from "../format.ts";
 import { DURATION_TYPE, durationText, objectTypeName, timestampText } from "../time-text.ts";
@@ -154,6 +154,10 @@ export const STD_OVERRIDES: readonly CelFunc[] = [
   // List `+` copies into one flat list and charges its size to the budget: the
   // library's lazy concatenation nests a wrapper per `+`, so `acc + acc` in a
   // reduce doubles a list 60 times for free and iteration gets deep and slow.
+  celFunc("_+_", [STRING, STRING], STRING, (l, r) => {
+    chargeString(l.length + r.length);
+    return l + r;
+  }),
   celFunc("_+_", [LIST, LIST], LIST, (l, r) => {
     charge(l.size + r.size);
     return [...l, ...r];

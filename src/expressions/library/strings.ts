@@ -1,5 +1,6 @@
 /** String functions: EXPR-FN-8..14, 17..19. */
 import { celMethod, CelScalar, isCelUint, type CelFunc, type CelValue } from "@bufbuild/cel";
+import { chargeString } from "../budget.ts";
 import { KoreoFunctionError } from "../errors.ts";
 import { matchesPattern } from "../regex.ts";
 import { noOverload, requireString } from "./values.ts";
@@ -53,9 +54,14 @@ function replace(text: CelValue, old: CelValue, replacement: CelValue): string {
   if (typeof old !== "string" || typeof replacement !== "string") {
     throw new KoreoFunctionError("Replace error: `old` and `new` must be strings");
   }
-  if (old !== "") return s.split(old).join(replacement);
-  if (s === "") return replacement;
-  return replacement + [...s].join(replacement) + replacement;
+  if (old !== "") {
+    const pieces = s.split(old);
+    chargeString(s.length + (pieces.length - 1) * (replacement.length - old.length));
+    return pieces.join(replacement);
+  }
+  const chars = [...s];
+  chargeString(s.length + (chars.length + 1) * replacement.length);
+  return replacement + chars.join(replacement) + replacement;
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -79,6 +85,7 @@ function b64decode(v: CelValue): string {
 
 function b64encode(v: CelValue): string {
   if (typeof v !== "string") throw new KoreoFunctionError(`Base64 Encoding error: cannot encode a ${typeof v}`);
+  chargeString(Math.ceil(Buffer.byteLength(v, "utf8") / 3) * 4);
   return Buffer.from(v, "utf8").toString("base64");
 }
 
