@@ -22,6 +22,9 @@ type Ordered = ValueMap & { [KEY_ORDER]?: string[] };
 
 /** Keys that plain objects list first, in numeric order (ECMAScript array indexes). */
 function isIndexLike(key: string): boolean {
+  const first = key.charCodeAt(0);
+  // Most keys start with a letter: settle them before the regular expression (this runs per map entry built).
+  if (!(first >= 48 && first <= 57)) return false;
   return /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4294967295;
 }
 

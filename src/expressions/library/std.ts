@@ -108,9 +108,11 @@ const MIXED_INTEGER_ARITHMETIC: readonly CelFunc[] = (["_+_", "_-_", "_*_", "_/_
 
 const REFERENCE_DURATION_TYPE = objectType("duration");
 
+/** Equality runs on every `==`: the uint test comes first, since it is all most comparisons need. */
 function comparable(l: CelValue, r: CelValue): true {
+  if (!isCelUint(l) && !isCelUint(r)) return true;
   const duration = (v: CelValue): boolean => objectTypeName(v) === DURATION_TYPE;
-  if ((duration(l) && isCelUint(r)) || (isCelUint(l) && duration(r))) throw new KoreoFunctionError("a duration cannot be compared with a uint");
+  if (duration(l) || duration(r)) throw new KoreoFunctionError("a duration cannot be compared with a uint");
   return true;
 }
 
