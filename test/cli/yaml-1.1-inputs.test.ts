@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { harness, kubectl } from "../apiserver/helpers.ts";
 import { koreo } from "./support.ts";
 
 const PROGRAM = `apiVersion: apiextensions.k8s.io/v1
@@ -81,6 +82,24 @@ test("FT-34 koreo render of a trigger with `flag: yes` sees the boolean true in 
   }
   assert.deepEqual((await render('"yes"')).trigger.status.state, { flag: "yes", isBool: false }, "quoted stays a string");
   assert.deepEqual((await render("y")).trigger.status.state, { flag: "y", isBool: false }, "PyYAML leaves y/n strings");
+});
+
+test("FT-34 kubectl apply of the same trigger stores the values koreo render reads (yes/Off/ON/no)", { timeout: 120_000 }, async () => {
+  const h = await harness();
+  try {
+    const k = kubectl(h);
+    const crd = PROGRAM.split("\n---\n")[0] as string;
+    const applied = await k.run(["apply", "-f", k.file("crd.yaml", crd)]);
+    assert.equal(applied.code, 0, applied.stderr);
+    for (const word of ["yes", "Off", "ON", "no", '"yes"']) {
+      const put = await k.run(["apply", "-f", k.file("trigger.yaml", trigger(word))]);
+      assert.equal(put.code, 0, put.stderr);
+      const stored = await h.req("GET", "/apis/test.koreo.example/v1/namespaces/default/flags/f");
+      assert.equal(stored.body.spec.flag, (await render(word)).trigger.spec.flag, word);
+    }
+  } finally {
+    await h.close();
+  }
 });
 
 test("FT-34 koreo eval --inputs (text and @file) reads yes/no/on/off as booleans, ints as ints, 1.0 as a double", async () => {
