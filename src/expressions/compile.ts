@@ -15,7 +15,7 @@ export interface ParsedSource {
   readonly expr: Expr;
   /** Node id → offset in `source`. */
   readonly offsets: Readonly<Record<string, number>>;
-  /** EXPR-55..58 */
+  /** EXPR-55..58: the dotted paths the expression reads (`steps.a`, `inputs.x`). */
   readonly references: ReadonlySet<string>;
 }
 

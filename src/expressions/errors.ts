@@ -24,20 +24,20 @@ export function permFail(message: string, location: string): PermFail {
   return Outcome.permFail(message, location);
 }
 
-/** EXPR-20 */
+/** EXPR-20: the parse-error message, positions 1-based in the encoded CEL text. */
 export function parseError(location: string, celText: string, line: number, column: number, detail: string): string {
   return `Parsing error at line ${line}, column ${column}. '${detail}' in ${location} ('${celText}')`;
 }
 
-/** EXPR-21 */
+/** EXPR-21: a field that must be a map holds something else. */
 export function malformedMapping(location: string): string {
   return `Malformed ${location}, expected a mapping`;
 }
 
-/** EXPR-50 */
+/** EXPR-50: a predicate list that is not a list. */
 export const MALFORMED_CONDITIONS = "Malformed conditions, expected a list";
 
-/** EXPR-23 */
+/** EXPR-23: a structure that cannot be encoded as an expression. */
 export function structuralError(location: string, detail: string): string {
   return `Structural error in ${location}, while building expression '${detail}'.`;
 }
@@ -47,12 +47,12 @@ export function evaluationError(location: string, fragment: string, details: str
   return `Error evaluating \`${location}\` (at ${fragment}) ${details}`;
 }
 
-/** EXPR-72 */
+/** EXPR-72: an unexpected internal failure while evaluating. */
 export function unknownFailure(location: string): string {
   return `Unknown failure evaluating \`${location}\`.`;
 }
 
-/** EXPR-73 */
+/** EXPR-73: a predicate's outcome cannot be interpreted (e.g. a non-integer delay). */
 export function outcomeError(location: string, detail: string): string {
   return `Error evaluating \`${location}\`: ${detail}`;
 }

@@ -47,7 +47,7 @@ export interface CompiledPredicates {
   evaluate(scope: Scope): Outcome | undefined;
 }
 
-/** EXPR-1 */
+/** EXPR-1: a string is an expression iff its first character is `=`. */
 export function isExpression(value: Value | undefined): value is string {
   return isExpressionText(value);
 }
@@ -65,14 +65,14 @@ export function prepareMapBody(spec: Value | undefined, location: string): Prepa
   return compileValue(spec, location);
 }
 
-/** EXPR-41/42 */
+/** EXPR-41/42: an overlay field, evaluated leaf by leaf onto a copy of its base. */
 export function prepareOverlay(spec: Value | undefined, location: string): Prepared<CompiledOverlay | undefined> {
   if (spec === undefined || isEmptyField(spec)) return { ok: true, value: undefined };
   if (!isMap(spec)) return { ok: false, outcome: permFail(malformedMapping(location), location) };
   return compileOverlay(spec, location);
 }
 
-/** EXPR-50..53, OUT-6 */
+/** EXPR-50..53, OUT-6: a predicate list, where the first false `assert` decides the outcome. */
 export function preparePredicates(spec: Value | undefined, location: string): Prepared<CompiledPredicates | undefined> {
   if (spec === undefined || isEmptyField(spec)) return { ok: true, value: undefined };
   if (!Array.isArray(spec)) return { ok: false, outcome: permFail(MALFORMED_CONDITIONS, location) };

@@ -8,7 +8,7 @@ const INT_TEXT = /^-?[0-9]+$/;
 const DOUBLE_TEXT = /^-?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?$/;
 const ASCII_SPACE = /^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g;
 
-/** EXPR-1 */
+/** EXPR-1: a string is an expression iff its first character is `=`. */
 export function isExpressionText(value: unknown): value is string {
   return typeof value === "string" && value.startsWith("=");
 }

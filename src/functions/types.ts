@@ -107,7 +107,7 @@ export interface PreparedCreate {
   readonly overlay: CompiledOverlay | undefined;
 }
 
-/** RF-7. */
+/** RF-7: the update strategy on a difference (patch, recreate or never) with its delay. */
 export type PreparedUpdate =
   | { readonly strategy: "patch"; readonly delay: number }
   | { readonly strategy: "recreate"; readonly delay: number }

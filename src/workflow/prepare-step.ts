@@ -118,7 +118,7 @@ function prepareRefSwitch(spec: Value, where: string, ctx: StepContext, lookup: 
   return { type: "refSwitch", switchOn, cases: targets, ...(defaultCase && { defaultCase }) };
 }
 
-/** WF-23. */
+/** WF-23: forEach needs a non-empty itemIn and an inputKey. */
 function prepareForEach(spec: Value | undefined, ctx: StepContext): PreparedStep["forEach"] {
   if (spec === undefined || spec === null) return undefined;
   const forEach = isMap(spec) ? spec : {};

@@ -165,7 +165,7 @@ function writeFailed(report: ReconcileReport, error: ClusterError, patch: Value)
   return { ...report, status: "system-error", patch, nextDueSeconds: undefined, error: describe(error) };
 }
 
-/** CTL-14. */
+/** CTL-14: when the trigger is due again after this outcome. */
 function nextDue(outcome: Outcome, config: ReconcileConfig): { nextDueSeconds?: number } {
   switch (outcome.kind) {
     case "PermFail":

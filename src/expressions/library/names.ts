@@ -1,6 +1,6 @@
 /** Names of the functions Koreo adds, and of the internal helpers the rewriter calls. */
 
-/** EXPR-FN-1..19 */
+/** EXPR-FN-1..19: the Koreo extension functions, callable as methods or globals. */
 export const KOREO_FUNCTIONS = [
   "to_ref", "self_ref", "group_ref", "kindless_ref", "config_connect_ready", "overlay", "flatten",
   "lower", "strip", "rstrip", "split", "split_first", "split_last", "split_index", "to_json", "from_json",

@@ -28,7 +28,7 @@ function addIdentity(from: CelMap, to: Ref): Ref {
   return to;
 }
 
-/** EXPR-FN-1 */
+/** EXPR-FN-1: to_ref, a reference {apiVersion?, kind?, external | name, namespace?} from a map. */
 function toRef(m: CelMap): Ref {
   const out: Ref = new Map();
   copyIfTruthy(m, "apiVersion", out);
@@ -36,7 +36,7 @@ function toRef(m: CelMap): Ref {
   return addIdentity(m, out);
 }
 
-/** EXPR-FN-2 */
+/** EXPR-FN-2: self_ref, {apiVersion, kind, name, namespace} of a full object. */
 function selfRef(m: CelMap): Ref {
   const required = (from: CelMap, key: string, label: string): CelValue => {
     const v = field(from, key);
@@ -52,7 +52,7 @@ function selfRef(m: CelMap): Ref {
   return new Map<string, CelValue>([["apiVersion", apiVersion], ["kind", kind], ["name", name], ["namespace", namespace]]);
 }
 
-/** EXPR-FN-3 */
+/** EXPR-FN-3: group_ref, to_ref with apiGroup (from apiVersion) instead of apiVersion. */
 function groupRef(m: CelMap): Ref {
   const out: Ref = new Map();
   const apiGroup = field(m, "apiGroup");

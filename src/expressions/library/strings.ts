@@ -35,7 +35,7 @@ function isFalsyText(v: CelValue, sep: CelValue): boolean {
   return v === null || v === "";
 }
 
-/** EXPR-FN-14 */
+/** EXPR-FN-14: split_index, one piece of split; negative indexes count from the end. */
 function splitIndex(text: CelValue, sep: CelValue, index: CelValue): string {
   const [s, sp] = separator("split_index", text, sep);
   const i = typeof index === "bigint" ? index : isCelUint(index) ? index.value : undefined;

@@ -6,7 +6,7 @@
 import type { ClusterError } from "../../cluster/cluster-api.ts";
 import { Outcome } from "../../outcome/outcome.ts";
 
-/** RF-20 / RF-44. */
+/** RF-20 / RF-44: Retry delay after a failed read of the live resource. */
 export const READ_RETRY_DELAY = 30;
 
 export function isTransient(error: ClusterError): boolean {

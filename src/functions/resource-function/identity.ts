@@ -5,7 +5,7 @@ import { Outcome } from "../../outcome/outcome.ts";
 import { isMap, type Value } from "../../value/value.ts";
 import type { PreparedResourceFunction } from "../types.ts";
 
-/** RF-40 / RF-44. */
+/** RF-40 / RF-44: Retry delay when plural discovery runs out of attempts. */
 const PLURAL_RETRY_DELAY = 30;
 
 export interface Identity {

@@ -87,7 +87,7 @@ function overlayBodies(overlays: PreparedOverlays) {
   return overlays.items.flatMap((item) => [item.skipIf, item.kind === "inline" ? item.overlay : item.inputs]);
 }
 
-/** RF-1, VAL-4, RF-14. */
+/** RF-1, VAL-4, RF-14: spec.apiConfig, its required fields and the name/namespace expressions. */
 function prepareApiConfig(definition: Definition, spec: ValueMap, location: string): Step<PreparedApiConfig> {
   const config = mapField(spec, "apiConfig");
   const { apiVersion, kind, name, namespace, plural } = config ?? {};
@@ -164,7 +164,7 @@ function prepareUpdate(definition: Definition, spec: ValueMap): Step<PreparedUpd
   return { ok: true, value: { strategy, delay: delayField(options, "delay", DEFAULT_DELAY) } };
 }
 
-/** RF-6. */
+/** RF-6: spec.create, with its enabled flag, delay and create-only overlay. */
 function prepareCreate(definition: Definition, spec: ValueMap, location: string): Step<PreparedCreate> {
   const create = mapField(spec, "create");
   const overlay = prepareOverlay(create?.overlay, location);

@@ -5,7 +5,7 @@ import { Outcome } from "../../outcome/outcome.ts";
 import type { ValueMap } from "../../value/value.ts";
 import type { PreparedResourceTemplate } from "../types.ts";
 
-/** RT-5 / RF-44. */
+/** RT-5 / RF-44: Retry delay when the template is missing or not ready. */
 const TEMPLATE_RETRY_DELAY = 30;
 
 export type TemplateLookup = { readonly ok: true; readonly template: ValueMap } | { readonly ok: false; readonly outcome: Outcome };
