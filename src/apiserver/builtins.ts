@@ -1,8 +1,11 @@
-/** The built-in kinds every embedded cluster serves from the start. */
+/**
+ * The built-in kinds every embedded cluster serves from the start. As on a real
+ * cluster, only workload kinds are in the `all` category.
+ */
 import type { ResourceType } from "./resource-type.ts";
 
-function builtin(group: string, version: string, kind: string, plural: string, namespaced: boolean, shortNames: string[], statusSubresource: boolean): ResourceType {
-  return { group, version, kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), namespaced, shortNames, statusSubresource, strategicMerge: true };
+function builtin(group: string, version: string, kind: string, plural: string, namespaced: boolean, shortNames: string[], statusSubresource: boolean, categories: string[] = []): ResourceType {
+  return { group, version, kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), namespaced, shortNames, categories, statusSubresource, strategicMerge: true };
 }
 
 export const BUILTIN_TYPES: readonly ResourceType[] = [
@@ -10,9 +13,9 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin("", "v1", "ConfigMap", "configmaps", true, ["cm"], false),
   builtin("", "v1", "Secret", "secrets", true, [], false),
   builtin("", "v1", "ServiceAccount", "serviceaccounts", true, ["sa"], false),
-  builtin("", "v1", "Service", "services", true, ["svc"], true),
-  builtin("apps", "v1", "Deployment", "deployments", true, ["deploy"], true),
-  builtin("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], true),
+  builtin("", "v1", "Service", "services", true, ["svc"], true, ["all"]),
+  builtin("apps", "v1", "Deployment", "deployments", true, ["deploy"], true, ["all"]),
+  builtin("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], true, ["api-extensions"]),
 ];
 
 /** Namespaces that exist in every fresh cluster. */

@@ -5,8 +5,10 @@
 import { BUILTIN_TYPES, INITIAL_NAMESPACES } from "./builtins.ts";
 import { crdHooks } from "./crd.ts";
 import { GarbageCollector } from "./gc.ts";
+import { DEPLOYMENT_RESOURCE, deploymentHooks } from "./kinds/deployments.ts";
+import { SERVICE_RESOURCE, serviceHooks } from "./kinds/services.ts";
 import type { JsonObject } from "./json.ts";
-import { namespaceHooks } from "./namespaces.ts";
+import { namespaceHooks } from "./kinds/namespaces.ts";
 import { ObjectService } from "./objects.ts";
 import { ServerSideApply } from "./patch/apply.ts";
 import { ResourceRegistry } from "./registry.ts";
@@ -39,6 +41,8 @@ export class Cluster {
     this.hub = new WatchHub(limits.eventHistory, this.store.resourceVersion);
     this.objects = new ObjectService(this.store, this.hub, { maxObjectBytes: limits.maxObjectBytes });
     this.objects.setHooks("/namespaces", namespaceHooks);
+    this.objects.setHooks(SERVICE_RESOURCE, serviceHooks(this.store));
+    this.objects.setHooks(DEPLOYMENT_RESOURCE, deploymentHooks);
     const crds = crdHooks(this.registry, this.objects);
     this.objects.setHooks(CRD_RESOURCE, crds);
     this.gc = new GarbageCollector(this.objects, this.registry);

@@ -10,7 +10,7 @@ import { isObject, meta, str, type Json, type JsonObject } from "./json.ts";
 import { timestamp } from "./metadata.ts";
 import type { KindHooks, ObjectService } from "./objects.ts";
 import type { ResourceRegistry } from "./registry.ts";
-import { resourceKey, type AdmitResult, type ResourceType } from "./resource-type.ts";
+import { resourceKey, type AdmitResult, type PrinterColumn, type ResourceType } from "./resource-type.ts";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -77,13 +77,18 @@ interface CrdNames {
   singular: string;
   listKind: string;
   shortNames: string[];
+  categories: string[];
+}
+
+function strings(v: Json | undefined): string[] {
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : [];
 }
 
 function namesOf(spec: JsonObject): CrdNames {
   const n = isObject(spec["names"]) ? spec["names"] : {};
   const kind = str(n["kind"]) ?? "";
-  const shortNames = Array.isArray(n["shortNames"]) ? n["shortNames"].filter((s): s is string => typeof s === "string") : [];
-  return { kind, plural: str(n["plural"]) ?? "", singular: str(n["singular"]) ?? kind.toLowerCase(), listKind: str(n["listKind"]) ?? `${kind}List`, shortNames };
+  const shortNames = strings(n["shortNames"]);
+  return { kind, plural: str(n["plural"]) ?? "", singular: str(n["singular"]) ?? kind.toLowerCase(), listKind: str(n["listKind"]) ?? `${kind}List`, shortNames, categories: strings(n["categories"]) };
 }
 
 function validateCrd(crd: JsonObject): void {
@@ -102,6 +107,22 @@ function validateCrd(crd: JsonObject): void {
   if (versions.length === 0) causes.push({ field: "spec.versions", message: "Required value: must have exactly one version marked as storage version" });
   if (versions.filter((v) => v["storage"] === true).length !== 1) causes.push({ field: "spec.versions", message: "Invalid value: must have exactly one version marked as storage version" });
   if (causes.length > 0) throw invalid("CustomResourceDefinition.apiextensions.k8s.io", name, causes);
+}
+
+function printerColumns(version: JsonObject): PrinterColumn[] {
+  const columns = Array.isArray(version["additionalPrinterColumns"]) ? version["additionalPrinterColumns"].filter(isObject) : [];
+  return columns.map((c) => {
+    const format = str(c["format"]);
+    const description = str(c["description"]);
+    return {
+      name: str(c["name"]) ?? "",
+      type: str(c["type"]) ?? "string",
+      jsonPath: str(c["jsonPath"]) ?? "",
+      priority: typeof c["priority"] === "number" ? c["priority"] : 0,
+      ...(format === undefined ? {} : { format }),
+      ...(description === undefined ? {} : { description }),
+    };
+  });
 }
 
 /** The types a CRD serves: storage version first so discovery prefers it. */
@@ -124,10 +145,12 @@ export function typesOf(crd: JsonObject, ajv: Ajv = newAjv()): ResourceType[] {
       singular: names.singular,
       namespaced: spec["scope"] === "Namespaced",
       shortNames: names.shortNames,
+      categories: names.categories,
+      printerColumns: printerColumns(v),
       statusSubresource: isObject(subresources["status"]),
       strategicMerge: false,
       crdName: str(meta(crd)["name"]) ?? "",
-      ...(schema === undefined ? {} : { admit: compileAdmit(ajv, schema) }),
+      ...(schema === undefined ? {} : { admit: compileAdmit(ajv, schema), schema }),
     };
     return t;
   });
@@ -140,7 +163,7 @@ function establishedStatus(crd: JsonObject, now: Date): JsonObject {
   const condition = (type: string, reason: string, message: string): JsonObject => ({ type, status: "True", lastTransitionTime: at, reason, message });
   const storedVersions = (Array.isArray(spec["versions"]) ? spec["versions"].filter(isObject) : []).filter((v) => v["storage"] === true).map((v) => str(v["name"]) ?? "");
   return {
-    acceptedNames: { kind: names.kind, listKind: names.listKind, plural: names.plural, singular: names.singular, ...(names.shortNames.length > 0 ? { shortNames: names.shortNames } : {}) },
+    acceptedNames: { kind: names.kind, listKind: names.listKind, plural: names.plural, singular: names.singular, ...(names.shortNames.length > 0 ? { shortNames: names.shortNames } : {}), ...(names.categories.length > 0 ? { categories: names.categories } : {}) },
     conditions: [condition("NamesAccepted", "NoConflicts", "no conflicts found"), condition("Established", "InitialNamesAccepted", "the initial names have been accepted")],
     storedVersions,
   };

@@ -6,7 +6,7 @@ import type { JsonObject } from "./json.ts";
 import type { ResourceRegistry } from "./registry.ts";
 import type { ResourceType } from "./resource-type.ts";
 
-const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+export const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
 export function versionInfo(): JsonObject {
   return {
@@ -44,7 +44,7 @@ export function group(registry: ResourceRegistry, name: string): JsonObject | un
 function resourceEntries(t: ResourceType): JsonObject[] {
   const main: JsonObject = { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: VERBS };
   if (t.shortNames.length > 0) main["shortNames"] = [...t.shortNames];
-  if (t.crdName !== undefined) main["categories"] = ["all"];
+  if (t.categories.length > 0) main["categories"] = [...t.categories];
   if (!t.statusSubresource) return [main];
   return [main, { name: `${t.plural}/status`, singularName: "", namespaced: t.namespaced, kind: t.kind, verbs: ["get", "patch", "update"] }];
 }

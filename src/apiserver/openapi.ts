@@ -4,9 +4,17 @@
  * `x-kubernetes-group-version-kind` and a `fieldValidation` parameter. Seeing
  * that parameter, kubectl leaves validation to the server (fieldValidation=Strict).
  * The `hash` in each URL changes with the registry so kubectl's cache follows CRDs.
+ *
+ * A patch operation's request body lists patch types, and kubectl's `apply` builds
+ * a strategic merge patch from this document whenever that type is listed. So it
+ * is never listed: custom resources refuse it (kubectl then sends a JSON merge
+ * patch, as with a real cluster), and for built-in kinds, whose schemas here lack
+ * the patch metadata, kubectl computes it from its own compiled-in types instead
+ * (the server still accepts it). A CRD's own schema is published so
+ * `kubectl explain` can walk it.
  */
 import { createHash } from "node:crypto";
-import type { JsonObject } from "./json.ts";
+import { isObject, type JsonObject } from "./json.ts";
 import type { ResourceRegistry } from "./registry.ts";
 import type { ResourceType } from "./resource-type.ts";
 
@@ -20,6 +28,8 @@ function schemaName(t: ResourceType): string {
 }
 
 const PARAM_NAMES = ["dryRun", "fieldManager", "fieldValidation", "force"];
+
+const PATCH_TYPES = ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"];
 
 function itemPath(t: ResourceType): JsonObject {
   const gvk = { group: t.group, version: t.version, kind: t.kind };
@@ -39,7 +49,7 @@ function itemPath(t: ResourceType): JsonObject {
   return {
     get: op("read", false, []),
     put: op("replace", true, ["application/json"]),
-    patch: op("patch", true, ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml"]),
+    patch: op("patch", true, PATCH_TYPES),
     delete: op("delete", false, []),
     parameters: [
       { name: "name", in: "path", required: true, schema: { type: "string" } },
@@ -48,13 +58,21 @@ function itemPath(t: ResourceType): JsonObject {
   };
 }
 
+/** The descriptions kube-apiserver gives the fields every object has. */
+const COMMON_PROPERTIES: JsonObject = {
+  apiVersion: {
+    type: "string",
+    description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values.",
+  },
+  kind: { type: "string", description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase." },
+  metadata: { type: "object", description: "Standard object's metadata.", "x-kubernetes-preserve-unknown-fields": true },
+};
+
 function kindSchema(t: ResourceType): JsonObject {
-  return {
-    type: "object",
-    "x-kubernetes-preserve-unknown-fields": true,
-    "x-kubernetes-group-version-kind": [{ group: t.group, version: t.version, kind: t.kind }],
-    properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" } },
-  };
+  const gvk = [{ group: t.group, version: t.version, kind: t.kind }];
+  if (t.schema === undefined) return { type: "object", "x-kubernetes-preserve-unknown-fields": true, "x-kubernetes-group-version-kind": gvk, properties: COMMON_PROPERTIES };
+  const own = t.schema["properties"];
+  return { ...t.schema, type: "object", "x-kubernetes-group-version-kind": gvk, properties: { ...(isObject(own) ? own : {}), ...COMMON_PROPERTIES } };
 }
 
 export function groupVersionDocument(registry: ResourceRegistry, group: string, version: string): JsonObject | undefined {

@@ -11,6 +11,16 @@ export interface AdmitResult {
   readonly errors: { field: string; message: string }[];
 }
 
+/** A CRD version's `additionalPrinterColumns` entry. */
+export interface PrinterColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly jsonPath: string;
+  readonly format?: string;
+  readonly description?: string;
+  readonly priority: number;
+}
+
 export interface ResourceType {
   readonly group: string;
   readonly version: string;
@@ -20,11 +30,17 @@ export interface ResourceType {
   readonly singular: string;
   readonly namespaced: boolean;
   readonly shortNames: readonly string[];
+  /** Discovery categories (`kubectl get all`, `kubectl get koreo`). */
+  readonly categories: readonly string[];
   readonly statusSubresource: boolean;
   /** Built-in kinds accept strategic merge patches; custom resources answer 415 (as kube-apiserver does). */
   readonly strategicMerge: boolean;
   /** Prunes, defaults and validates an object; absent means anything goes. */
   readonly admit?: (object: JsonObject) => AdmitResult;
+  /** A CRD version's `openAPIV3Schema`, published in OpenAPI for `kubectl explain`. */
+  readonly schema?: JsonObject;
+  /** A CRD version's `additionalPrinterColumns`; built-in kinds have their own in `tables/`. */
+  readonly printerColumns?: readonly PrinterColumn[];
   /** Name of the CRD serving this type, so deleting the CRD can withdraw it. */
   readonly crdName?: string;
 }

@@ -16,6 +16,7 @@ import type { ServerSideApply } from "../patch/apply.ts";
 import type { ResourceRegistry } from "../registry.ts";
 import { resourceKey, type ResourceType } from "../resource-type.ts";
 import { buildFilter } from "../selectors.ts";
+import { tableRequest, toTable, type TableRequest } from "../tables/table.ts";
 import { bodyFormat, decodeBody, readBody, type BodyFormat } from "./body.ts";
 import type { Route } from "./paths.ts";
 import { sendJson } from "./respond.ts";
@@ -42,6 +43,8 @@ interface Call {
   readonly type: ResourceType;
   readonly namespace: string;
   readonly route: ResourceRoute;
+  /** Set when the client asked for server-side printing (`kubectl get`). */
+  readonly table: TableRequest | undefined;
 }
 
 const FIELD_VALIDATION = new Set(["Strict", "Warn", "Ignore"]);
@@ -63,7 +66,8 @@ export class ResourceHandler {
     const type = this.deps.registry.lookup(route.group, route.version, route.plural);
     if (type === undefined || (route.namespace !== undefined && !type.namespaced)) throw pathNotFound();
     if (route.subresource !== undefined && (route.subresource !== "status" || !type.statusSubresource)) throw pathNotFound();
-    const call: Call = { req, res, query, type, namespace: route.namespace ?? "", route };
+    const table = req.method === "GET" ? tableRequest(req.headers["accept"], query.get("includeObject")) : undefined;
+    const call: Call = { req, res, query, type, namespace: route.namespace ?? "", route, table };
     const method = req.method ?? "GET";
     if (route.name === undefined) return this.collection(call, method);
     return this.item(call, method, route.name);
@@ -80,7 +84,7 @@ export class ResourceHandler {
     if (call.type.namespaced && call.route.namespace === undefined) throw pathNotFound();
     switch (method) {
       case "GET":
-        return sendJson(call.res, 200, this.deps.objects.present(call.type, this.deps.objects.get(call.type, call.namespace, name)));
+        return this.read(call, name);
       case "PUT":
         return this.replace(call, name);
       case "PATCH":
@@ -90,6 +94,12 @@ export class ResourceHandler {
       default:
         throw methodNotAllowed(method);
     }
+  }
+
+  private read(call: Call, name: string): void {
+    const obj = this.deps.objects.present(call.type, this.deps.objects.get(call.type, call.namespace, name));
+    if (call.table === undefined) return sendJson(call.res, 200, obj);
+    sendJson(call.res, 200, toTable(call.type, [obj], { resourceVersion: meta(obj)["resourceVersion"] ?? "" }, call.table));
   }
 
   private listOrWatch(call: Call): void {
@@ -107,6 +117,7 @@ export class ResourceHandler {
         ...(rv === null ? {} : { resourceVersion: rv }),
         ...(timeout === null || !/^\d+$/.test(timeout) ? {} : { timeoutSeconds: Number(timeout) }),
         bookmarks: query.get("allowWatchBookmarks") === "true",
+        ...(call.table === undefined ? {} : { table: call.table }),
       });
       return;
     }
@@ -120,6 +131,7 @@ export class ResourceHandler {
       metadata["remainingItemCount"] = page.remaining;
     }
     const items = page.items.map((o) => this.deps.objects.present(type, o));
+    if (call.table !== undefined) return sendJson(call.res, 200, toTable(type, items, metadata, call.table));
     sendJson(call.res, 200, { apiVersion: type.group === "" ? type.version : `${type.group}/${type.version}`, kind: type.listKind, metadata, items });
   }
 

@@ -3,9 +3,9 @@ import type { ServerResponse } from "node:http";
 import { ApiError } from "../errors.ts";
 import type { Json } from "../json.ts";
 
-export function sendJson(res: ServerResponse, code: number, body: Json, warnings: readonly string[] = []): void {
+export function sendJson(res: ServerResponse, code: number, body: Json, warnings: readonly string[] = [], contentType = "application/json"): void {
   const text = JSON.stringify(body);
-  const headers: Record<string, string | string[]> = { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) };
+  const headers: Record<string, string | string[]> = { "content-type": contentType, "content-length": String(Buffer.byteLength(text)) };
   // Warning header format from RFC 7234: 299 = miscellaneous persistent warning.
   if (warnings.length > 0) headers["warning"] = warnings.map((w) => `299 - "${w.replace(/"/g, "'")}"`);
   res.writeHead(code, headers);

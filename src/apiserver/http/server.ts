@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Cluster } from "../cluster.ts";
 import { coreVersions, group, groupList, resourceList, versionInfo } from "../discovery.ts";
+import { AGGREGATED_MEDIA_TYPE, aggregatedDiscovery, wantsAggregated } from "../discovery-aggregated.ts";
 import { pathNotFound, methodNotAllowed } from "../errors.ts";
 import type { Json } from "../json.ts";
 import { groupVersionDocument, rootDocument } from "../openapi.ts";
@@ -54,6 +55,10 @@ export function createApiHttpServer(cluster: Cluster, limits: HttpLimits, logger
     }
     if (route.kind === "unknown") throw pathNotFound();
     if (req.method !== "GET" && req.method !== "HEAD") throw methodNotAllowed(req.method ?? "");
+    // The response's media type tells the client which form it got; anything else falls back to legacy documents.
+    if ((route.kind === "core-versions" || route.kind === "groups") && wantsAggregated(req.headers["accept"])) {
+      return sendJson(res, 200, aggregatedDiscovery(cluster.registry, route.kind === "core-versions"), [], AGGREGATED_MEDIA_TYPE);
+    }
     const doc = discovery(route);
     if (doc === undefined) throw pathNotFound();
     sendJson(res, 200, doc);

@@ -9,6 +9,7 @@ import { meta, type JsonObject } from "../json.ts";
 import { apiVersionOf, resourceKey, type ResourceType } from "../resource-type.ts";
 import type { ObjectFilter } from "../selectors.ts";
 import type { ObjectStore } from "../store.ts";
+import { toTable, type TableRequest } from "../tables/table.ts";
 import type { ChangeEvent, WatchHub } from "../watch-hub.ts";
 
 export interface WatchLimits {
@@ -25,6 +26,8 @@ export interface WatchRequest {
   readonly resourceVersion?: string;
   readonly bookmarks: boolean;
   readonly timeoutSeconds?: number;
+  /** Events carry a one-row Table instead of the object (`kubectl get -w`). */
+  readonly table?: TableRequest;
 }
 
 type EventType = "ADDED" | "MODIFIED" | "DELETED";
@@ -39,6 +42,14 @@ function objectJson(obj: JsonObject): string {
     serialized.set(obj, text);
   }
   return text;
+}
+
+/** An event's object as the watcher asked for it: in the watched version, or as a one-row Table. */
+function eventBody(req: WatchRequest, obj: JsonObject): string {
+  const apiVersion = apiVersionOf(req.type);
+  const presented = obj["apiVersion"] === apiVersion ? obj : { ...obj, apiVersion };
+  if (req.table !== undefined) return JSON.stringify(toTable(req.type, [presented], { resourceVersion: meta(obj)["resourceVersion"] ?? "" }, req.table));
+  return presented === obj ? objectJson(obj) : JSON.stringify(presented);
 }
 
 export class WatchStreamer {
@@ -59,7 +70,7 @@ export class WatchStreamer {
     }
     const apiVersion = apiVersionOf(req.type);
     const send = (type: EventType | "BOOKMARK", obj: JsonObject): void => {
-      const body = obj["apiVersion"] === apiVersion || type === "BOOKMARK" ? objectJson(obj) : JSON.stringify({ ...obj, apiVersion });
+      const body = type === "BOOKMARK" ? objectJson(obj) : eventBody(req, obj);
       res.write(`{"type":"${type}","object":${body}}\n`);
       if (res.writableLength > this.limits.maxBufferedBytes) res.destroy();
     };

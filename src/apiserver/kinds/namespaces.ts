@@ -1,7 +1,7 @@
 /** Namespace objects: the phase the namespace controller would maintain. */
-import { isObject, type JsonObject } from "./json.ts";
-import { isTerminating } from "./metadata.ts";
-import type { KindHooks } from "./objects.ts";
+import { isObject, type JsonObject } from "../json.ts";
+import { isTerminating } from "../metadata.ts";
+import type { KindHooks } from "../objects.ts";
 
 export const namespaceHooks: KindHooks = {
   prepare(obj: JsonObject) {
