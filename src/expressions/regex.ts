@@ -110,13 +110,12 @@ class Translator {
     return this.backtracking ? this.jsPattern(body.out.js) : this.re2Pattern(body.out.re2, body.out.js);
   }
 
+  /** V8's engine backtracks: only a capped subject keeps a pattern of bounded shape bounded in time. */
   private jsPattern(js: string): CompiledPattern {
-    const flags = `u${this.flags.ignoreCase ? "i" : ""}`;
-    const re = new RegExp(js, flags);
-    const backtracking = this.backtracking;
+    const re = new RegExp(js, `u${this.flags.ignoreCase ? "i" : ""}`);
     return {
       test(subject) {
-        if (backtracking && subject.length > MAX_BACKTRACKING_SUBJECT) {
+        if (subject.length > MAX_BACKTRACKING_SUBJECT) {
           throw new KoreoFunctionError(`matches(): this pattern backtracks, so subjects are limited to ${MAX_BACKTRACKING_SUBJECT} characters (got ${subject.length})`);
         }
         return re.test(subject);
