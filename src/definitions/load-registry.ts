@@ -27,20 +27,30 @@ function entryProblems(entry: RegistryEntry): Problem[] {
 /** EXPR-20's message: `Parsing error at line L, column C. '…' in <location> ('<cel text>')`. */
 const PARSE_ERROR = /^Parsing error at line \d+, column \d+\. [\s\S]* \('([\s\S]*)'\)$/;
 
-/** The path of the first expression string under `value` whose CEL text is `cel`. */
-function expressionPath(value: Value | undefined, cel: string, path: PathSegment[]): PathSegment[] | undefined {
-  if (typeof value === "string") {
-    const text = value.replace(/^=+/, "");
-    return value.startsWith("=") && (text === cel || text.trim() === cel.trim()) ? path : undefined;
-  }
+/** EXPR-106: an invalid constant pattern, `Expression rejected in <location>: invalid regular expression '<pattern>': …`. */
+const PATTERN_ERROR = /^Expression rejected in .*?: invalid regular expression '([\s\S]*?)': /;
+
+/** Which expression text a preparation message is about: its CEL text, or a constant pattern inside it. */
+function failingExpression(message: string): ((cel: string) => boolean) | undefined {
+  const parsed = PARSE_ERROR.exec(message)?.[1];
+  if (parsed !== undefined) return (cel) => cel === parsed || cel.trim() === parsed.trim();
+  const pattern = PATTERN_ERROR.exec(message)?.[1];
+  // The pattern appears in the CEL string literal as written, or with its backslashes escaped.
+  if (pattern !== undefined) return (cel) => cel.includes(pattern) || cel.includes(pattern.replace(/\\/g, "\\\\"));
+  return undefined;
+}
+
+/** The path of the first expression string under `value` whose CEL text `matches`. */
+function expressionPath(value: Value | undefined, matches: (cel: string) => boolean, path: PathSegment[]): PathSegment[] | undefined {
+  if (typeof value === "string") return value.startsWith("=") && matches(value.replace(/^=+/, "")) ? path : undefined;
   if (isList(value)) {
     for (const [i, item] of value.entries()) {
-      const found = expressionPath(item, cel, [...path, i]);
+      const found = expressionPath(item, matches, [...path, i]);
       if (found !== undefined) return found;
     }
   } else if (isMap(value)) {
     for (const [key, item] of Object.entries(value)) {
-      const found = expressionPath(item, cel, [...path, key]);
+      const found = expressionPath(item, matches, [...path, key]);
       if (found !== undefined) return found;
     }
   }
@@ -54,15 +64,15 @@ function valueAt(root: Value, segments: readonly PathSegment[]): Value | undefin
 }
 
 /**
- * CLI-11: an expression syntax error is reported at the expression string itself. The
+ * CLI-11: an expression syntax error (or an invalid constant pattern) is reported at the expression string itself. The
  * preparers name the body they compiled (`spec.locals`); the expression inside it is
  * found by its text, and the problem moves to that field and the string's position.
  */
 function atExpression(definition: Definition, p: Problem): Problem {
-  const cel = p.path === undefined ? undefined : PARSE_ERROR.exec(p.message)?.[1];
-  if (cel === undefined || p.path === undefined) return p;
+  const matches = p.path === undefined ? undefined : failingExpression(p.message);
+  if (matches === undefined || p.path === undefined) return p;
   const base = parsePath(p.path);
-  const found = expressionPath(valueAt(definition.raw, base), cel, base);
+  const found = expressionPath(valueAt(definition.raw, base), matches, base);
   if (found === undefined) return p;
   const path = formatPath(found);
   const at = definition.valuePositionOf?.(path) ?? definition.positionOf(path);

@@ -129,3 +129,19 @@ spec:
     "program.k.yaml:9:3: error: ResourceFunction/rf: spec.overlays: must be a list",
   ]);
 });
+
+test("CLI-11 / EXPR-106 an invalid constant regular expression is a validation error at its expression", async () => {
+  const run = await validate(`apiVersion: koreo.dev/v1beta1
+kind: ValueFunction
+metadata:
+  name: check-name
+spec:
+  return:
+    fine: =inputs.name.matches("^[a-z]+$")
+    letters: =inputs.name.matches("\\\\p{L}+")
+`);
+  assert.equal(run.code, 1);
+  assert.deepEqual(run.lines.filter((l) => l.includes("error")), [
+    "program.k.yaml:8:14: error: ValueFunction/check-name: spec.return.letters: Expression rejected in ValueFunction:check-name:spec.return: invalid regular expression '\\p{L}+': bad escape \\p at position 2",
+  ]);
+});
