@@ -40,8 +40,8 @@ class TreeBuilder {
   constructor(
     private readonly location: string,
     private readonly fastHas: boolean,
-    /** Building the absorbing program (EXPR-100/101): its operand pairs. */
-    readonly absorbing?: AbsorbingTree,
+    /** Where comparisons tolerate failed operands (EXPR-100/101), and their operand pairs. */
+    readonly absorbing: AbsorbingTree = { everywhere: false, pairs: [] },
   ) {}
 
   build(v: Value): Expr {
@@ -55,8 +55,7 @@ class TreeBuilder {
     const parsed = parseSource(celSource(text), this.location);
     if (!parsed.ok) throw new ExpressionFailure(parsed.message);
     for (const r of parsed.parsed.references) this.references.add(r);
-    const base = { ids: this.ids, positions: this.positions, maxDepth: limits().maxAstDepth, fastHas: this.fastHas, usedFastHas: false, usedComparison: false, scope: [] };
-    const ctx: RewriteContext = this.absorbing === undefined ? base : { ...base, absorbing: this.absorbing };
+    const ctx: RewriteContext = { ids: this.ids, positions: this.positions, maxDepth: limits().maxAstDepth, fastHas: this.fastHas, usedFastHas: false, usedComparison: false, absorbing: this.absorbing, insideHas: 0, scope: [] };
     try {
       const rewritten = rewriteLeaf(parsed.parsed.expr, parsed.parsed.source, parsed.parsed.offsets, ctx);
       this.usedFastHas ||= ctx.usedFastHas;
@@ -151,15 +150,14 @@ const expressionPrograms = new Map<string, { program: Program; references: Reado
 function planGeneral(spec: Value, location: string, usedComparison: boolean): Program {
   const builder = new TreeBuilder(location, false);
   const root = builder.build(spec);
-  return planProgram(root, builder.positions, usedComparison ? { absorbing: () => planAbsorbing(spec, location) } : {});
+  return planProgram(root, builder.positions, { pairs: builder.absorbing.pairs, ...(usedComparison ? { absorbing: () => planAbsorbing(spec, location) } : {}) });
 }
 
 /** `spec` planned to tolerate failed operands of comparisons (EXPR-100/101); on the general has() path too. */
 function planAbsorbing(spec: Value, location: string): Program {
-  const pairs: AbsorbingTree = { pairs: [] };
-  const builder = new TreeBuilder(location, false, pairs);
+  const builder = new TreeBuilder(location, false, { everywhere: true, pairs: [] });
   const root = builder.build(spec);
-  return planProgram(root, builder.positions, { pairs: pairs.pairs });
+  return planProgram(root, builder.positions, { pairs: builder.absorbing.pairs });
 }
 
 /** Compiles any value (no emptiness test) into a body. */
@@ -175,6 +173,7 @@ export function compileValue(spec: Value, location: string): Prepared<InternalBo
     const root = builder.build(spec);
     const { usedFastHas, usedComparison } = builder;
     const program = planProgram(root, builder.positions, {
+      pairs: builder.absorbing.pairs,
       ...(usedFastHas ? { general: () => planGeneral(spec, location, usedComparison) } : {}),
       ...(usedComparison ? { absorbing: () => planAbsorbing(spec, location) } : {}),
     });

@@ -22,6 +22,8 @@ export interface OperandPair {
 }
 
 export interface AbsorbingTree {
+  /** The absorbing program: every comparison tolerates failed operands (else only those inside has()). */
+  readonly everywhere: boolean;
   readonly pairs: OperandPair[];
 }
 

@@ -18,8 +18,9 @@
  * - `x[i]` becomes `@koreo_index(x, i)` unless `i` is a string literal: the
  *   library's attribute planner indexes lists with doubles and cannot index
  *   strings or count from the end (EXPR-86/87, library/collections.ts).
- * - in the absorbing program only, `a == b`, `a != b` and `a in b` tolerate a
- *   failed operand (EXPR-100/101, failed-operands.ts below).
+ * - in the absorbing program, and inside has() everywhere, `a == b`, `a != b` and
+ *   `a in b` tolerate a failed operand (EXPR-100/101, failed-operands.ts): has()
+ *   asks whether evaluation fails, and with such an operand it does not.
  */
 import { call, comprehension, constant, ident, IdAllocator, list, withKind, type CallNode, type Expr } from "./ast.ts";
 import { koreoEnv } from "./env.ts";
@@ -48,8 +49,10 @@ export interface RewriteContext {
   usedFastHas: boolean;
   /** Set when the tree compares with `==`, `!=` or `in`, whose failed operands the absorbing program tolerates. */
   usedComparison: boolean;
-  /** Present when building the absorbing program (EXPR-100/101); collects the operand pairs it may re-run. */
+  /** Where comparisons tolerate failed operands (EXPR-100/101), and the operand pairs they may re-run. */
   readonly absorbing?: AbsorbingTree;
+  /** How many has() arguments enclose the node being rewritten. */
+  insideHas: number;
   /** Comprehension variables in scope, innermost last. */
   readonly scope: string[];
 }
@@ -75,6 +78,16 @@ function rw(e: Expr, leaf: Leaf, depth: number): Expr {
   return out;
 }
 
+/** Rewrites a has() argument: comparisons in it tolerate failed operands, as in the absorbing program. */
+function hasArgumentOf(ctx: RewriteContext, rewrite: () => Expr): Expr {
+  ctx.insideHas++;
+  try {
+    return rewrite();
+  } finally {
+    ctx.insideHas--;
+  }
+}
+
 /** Runs `build` with comprehension variables in scope; names starting with `@` are the macros' own. */
 function inScope<T>(ctx: RewriteContext, names: readonly string[], build: () => T): T {
   const visible = names.filter((n) => n !== "" && !n.startsWith("@"));
@@ -92,7 +105,8 @@ function rewriteKind(e: Expr, leaf: Leaf, depth: number): Expr {
   const sub = (x: Expr): Expr => rw(x, leaf, depth);
   switch (k.case) {
     case "selectExpr": {
-      const operand = k.value.operand === undefined ? undefined : sub(k.value.operand);
+      const operandOf = (x: Expr): Expr => (k.value.testOnly ? hasArgumentOf(leaf.ctx, () => sub(x)) : sub(x));
+      const operand = k.value.operand === undefined ? undefined : operandOf(k.value.operand);
       const select = withKind(ids, { case: "selectExpr", value: { ...k.value, operand, testOnly: false } });
       return k.value.testOnly ? hasOf(leaf.ctx, select) : select;
     }
@@ -248,9 +262,9 @@ function rewriteHasUse(c: CallNode, sub: (x: Expr) => Expr, ctx: RewriteContext)
   const [cond, a, b] = c.args;
   const tested = c.target === undefined ? hasArgument(cond) : undefined;
   if (tested === undefined) return undefined;
-  if (c.function === "!_" && c.args.length === 1) return failsOf(ctx, sub(tested));
+  if (c.function === "!_" && c.args.length === 1) return failsOf(ctx, hasArgumentOf(ctx, () => sub(tested)));
   if (c.function !== "_?_:_" || a === undefined || b === undefined || c.args.length !== 3) return undefined;
-  const test = sub(tested);
+  const test = hasArgumentOf(ctx, () => sub(tested));
   const then = sub(a);
   return call(ctx.ids, "_?_:_", [failsOf(ctx, test), sub(b), chainValue(ctx, test, then) ?? then]);
 }
@@ -271,12 +285,13 @@ function rewriteCall(c: CallNode, leaf: Leaf, depth: number, offset: number | un
   if (isComparison(c)) {
     leaf.ctx.usedComparison = true;
     const position = offset === undefined ? undefined : { source: leaf.source, offset };
-    if (leaf.ctx.absorbing !== undefined) return absorbingComparison(c, sub, leaf.ctx, position);
+    const tree = leaf.ctx.absorbing;
+    if (tree !== undefined && (tree.everywhere || leaf.ctx.insideHas > 0)) return absorbingComparison(c, sub, leaf.ctx, position);
   }
   const hasUse = rewriteHasUse(c, sub, leaf.ctx);
   if (hasUse !== undefined) return hasUse;
   if (c.target === undefined && c.function === "has" && c.args.length === 1 && first !== undefined) {
-    return hasOf(leaf.ctx, sub(first));
+    return hasOf(leaf.ctx, hasArgumentOf(leaf.ctx, () => sub(first)));
   }
   if (c.target !== undefined && c.function === "reduce" && c.args.length === 4) {
     const reduced = rewriteReduce(c.target, c.args, leaf, depth);

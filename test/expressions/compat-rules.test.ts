@@ -33,6 +33,12 @@ test("EXPR-100 the failure is absorbed only by == and != against a non-number; e
   assert.equal(ev("resource.status.a == inputs.x", { ...deployment(), ...inputs({}) }), false, "different failures");
 });
 
+test("EXPR-100 / EXPR-90 has() of a comparison with a failed operand asks whether it fails, and it does not", () => {
+  assert.equal(ev('has(inputs.missing == "x")', inputs({})), true);
+  assert.equal(ev('!has(inputs.missing == "x") ? 1 : 2', inputs({})), 2n);
+  assert.equal(ev("has(inputs.missing == 1)", inputs({})), false, "against a number the comparison still fails");
+});
+
 test("EXPR-101 a failed left operand of `in` is not a member of a map, a string or a list of strings", () => {
   assert.equal(ev('inputs.missing in {"a": 1}', inputs({})), false);
   assert.equal(ev('inputs.missing in ["a", "b"]', inputs({})), false);

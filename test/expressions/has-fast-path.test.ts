@@ -17,7 +17,7 @@ import { ev, inputs } from "./helpers.ts";
 function calledFunctions(source: string): Set<string> {
   const parsed = parseSource(source, "test");
   assert.ok(parsed.ok);
-  const ctx = { ids: new IdAllocator(), positions: new Map(), maxDepth: 1000, fastHas: true, usedFastHas: false, usedComparison: false, scope: [] };
+  const ctx = { ids: new IdAllocator(), positions: new Map(), maxDepth: 1000, fastHas: true, usedFastHas: false, usedComparison: false, insideHas: 0, scope: [] };
   const names = new Set<string>();
   const visit = (e: Expr | undefined): void => {
     const k = e?.exprKind;
