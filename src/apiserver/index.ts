@@ -1,22 +1,31 @@
 /**
- * Embedded Kubernetes API server: an in-process HTTP server speaking enough of
+ * Embedded Kubernetes API server: an in-process HTTP(S) server speaking enough of
  * the Kubernetes REST protocol for Koreo, @kubernetes/client-node and kubectl.
  * @module
  */
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { silentLogger, type Logger } from "../ports/logger.ts";
 import { Cluster } from "./cluster.ts";
 import { createApiHttpServer } from "./http/server.ts";
 import { kubeconfigYaml, writeKubeconfigFile } from "./kubeconfig.ts";
 import { loadSnapshot, SnapshotWriter } from "./persistence.ts";
+import { isWildcardHost, servingCertificates, servingNamesFor } from "./tls/serving-certificates.ts";
 
 export interface ApiServerOptions {
   /** 0 (the default) picks a random free port. */
   port?: number;
   /** Defaults to 127.0.0.1. */
   host?: string;
-  /** When set, objects (CRDs included) are snapshotted here and reloaded on start. */
+  /** When set, objects (CRDs included) are snapshotted here and reloaded on start, and TLS certificates kept in `tls/`. */
   dataDir?: string;
+  /**
+   * Serve HTTPS with a self-signed CA and a serving certificate for 127.0.0.1, ::1,
+   * localhost (and `host`); the kubeconfig then trusts that CA. Kept in `dataDir/tls`
+   * and reused on restart, or issued per start without a dataDir. Default false:
+   * plain HTTP (tests, and callers that build their client from `url` alone).
+   */
+  tls?: boolean;
   /** Request body limit; default 3 MiB, larger bodies get 413. */
   maxBodyBytes?: number;
   logger?: Logger;
@@ -31,7 +40,10 @@ export interface ApiServerOptions {
 }
 
 export interface RunningApiServer {
+  /** `https://…` with `tls`, else `http://…`; a wildcard bind address (0.0.0.0, ::) appears as 127.0.0.1. */
   readonly url: string;
+  /** Base64 of the CA certificate (PEM) clients must trust over HTTPS, as kubeconfig `certificate-authority-data` and KUBE_CA_DATA carry it; undefined over HTTP. */
+  readonly caData: string | undefined;
   readonly port: number;
   close(): Promise<void>;
   /** Kubeconfig YAML usable by kubectl and client-node. */
@@ -44,6 +56,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
   const host = options.host ?? "127.0.0.1";
   const snapshot = options.dataDir === undefined ? undefined : loadSnapshot(options.dataDir);
   const cluster = new Cluster({ maxObjectBytes: options.maxObjectBytes ?? 1_572_864, eventHistory: options.eventHistory ?? 10_000 }, snapshot);
+  const tls = options.tls ? await servingCertificates({ ...(options.dataDir === undefined ? {} : { dir: join(options.dataDir, "tls") }), names: servingNamesFor(host), logger }) : undefined;
   let url = "";
   const server = createApiHttpServer(
     cluster,
@@ -55,7 +68,8 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
       maxBufferedBytes: 64 * 1024 * 1024,
     },
     logger,
-    () => url.replace(/^http:\/\//, ""),
+    () => url.replace(/^https?:\/\//, ""),
+    tls?.serving,
   );
   const writer = options.dataDir === undefined ? undefined : new SnapshotWriter(options.dataDir, () => cluster.snapshot(), logger);
   if (writer !== undefined) cluster.hub.onPublish = () => writer.schedule();
@@ -65,14 +79,17 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  logger.info("apiserver listening", { url });
+  const address = isWildcardHost(host) ? "127.0.0.1" : host;
+  url = `${tls === undefined ? "http" : "https"}://${address.includes(":") ? `[${address}]` : address}:${port}`;
+  const caData = tls === undefined ? undefined : Buffer.from(tls.ca).toString("base64");
+  logger.info("apiserver listening", { url, ...(tls === undefined ? {} : { certificates: tls.issued === "none" ? "reused" : `issued ${tls.issued}` }) });
 
   return {
     url,
     port,
-    kubeconfig: (namespace) => kubeconfigYaml(url, namespace),
-    writeKubeconfig: (path, namespace) => writeKubeconfigFile(path, url, namespace),
+    caData,
+    kubeconfig: (namespace) => kubeconfigYaml(url, namespace, caData),
+    writeKubeconfig: (path, namespace) => writeKubeconfigFile(path, url, namespace, caData),
     close: () =>
       new Promise<void>((resolve) => {
         writer?.flush();

@@ -1,6 +1,7 @@
 /** Shared fixtures: a server per test, JSON requests, and kubectl as an independent client. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { get as httpGet } from "node:http";
+import { get as httpGet, type IncomingMessage } from "node:http";
+import { get as httpsGet, request as httpsRequest } from "node:https";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,18 +20,42 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** The PEM a client must trust for `server`, when it serves HTTPS. */
+export function caOf(server: RunningApiServer): string | undefined {
+  return server.caData === undefined ? undefined : Buffer.from(server.caData, "base64").toString("utf8");
+}
+
+/** One request over node:https trusting only `ca` (global fetch cannot be given a CA without undici). */
+function httpsText(url: string, ca: string, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method, headers, ca }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** A server per test: plain HTTP by default (fast), HTTPS with `{ tls: true }`; `req` trusts the server's CA. */
 export async function harness(options: ApiServerOptions = {}): Promise<Harness> {
   const server = await startApiServer(options);
   const dir = mkdtempSync(join(tmpdir(), "koreo-apiserver-test-"));
+  const ca = caOf(server);
   return {
     server,
     dir,
     async req(method, path, body, contentType = "application/json") {
-      const init: RequestInit = { method, headers: { "content-type": contentType } };
-      if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
-      const res = await fetch(`${server.url}${path}`, init);
-      const text = await res.text();
-      return { status: res.status, body: text === "" ? undefined : JSON.parse(text) };
+      const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+      const headers = { "content-type": contentType };
+      let reply: { status: number; text: string };
+      if (ca === undefined) {
+        const res = await fetch(`${server.url}${path}`, { method, headers, ...(text === undefined ? {} : { body: text }) });
+        reply = { status: res.status, text: await res.text() };
+      } else reply = await httpsText(`${server.url}${path}`, ca, method, headers, text);
+      return { status: reply.status, body: reply.text === "" ? undefined : JSON.parse(reply.text) };
     },
     async close() {
       await server.close();
@@ -183,13 +208,13 @@ export interface RawWatch {
   close(): void;
 }
 
-/** A watch read line by line over plain node:http, independent of any client library. */
-export function rawWatch(url: string): Promise<RawWatch> {
+/** A watch read line by line over plain node:http(s), independent of any client library; `ca` for an https URL. */
+export function rawWatch(url: string, ca?: string): Promise<RawWatch> {
   return new Promise((resolve, reject) => {
     const events: WatchEventLine[] = [];
     const waiters: (() => void)[] = [];
     let buffer = "";
-    const req = httpGet(url, (res) => {
+    const onResponse = (res: IncomingMessage): void => {
       let endedResolve: () => void = () => {};
       const ended = new Promise<void>((r) => (endedResolve = r));
       res.on("data", (chunk: Buffer) => {
@@ -223,7 +248,8 @@ export function rawWatch(url: string): Promise<RawWatch> {
         },
       };
       resolve(watch);
-    });
+    };
+    const req = url.startsWith("https:") ? httpsGet(url, { ca }, onResponse) : httpGet(url, onResponse);
     req.on("error", reject);
   });
 }

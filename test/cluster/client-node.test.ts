@@ -1,6 +1,7 @@
 /**
- * The ClusterApi contract against the client-node adapter over real HTTP:
- * always against the embedded API server, and also against a real cluster
+ * The ClusterApi contract against the client-node adapter over the network:
+ * always against the embedded API server, over plain HTTP and over HTTPS (the
+ * client trusting only the server's own CA), and also against a real cluster
  * when KOREO_CONTRACT_KUBECONFIG names a kubeconfig file (optionally
  * KOREO_CONTRACT_CONTEXT for its context). The suite creates the namespace
  * `koreo-contract` and CRDs in the group `contract.koreo.dev` there and
@@ -14,6 +15,12 @@ import { runClusterContract } from "./contract.ts";
 runClusterContract("client-node over the embedded API server", async () => {
   const server = await startApiServer({ port: 0 });
   const cluster = createClientNodeCluster(loadKubeConfig({ server: server.url }), { timeoutMs: 5_000 });
+  return { cluster, close: () => server.close() };
+});
+
+runClusterContract("client-node over the embedded API server (HTTPS)", async () => {
+  const server = await startApiServer({ port: 0, tls: true });
+  const cluster = createClientNodeCluster(loadKubeConfig({ server: server.url, caData: server.caData }), { timeoutMs: 5_000 });
   return { cluster, close: () => server.close() };
 });
 

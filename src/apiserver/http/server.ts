@@ -2,7 +2,8 @@
  * The HTTP front: parses the path, serves discovery and OpenAPI, hands resource
  * paths to `ResourceHandler`, and turns every failure into a Status reply.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { Cluster } from "../cluster.ts";
 import { coreVersions, group, groupList, resourceList, versionInfo } from "../discovery.ts";
 import { AGGREGATED_MEDIA_TYPE, aggregatedDiscovery, wantsAggregated } from "../discovery-aggregated.ts";
@@ -20,7 +21,13 @@ export interface HttpLimits extends WatchLimits {
   readonly maxListItems: number;
 }
 
-export function createApiHttpServer(cluster: Cluster, limits: HttpLimits, logger: Logger, address: () => string): Server {
+/** The serving certificate and key (PEM) for HTTPS; without them the server speaks plain HTTP. */
+export interface ServingTls {
+  readonly cert: string;
+  readonly key: string;
+}
+
+export function createApiHttpServer(cluster: Cluster, limits: HttpLimits, logger: Logger, address: () => string, tls?: ServingTls): Server | HttpsServer {
   const watches = new WatchStreamer(cluster.hub, cluster.store, limits);
   const resources = new ResourceHandler({ ...cluster, watches, maxBodyBytes: limits.maxBodyBytes, maxListItems: limits.maxListItems });
 
@@ -64,12 +71,15 @@ export function createApiHttpServer(cluster: Cluster, limits: HttpLimits, logger
     sendJson(res, 200, doc);
   };
 
-  return createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+  const listener: RequestListener = (req, res) => {
     handle(req, res).catch((err: unknown) => {
       const e = sendError(res, err);
       if (e.code >= 500) logger.error("apiserver request failed", { method: req.method, url: req.url, error: String(err instanceof Error ? err.stack : err) });
       // A body we refused may still be arriving; drain it so the connection stays usable.
       if (!req.complete) req.resume();
     });
-  });
+  };
+  if (tls === undefined) return createServer({ keepAliveTimeout: 30_000 }, listener);
+  // HTTP/1.1 only (no ALPN h2): kubectl and client-node fall back to it, and watches stream the same way as over plain HTTP.
+  return createHttpsServer({ keepAliveTimeout: 30_000, cert: tls.cert, key: tls.key, minVersion: "TLSv1.2" }, listener);
 }
