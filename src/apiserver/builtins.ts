@@ -13,6 +13,8 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   builtin("", "v1", "ConfigMap", "configmaps", true, ["cm"], false),
   builtin("", "v1", "Secret", "secrets", true, [], false),
   builtin("", "v1", "ServiceAccount", "serviceaccounts", true, ["sa"], false),
+  // What controllers (Koreo's handlers included) record about an object; `kubectl get events`, `kubectl describe`.
+  builtin("", "v1", "Event", "events", true, ["ev"], false),
   builtin("", "v1", "Service", "services", true, ["svc"], true, ["all"]),
   builtin("apps", "v1", "Deployment", "deployments", true, ["deploy"], true, ["all"]),
   builtin("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], true, ["api-extensions"]),

@@ -72,6 +72,26 @@ export const DEFAULT_TIMINGS: ControllerTimings = Object.freeze({
 
 const DEFAULT_NAMESPACE = "koreo-testing";
 
+/**
+ * A namespace list entry meaning "every namespace" (`KOREO_NAMESPACE=*`). Entries before it keep
+ * their CTL-2 priority; every other namespace ranks after them, equal among themselves.
+ */
+export const ALL_NAMESPACES = "*";
+
+/**
+ * The namespaces to list and watch for a priority list: `[""]` (the Kubernetes convention for
+ * "all namespaces" in list and watch paths) when it holds ALL_NAMESPACES, since one cluster-wide
+ * watch already covers the named ones; else the list itself.
+ */
+export function namespaceScopes(namespaces: readonly string[]): readonly string[] {
+  return namespaces.includes(ALL_NAMESPACES) ? [""] : namespaces;
+}
+
+/** How a scope reads in logs and the start banner. */
+export function describeScope(namespace: string): string {
+  return namespace === "" ? "all namespaces" : namespace;
+}
+
 export function timingsFromEnv(env: Env): ControllerTimings {
   const d = DEFAULT_TIMINGS;
   return {

@@ -6,6 +6,7 @@
  * change costs the LISTs and nothing else. A cold start lists and prepares once.
  */
 import type { ClusterReader, ClusterWriter } from "../cluster/cluster-api.ts";
+import { describeScope, namespaceScopes } from "../config/config.ts";
 import { CONTROLLER_KINDS, KOREO_API_VERSION, type DefinitionRef, type KoreoKind } from "../definitions/definition.ts";
 import { definitionFromObject } from "../definitions/document.ts";
 import type { Registry } from "../definitions/registry.ts";
@@ -19,6 +20,7 @@ import { desiredConditions, readiness, wholeNumber } from "./definition-status.t
 export interface DefinitionsSyncOptions {
   readonly cluster: ClusterReader & Pick<ClusterWriter, "mergePatch">;
   readonly registry: Registry;
+  /** CTL-2 lists; one holding ALL_NAMESPACES (`*`) is listed cluster-wide (its order still ranks the copies). */
   readonly koreoNamespaces: readonly string[];
   readonly templateNamespaces: readonly string[];
   readonly clock: Clock;
@@ -74,19 +76,21 @@ async function listAll(options: DefinitionsSyncOptions, cold: boolean): Promise<
   const changed: DefinitionRef[] = [];
   for (const kind of CONTROLLER_KINDS) {
     const namespaces = kind === "ResourceTemplate" ? options.templateNamespaces : options.koreoNamespaces;
-    for (const namespace of namespaces) {
-      const listed = await options.cluster.list(KOREO_API_VERSION, kind, { namespace });
+    for (const scope of namespaceScopes(namespaces)) {
+      const listed = await options.cluster.list(KOREO_API_VERSION, kind, { namespace: scope });
       if (!listed.ok) {
-        if (cold) throw new Error(`listing ${kind} in ${namespace}: ${listed.error.reason}: ${listed.error.message}`);
-        options.logger.warn(`Could not refresh ${kind} definitions; keeping the cached ones.`, { namespace, error: listed.error.message });
+        if (cold) throw new Error(`listing ${kind} in ${describeScope(scope)}: ${listed.error.reason}: ${listed.error.message}`);
+        options.logger.warn(`Could not refresh ${kind} definitions; keeping the cached ones.`, { namespace: describeScope(scope), error: listed.error.message });
         return undefined;
       }
       for (const item of listed.value.items) {
         const definition = definitionFromObject({ apiVersion: KOREO_API_VERSION, kind, ...item });
         if (!("spec" in definition)) {
-          options.logger.warn(`Skipping unreadable ${kind} definition.`, { namespace, problem: definition.message });
+          options.logger.warn(`Skipping unreadable ${kind} definition.`, { namespace: describeScope(scope), problem: definition.message });
           continue;
         }
+        // A cluster-wide list ("") holds every namespace's copy: each keeps its own namespace.
+        const namespace = definition.namespace ?? scope;
         const key = listedKey(kind, namespace, definition.name);
         const copy: Listed = { kind, name: definition.name, namespace, ...observed(item) };
         changed.push(...options.registry.upsert(definition));

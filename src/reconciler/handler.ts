@@ -17,6 +17,7 @@ import { gate, type Basis, type GateDecision, type Observed, type ProceedReason 
 import type { Metrics } from "./metrics.ts";
 import { giveUpMessage, writeGiveUpCondition } from "./give-up.ts";
 import { encodeRecord, readRecord, recordPatch, type GateRecord } from "./record.ts";
+import { eventDigest, outcomeEvent, recordEvent } from "./events.ts";
 import type { RunReconcile, RunReport, WorkflowVersionOf } from "./run.ts";
 import { armTimer } from "../timers/arm.ts";
 
@@ -107,8 +108,10 @@ async function runAndRecord(deps: ReconcilerDeps, trigger: TriggerRef, basis: Ba
   const decision = decide(result, previousAttempts(basis, why), deps.timings, deps.random);
   const dueAt = dueAtOf(decision, deps.clock.now());
   if (dueAt !== undefined) await armTimer(deps.timers, { trigger, reason: "timer", dueAt }, deps.clock.now());
-  if (decision.kind === "give-up") await stateGiveUp(deps, trigger, decision.attempt, result);
-  const record = nextRecord(basis, report, result, decision, dueAt);
+  const gaveUp = decision.kind === "give-up" ? giveUpMessage(decision.attempt, errorOf(result)) : undefined;
+  if (gaveUp !== undefined) await stateGiveUp(deps, trigger, gaveUp);
+  const event = await emitOnTransition(deps, trigger, basis, outcomeEvent(result, report, gaveUp));
+  const record = nextRecord(basis, report, result, decision, dueAt, event);
   if (record !== undefined) await storeRecord(deps.cluster, trigger, basis.record, record);
   observeRun(deps, trigger, why, report, result, decision, durationMs);
   return report === undefined ? { status: "ran", result, decision, durationMs } : { status: "ran", report, result, decision, durationMs };
@@ -150,8 +153,19 @@ function dueAtOf(decision: Decision, now: number): number | undefined {
   return undefined;
 }
 
+/**
+ * An Event only when the outcome says something else than the last one recorded (reason or message),
+ * so a resync or a timer run repeating the same Retry adds nothing. Returns the digest to record.
+ */
+async function emitOnTransition(deps: ReconcilerDeps, trigger: TriggerRef, basis: Basis, event: ReturnType<typeof outcomeEvent>): Promise<string | undefined> {
+  if (event === undefined) return basis.record?.event;
+  const digest = eventDigest(event);
+  if (digest !== basis.record?.event) await recordEvent(deps.cluster, trigger, event, deps.clock.now(), deps.logger);
+  return digest;
+}
+
 /** CTL-12 bookkeeping; nothing is recorded for a trigger that is gone. */
-function nextRecord(basis: Basis, report: RunReport | undefined, result: RunResult, decision: Decision, dueAt: number | undefined): GateRecord | undefined {
+function nextRecord(basis: Basis, report: RunReport | undefined, result: RunResult, decision: Decision, dueAt: number | undefined, event: string | undefined): GateRecord | undefined {
   if (result.kind === "gone") return undefined;
   const workflowVersion = report?.workflowVersion ?? (result.kind === "system-error" ? basis.record?.workflowVersion : undefined);
   const base = {
@@ -159,13 +173,14 @@ function nextRecord(basis: Basis, report: RunReport | undefined, result: RunResu
     outcome: result.kind === "system-error" ? ("SystemError" as const) : result.outcome.kind,
     attempt: decision.kind === "backoff" || decision.kind === "give-up" ? decision.attempt : 0,
     ...(workflowVersion === undefined ? {} : { workflowVersion }),
+    ...(dueAt === undefined ? {} : { dueAt }),
   };
-  return dueAt === undefined ? base : { ...base, dueAt };
+  return event === undefined ? base : { ...base, event };
 }
 
 /** SRV-7: the trigger's `Ready` condition states the failure; if that write fails it is logged, and the record is stored anyway. */
-async function stateGiveUp(deps: ReconcilerDeps, trigger: TriggerRef, attempts: number, result: RunResult): Promise<void> {
-  const failed = await writeGiveUpCondition(deps.cluster, trigger, giveUpMessage(attempts, errorOf(result)), deps.clock.now());
+async function stateGiveUp(deps: ReconcilerDeps, trigger: TriggerRef, message: string): Promise<void> {
+  const failed = await writeGiveUpCondition(deps.cluster, trigger, message, deps.clock.now());
   if (failed !== undefined) deps.logger.warn(`Could not write the give-up condition on ${triggerKey(trigger)}.`, { trigger: triggerKey(trigger), error: failed });
 }
 
@@ -182,7 +197,7 @@ async function storeRecord(cluster: ClusterApi, trigger: TriggerRef, previous: G
 function observeRun(deps: ReconcilerDeps, trigger: TriggerRef, why: ProceedReason, report: RunReport | undefined, result: RunResult, decision: Decision, durationMs: number): void {
   const outcome = result.kind === "system-error" ? "SystemError" : result.kind === "gone" ? "Gone" : result.outcome.kind;
   // `why`: what the gate let through (a change, a due timer, force…): the first question when a trigger runs unexpectedly.
-  const fields = { trigger: triggerKey(trigger), uid: trigger.uid, workflow: report?.workflow, why, outcome, decision: decision.kind, durationMs };
+  const fields = { trigger: triggerKey(trigger), uid: trigger.uid, workflow: report?.workflow, why, outcome, decision: decision.kind, durationMs, ...explain(report, result) };
   deps.metrics.count("Reconciles", { outcome });
   deps.metrics.milliseconds("ReconcileDuration", durationMs);
   if (decision.kind === "backoff") deps.metrics.count("SystemErrorRetries");
@@ -193,6 +208,19 @@ function observeRun(deps: ReconcilerDeps, trigger: TriggerRef, why: ProceedReaso
   }
   if (result.kind === "system-error") deps.logger.warn(`Reconcile of ${triggerKey(trigger)} failed; backing off.`, { ...fields, error: result.message });
   else deps.logger.info(`Reconciled ${triggerKey(trigger)} using Workflow ${report?.workflow ?? "(none)"}.`, fields);
+}
+
+/**
+ * Why a run ended as it did, for the log line: the outcome's message and, when not Ok, the first
+ * step that ended the same way (the one that decided the Workflow's outcome, OUT-3), if any.
+ */
+function explain(report: RunReport | undefined, result: RunResult): { message?: string; step?: string } {
+  if (result.kind === "system-error") return { message: result.message };
+  if (result.kind === "gone" || report === undefined) return {};
+  const outcome = report.outcome;
+  const message = outcome.kind === "Ok" ? undefined : outcome.message;
+  const step = outcome.kind === "Ok" ? undefined : report.steps?.find((s) => s.outcome === outcome.kind)?.label;
+  return { ...(message !== undefined && message !== "" && { message }), ...(step !== undefined && { step }) };
 }
 
 function errorOf(result: RunResult): string | undefined {

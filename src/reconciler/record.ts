@@ -22,6 +22,8 @@ export interface GateRecord {
   readonly attempt: number;
   /** Epoch ms of the one live timer chain; absent when nothing is scheduled (PermFail, gave up). */
   readonly dueAt?: number;
+  /** Digest of the last Event recorded (events.ts): a run emits one only when what it would say differs. */
+  readonly event?: string;
 }
 
 const OUTCOMES: ReadonlySet<string> = new Set(["Ok", "Skip", "DepSkip", "Retry", "PermFail", "SystemError"]);
@@ -50,6 +52,7 @@ function parseRecord(input: unknown): GateRecord | undefined {
   };
   if (typeof r.workflowVersion === "string") record.workflowVersion = r.workflowVersion;
   if (typeof r.dueAt === "number") record.dueAt = r.dueAt;
+  if (typeof r.event === "string") record.event = r.event;
   return record;
 }
 
@@ -61,6 +64,7 @@ export function encodeRecord(record: GateRecord): string {
     outcome: record.outcome,
     attempt: record.attempt,
     dueAt: record.dueAt,
+    event: record.event,
   });
 }
 

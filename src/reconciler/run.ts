@@ -17,6 +17,8 @@ export interface RunReport {
   /** `system-error`: the engine could not read or write the trigger, or threw (SRV-7 backoff). */
   readonly status: "reconciled" | "not-found" | "terminating" | "selection-error" | "system-error";
   readonly workflow?: string;
+  /** For `selection-error`: the ST-12 reason (NoWorkflow, WorkflowNotReady…), also the Event's. */
+  readonly selectionReason?: string;
   readonly workflowVersion?: string;
   readonly outcome: Outcome;
   readonly steps?: readonly StepReport[];

@@ -8,6 +8,7 @@
  * and forwards everything once, and the gate absorbs the duplicates.
  */
 import type { KubeObject, WatchableClusterApi, WatchEvent } from "../cluster/cluster-api.ts";
+import { describeScope, namespaceScopes } from "../config/config.ts";
 import { CONTROLLER_KINDS, KOREO_API_VERSION } from "../definitions/definition.ts";
 import type { Logger } from "../ports/logger.ts";
 import { triggerRefOf, type TriggerRef } from "../queue/messages.ts";
@@ -24,6 +25,7 @@ export interface RelayOptions {
   readonly cluster: WatchableClusterApi;
   readonly work: WorkQueue;
   readonly logger: Logger;
+  /** CTL-2 lists; one holding ALL_NAMESPACES (`*`) is watched cluster-wide. */
   readonly koreoNamespaces: readonly string[];
   readonly templateNamespaces: readonly string[];
   readonly resourceNamespaces: readonly string[];
@@ -69,13 +71,13 @@ export function startRelay(options: RelayOptions): Relay {
       options.logger.info(`Stopped watching ${key}: no Workflow binds it.`);
     }
     for (const [key, ref] of wanted) {
-      for (const namespace of options.resourceNamespaces) {
+      for (const namespace of namespaceScopes(options.resourceNamespaces)) {
         const watchKey = `${key}|${namespace}`;
         if (triggerWatches.has(watchKey)) continue;
         const watch = watchKind({ ...options, ...ref, namespace, onEvent: onTrigger });
         triggerWatches.set(watchKey, watch);
         supervise(watch);
-        options.logger.info(`Watching ${ref.kind} (${ref.apiVersion}) in ${namespace}.`);
+        options.logger.info(`Watching ${ref.kind} (${ref.apiVersion}) in ${describeScope(namespace)}.`);
       }
     }
   };
@@ -97,7 +99,7 @@ export function startRelay(options: RelayOptions): Relay {
 
   for (const kind of CONTROLLER_KINDS) {
     const namespaces = kind === "ResourceTemplate" ? options.templateNamespaces : options.koreoNamespaces;
-    for (const namespace of namespaces) {
+    for (const namespace of namespaceScopes(namespaces)) {
       const onList = kind === "Workflow" ? { onList: onWorkflowList(namespace) } : {};
       const watch = watchKind({ ...options, apiVersion: KOREO_API_VERSION, kind, namespace, onEvent: onDefinition, ...onList });
       definitionWatches.push(watch);
@@ -122,11 +124,11 @@ function workflowKey(workflow: KubeObject): string {
   return `${String(metadata.namespace)}/${String(metadata.name)}`;
 }
 
-/** Drops the namespace's Workflows a list no longer holds; the listed ones are then replayed as ADDED. */
+/** Drops the namespace's (all of them for "") Workflows a list no longer holds; the listed ones are then replayed as ADDED. */
 function forgetUnlisted(workflows: Map<string, BoundKindRef>, namespace: string, listed: readonly KubeObject[]): void {
   const present = new Set(listed.map(workflowKey));
   for (const key of [...workflows.keys()]) {
-    if (key.startsWith(`${namespace}/`) && !present.has(key)) workflows.delete(key);
+    if ((namespace === "" || key.startsWith(`${namespace}/`)) && !present.has(key)) workflows.delete(key);
   }
 }
 

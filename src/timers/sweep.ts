@@ -7,6 +7,7 @@
  * number of times.
  */
 import type { ClusterReader, KubeObject } from "../cluster/cluster-api.ts";
+import { describeScope, namespaceScopes } from "../config/config.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import { triggerRefOf, type ReconcileRequest } from "../queue/messages.ts";
@@ -32,10 +33,10 @@ export interface SweepDeps {
 export async function sweep(deps: SweepDeps): Promise<number> {
   const requests: ReconcileRequest[] = [];
   for (const kind of await deps.boundKinds()) {
-    for (const namespace of deps.namespaces) {
+    for (const namespace of namespaceScopes(deps.namespaces)) {
       const listed = await deps.cluster.list(kind.apiVersion, kind.kind, { namespace });
       if (!listed.ok) {
-        deps.logger.warn(`Sweep could not list ${kind.kind} in ${namespace}.`, { error: listed.error.message });
+        deps.logger.warn(`Sweep could not list ${kind.kind} in ${describeScope(namespace)}.`, { error: listed.error.message });
         continue;
       }
       const now = deps.clock.now();

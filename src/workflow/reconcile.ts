@@ -67,6 +67,8 @@ export interface ReconcileReport {
    */
   readonly status: "reconciled" | "not-found" | "terminating" | "selection-error" | "system-error";
   readonly workflow?: string;
+  /** For `selection-error`: why no Workflow could run (ST-12: NoWorkflow, MultipleWorkflows, WorkflowNotReady…). */
+  readonly selectionReason?: string;
   /** SRV-3: digest of the Workflow and everything it transitively references. */
   readonly workflowVersion?: string;
   /** CTL-8 with its recommendation, of the trigger as read. */
@@ -114,6 +116,7 @@ async function reconcileOnce(ref: TriggerRef, deps: ReconcileDeps, config: Recon
     const base: ReconcileReport = {
       trigger: identity,
       status: "selection-error",
+      selectionReason: selection.reason,
       triggerHash: hash,
       outcome: Outcome.retry(config.selectionRetrySeconds, selection.message),
       nextDueSeconds: config.selectionRetrySeconds,

@@ -14,6 +14,13 @@ before(async () => {
   // The fixture program brings the Greeter trigger CRD.
   const applied = await h.koreo("apply", "--include-crds", "-n", "team", "--create-namespaces", "infra/crds", join(FIXTURES, "program"));
   assert.equal(applied.code, 0, applied.stderr);
+  // A Workflow binds Greeter, so a reconcile request has something to run.
+  const workflow = {
+    apiVersion: "koreo.dev/v1beta1", kind: "Workflow", metadata: { name: "greeter", namespace: "team" },
+    spec: { crdRef: { apiGroup: "demo.koreo.test", version: "v1", kind: "Greeter" }, steps: [{ label: "greet", ref: { kind: "ValueFunction", name: "greeting" } }] },
+  };
+  const bound = await h.cluster.apply(workflow, { fieldManager: "test", force: true });
+  assert.ok(bound.ok, bound.ok ? "" : bound.error.message);
   for (const name of ["hello", "by-plural"]) {
     const made = await h.cluster.create({ apiVersion: "demo.koreo.test/v1", kind: "Greeter", metadata: { name, namespace: "team" }, spec: { name } });
     assert.ok(made.ok, made.ok ? "" : made.error.message);
@@ -45,6 +52,16 @@ test("CLI-13 a missing trigger or unknown kind exits 1 with the reason on stderr
   const unknown = await h.koreo("reconcile", "gizmo", "x");
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /doesn't have a resource type "gizmo"/);
+});
+
+test("CLI-13 a kind no Workflow binds: says nothing will reconcile it instead of annotating", async () => {
+  const made = await h.cluster.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "lonely", namespace: "team" }, data: {} });
+  assert.ok(made.ok, made.ok ? "" : made.error.message);
+  const run = await h.koreo("reconcile", "configmap", "lonely", "-n", "team");
+  assert.equal(run.code, 1);
+  assert.equal(run.stdout, "");
+  assert.match(run.stderr, /nothing will reconcile ConfigMap team\/lonely: no Workflow binds ConfigMap \(v1\)/);
+  assert.equal(annotation(await h.read({ apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespace: "team", name: "lonely" }), LAST), undefined, "not annotated");
 });
 
 test("CLI-13 / CLI-16 usage errors exit 2", async () => {

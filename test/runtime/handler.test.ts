@@ -59,7 +59,9 @@ test("CTL-12 / CTL-15 / CTL-21 / SRV-13: a run records its outcome on the trigge
   const s = await setup(okRun);
   const result = await s.reconcile({ trigger: s.trigger, reason: "event", hash: "x" });
   assert.equal(result.status, "ran");
-  assert.deepEqual(await s.record(), { hash: (await s.record())?.hash ?? "", workflowVersion: "v1", outcome: "Ok", attempt: 0, dueAt: 1_000_000 + 1_200_000 });
+  const { event, ...record } = (await s.record()) ?? { hash: "" };
+  assert.deepEqual(record, { hash: (await s.record())?.hash ?? "", workflowVersion: "v1", outcome: "Ok", attempt: 0, dueAt: 1_000_000 + 1_200_000 });
+  assert.match(event ?? "", /^[0-9a-f]{16}$/, "the digest of the Ready event it recorded");
   assert.deepEqual(s.timers.scheduled.map((t) => t.delaySeconds), [900], "1200 s starts as a 900 s hop");
   const line = s.lines.find((l) => l.level === "info");
   assert.deepEqual(Object.keys(line?.fields ?? {}).sort(), ["decision", "durationMs", "outcome", "trigger", "uid", "why", "workflow"]);
@@ -189,4 +191,33 @@ test("CTL-2 / CTL-20: namespaces are ordered comma lists; reference values are t
   assert.deepEqual(configFromEnv({}).koreoNamespaces, ["koreo-testing"]);
   assert.equal(configFromEnv({}).timings.resyncSeconds, 1200);
   assert.equal(configFromEnv({}).timings.reconcileTimeoutSeconds, 30);
+});
+
+async function eventsOf(s: Awaited<ReturnType<typeof setup>>) {
+  const listed = await s.cluster.list("v1", "Event", { namespace: "ns" });
+  assert.ok(listed.ok);
+  return listed.value.items.map((e) => ({ reason: e.reason, message: e.message, type: e.type, count: e.count, involved: isMap(e.involvedObject) ? e.involvedObject.uid : undefined }));
+}
+
+test("Events: outcome transitions become core/v1 Events on the trigger; a repeat of the same outcome bumps count, a repeated run adds nothing", async () => {
+  let outcome: Outcome = Outcome.ok(null);
+  const s = await setup(async () => ({ status: "reconciled", workflow: "wf", workflowVersion: "v1", outcome, steps: [{ label: "make", outcome: outcome.kind }] }));
+  await s.reconcile({ trigger: s.trigger, reason: "event", hash: "a" });
+  await s.reconcile({ trigger: s.trigger, reason: "force", nonce: "again" });
+  assert.deepEqual(await eventsOf(s), [{ reason: "Ready", message: "Workflow wf ready.", type: "Normal", count: 1n, involved: s.trigger.uid }], "the second Ok is no transition");
+  outcome = Outcome.permFail("boom", "make");
+  await s.reconcile({ trigger: s.trigger, reason: "force", nonce: "fail" });
+  const failed = s.lines.filter((l) => l.level === "info").at(-1)?.fields;
+  assert.equal(failed?.message, "boom");
+  assert.equal(failed?.step, "make", "the step the outcome came from");
+  outcome = Outcome.ok(null);
+  await s.reconcile({ trigger: s.trigger, reason: "force", nonce: "ok" });
+  const events = await eventsOf(s);
+  assert.deepEqual(events.map((e) => [e.reason, e.type, e.count]).sort(), [["Failure", "Warning", 1n], ["Ready", "Normal", 2n]]);
+});
+
+test("Events: a selection error names its reason (WorkflowNotReady) as a Warning", async () => {
+  const s = await setup(async () => ({ status: "selection-error", selectionReason: "WorkflowNotReady", workflow: "wf", outcome: Outcome.retry(120, "Workflow `wf` not ready missing steps.") }));
+  await s.reconcile({ trigger: s.trigger, reason: "event", hash: "a" });
+  assert.deepEqual((await eventsOf(s)).map((e) => [e.reason, e.type, e.message]), [["WorkflowNotReady", "Warning", "Workflow `wf` not ready missing steps."]]);
 });

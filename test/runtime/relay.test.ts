@@ -133,3 +133,24 @@ test("SRV-1: the hash filter forwards DELETED always and drops repeats per uid",
   assert.equal(filter.admit({ type: "DELETED", object: obj }, "h2"), true);
   assert.equal(filter.admit({ type: "ADDED", object: obj }, "h2"), true, "forgotten after DELETED");
 });
+
+test("CTL-5 / SRV-1 with `*`: one cluster-wide watch per bound kind sees triggers in any namespace; a Workflow deleted anywhere unbinds", async () => {
+  const api = await startApiServer({});
+  const cluster = createClientNodeCluster(loadKubeConfig({ server: api.url }), { readRetry: { attempts: 1, baseDelayMs: 10 } });
+  await applyManifests(cluster, readManifests([`${root}infra/crds`, `${root}test/e2e/fixtures/widget-crd.yaml`, `${root}test/e2e/fixtures/widget-program.yaml`]));
+  const work = createRecordingWorkQueue();
+  const relay = startRelay({ cluster, work, logger: silentLogger, koreoNamespaces: ["*"], templateNamespaces: ["*"], resourceNamespaces: ["*"], backoff });
+  try {
+    await waitFor("a cluster-wide watch on Widget", () => (relay.watchedKinds().join() === "e2e.koreo.dev/v1:Widget|" ? true : undefined));
+    for (const namespace of ["anywhere", "elsewhere"]) {
+      await applyManifests(cluster, [{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }]);
+      assert.ok((await cluster.apply({ ...widget("w", { value: "a" }), metadata: { name: "w", namespace } }, { fieldManager: "t" })).ok);
+      await waitFor(`the event from ${namespace}`, () => work.sent.find((r) => r.trigger.namespace === namespace && r.reason === "event"));
+    }
+    assert.ok((await cluster.delete({ apiVersion: "koreo.dev/v1beta1", kind: "Workflow", name: "widget", namespace: NS })).ok);
+    await waitFor("the watch to stop", () => (relay.watchedKinds().length === 0 ? true : undefined));
+  } finally {
+    await relay.stop();
+    await api.close();
+  }
+});

@@ -39,7 +39,7 @@ export const AGE_COLUMN = column(
   (obj, now) => ageOf(meta(obj)["creationTimestamp"], now),
 );
 
-function field(obj: JsonObject, part: "spec" | "status"): JsonObject {
+function field(obj: JsonObject, part: "spec" | "status" | "involvedObject"): JsonObject {
   const v = obj[part];
   return isObject(v) ? v : {};
 }
@@ -100,6 +100,13 @@ const BUILTIN: Record<string, Column[]> = {
     column("Type", "string", "The type of the secret", (o) => str(o["type"]) ?? "Opaque"),
     column("Data", "string", "Data contains the secret data.", (o) => count(o["data"])),
     AGE_COLUMN,
+  ],
+  Event: [
+    column("Type", "string", "Type of this event (Normal, Warning).", (o) => str(o["type"]) ?? ""),
+    column("Reason", "string", "The reason for the transition into the object's current status.", (o) => str(o["reason"]) ?? ""),
+    column("Object", "string", "The object this event is about.", (o) => `${(str(field(o, "involvedObject")["kind"]) ?? "").toLowerCase()}/${str(field(o, "involvedObject")["name"]) ?? ""}`),
+    column("Count", "integer", "The number of times this event has occurred.", (o) => int(o["count"])),
+    column("Message", "string", "A human-readable description of the status of this operation.", (o) => str(o["message"]) ?? ""),
   ],
   ServiceAccount: [column("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.", (o) => count(o["secrets"])), AGE_COLUMN],
   Service: [

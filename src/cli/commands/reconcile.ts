@@ -3,11 +3,15 @@
  * asks for an immediate reconcile of one trigger, either by setting the annotation
  * `koreo.dev/last-manual-reconcile` (our controller treats its change as a force,
  * CTL-8 recommendation) or by calling the reconcile webhook (SRV-10).
- * Exit 0 done, 1 not found / API or webhook error, 2 usage error.
+ * Exit 0 done, 1 not found / nothing would reconcile it / API or webhook error, 2 usage error.
  */
 import { runCommand } from "../command.ts";
 import { parseArgs } from "node:util";
-import type { ClusterApi } from "../../cluster/cluster-api.ts";
+import type { ClusterApi, KubeObject } from "../../cluster/cluster-api.ts";
+import { KOREO_API_VERSION } from "../../definitions/definition.ts";
+import { crdRefOf } from "../../relay/bindings.ts";
+import { isMap } from "../../value/value.ts";
+import { WORKFLOW_ANNOTATION } from "../../workflow/select-workflow.ts";
 import { resolveKind, type ResolvedKind } from "../../operations/kind-resolution.ts";
 import { CLUSTER_HELP, CLUSTER_OPTIONS, connect, DEFAULT_NAMESPACE, parseError, type Connection } from "../cluster-options.ts";
 
@@ -17,7 +21,9 @@ const HELP = `usage: koreo reconcile KIND NAME [-n NS] [--api-version V] [--via-
 
 Asks Koreo to reconcile one trigger now. By default it sets the annotation
 ${LAST_MANUAL_RECONCILE} to the current UTC time (a change Koreo treats as a
-forced run). With --via-webhook it instead calls
+forced run), unless no Workflow binds the kind (in any namespace) and the object
+names none (koreo.dev/workflow): then nothing would reconcile it, and it says so
+(exit 1). With --via-webhook it instead calls
 POST <URL>/reconcile/<group>/<version>/<Kind>/<namespace>/<name>.
 
 KIND is a kind, plural or singular name, optionally qualified by its group
@@ -33,7 +39,7 @@ options:
 ${CLUSTER_HELP}
   -h, --help              show this help
 
-exit status: 0 requested, 1 not found or API/webhook error, 2 usage error`;
+exit status: 0 requested, 1 not found, no Workflow binds the kind, or API/webhook error, 2 usage error`;
 
 interface ReconcileArgs {
   readonly kind: string;
@@ -111,11 +117,30 @@ async function annotate(connection: Connection, args: ReconcileArgs, kind: Resol
   // A merge patch on a missing object would fail anyway; GET first so the message says "not found" plainly.
   const existing = await cluster.get(ref);
   if (!existing.ok) return fail(existing.error.reason === "NotFound" ? `${kind.kind} ${args.namespace}/${args.name} not found` : existing.error.message);
+  if (!(await mayBeReconciled(cluster, kind, existing.value))) {
+    return fail(`nothing will reconcile ${kind.kind} ${args.namespace}/${args.name}: no Workflow binds ${kind.kind} (${kind.apiVersion}) (spec.crdRef), so Koreo does not watch it; not annotated`);
+  }
   const patched = await cluster.mergePatch(ref, patch, { plural: kind.plural });
   if (!patched.ok) return fail(patched.error.message);
   // CLI-4's message, with the KIND as the user wrote it.
   console.log(`Updated ${args.kind}/${args.name} in ${args.namespace} with last reconciled=${timestamp}`);
   return 0;
+}
+
+/**
+ * Whether some Workflow could run for the object: one binds its kind (CTL-5), or the object names
+ * one (`koreo.dev/workflow`, CTL-9). Workflows are looked up in every namespace, as `npm start`
+ * reads them; when they cannot be listed (RBAC), the answer is "maybe", and the annotation is set.
+ */
+async function mayBeReconciled(cluster: ClusterApi, kind: ResolvedKind, object: KubeObject): Promise<boolean> {
+  const annotations = isMap(object.metadata) && isMap(object.metadata.annotations) ? object.metadata.annotations : {};
+  if (typeof annotations[WORKFLOW_ANNOTATION] === "string") return true;
+  const workflows = await cluster.list(KOREO_API_VERSION, "Workflow", { namespace: "" });
+  if (!workflows.ok) return true;
+  return workflows.value.items.some((workflow) => {
+    const ref = crdRefOf(workflow);
+    return ref !== undefined && ref.apiVersion === kind.apiVersion && ref.kind === kind.kind;
+  });
 }
 
 async function viaWebhook(args: ReconcileArgs, url: string, kind: Pick<ResolvedKind, "group" | "version" | "kind">): Promise<number> {

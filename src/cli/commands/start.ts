@@ -1,5 +1,6 @@
 /**
- * `koreo start [--handlers N] [--once] [--time-scale N] [--data-dir D] [--webhook-port P] [--api-port P]`:
+ * `koreo start [--handlers N] [--once] [--time-scale N] [--data-dir D] [--webhook-port P] [--api-port P]
+ *  [--namespace NS,…] [--definitions-namespace NS,…]`:
  * the whole stack on this machine (src/local/stack.ts) with the examples
  * applied and a simulated Deployment controller (the embedded API server runs
  * no workload controllers); prints the kubeconfig, webhook URL and token and a
@@ -9,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ALL_NAMESPACES, configFromEnv, describeScope, namespaceScopes, type Env } from "../../config/config.ts";
 import type { LogFields } from "../../ports/logger.ts";
 import { createSqsWorkQueue } from "../../queue/adapters/sqs.ts";
 import { triggerKey, triggerRefOf, type ReconcileRequest } from "../../queue/messages.ts";
@@ -20,6 +22,7 @@ const ONCE_TIMEOUT_SECONDS = 60;
 const ONCE_TIME_SCALE = 10;
 
 const USAGE = `usage: koreo start [--handlers N] [--once] [--time-scale N] [--data-dir D] [--webhook-port P] [--api-port P]
+                   [--namespace NS,…] [--definitions-namespace NS,…]
 
   --handlers N      concurrent reconcile handlers (default 2)
   --once            force one reconcile of each example trigger, wait until every one's last
@@ -30,6 +33,12 @@ const USAGE = `usage: koreo start [--handlers N] [--once] [--time-scale N] [--da
   --data-dir D      API server data directory (default .koreo/data)
   --webhook-port P  webhook port (default 8080; 0 = random)
   --api-port P      API server port (default 0 = random)
+  --namespace NS,…  watch triggers only in these namespaces (default: every namespace;
+                    else RESOURCE_NAMESPACE, as on AWS)
+  --definitions-namespace NS,…
+                    read Koreo definitions only from these namespaces, first one wins on a
+                    name clash (default: every namespace; else KOREO_NAMESPACE, as on AWS).
+                    \`*\` in a list means every other namespace, ranked after the named ones
 
 The stack: embedded API server, fauxqs (SQS), relay, reconcile and timer handlers, webhook,
 the resync sweep every 300 s, and a simulated Deployment controller that reports every apps/v1
@@ -42,6 +51,8 @@ interface Args {
   dataDir: string;
   webhookPort: number;
   apiPort: number;
+  namespace: string | undefined;
+  definitionsNamespace: string | undefined;
 }
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
@@ -56,7 +67,7 @@ export const EXAMPLE_MANIFESTS = ["examples/crds", "examples/functions", "exampl
 const SAMPLE_TRIGGERS = [{ apiVersion: "apps.acme.example/v1", kind: "WebApp", namespace: "team-a", name: "shop" }];
 
 function parseArgs(args: readonly string[]): Args | string {
-  const out: Args = { handlers: 2, once: false, timeScale: undefined, dataDir: ".koreo/data", webhookPort: 8080, apiPort: 0 };
+  const out: Args = { handlers: 2, once: false, timeScale: undefined, dataDir: ".koreo/data", webhookPort: 8080, apiPort: 0, namespace: undefined, definitionsNamespace: undefined };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i] ?? "";
     if (flag === "--once" || flag === "--exit-after-converge") {
@@ -71,6 +82,8 @@ function parseArgs(args: readonly string[]): Args | string {
     else if (flag === "--api-port" && Number.isInteger(n) && n >= 0) out.apiPort = n;
     else if (flag === "--time-scale" && Number.isFinite(n) && n >= 1) out.timeScale = n;
     else if (flag === "--data-dir") out.dataDir = value;
+    else if ((flag === "--namespace" || flag === "-n") && value.trim() !== "") out.namespace = value;
+    else if (flag === "--definitions-namespace" && value.trim() !== "") out.definitionsNamespace = value;
     else return `invalid option ${flag} ${value}`;
   }
   return out;
@@ -96,7 +109,7 @@ export async function run(argv: string[]): Promise<number> {
     apiPort: args.apiPort,
     webhookPort: args.webhookPort,
     manifests: EXAMPLE_MANIFESTS,
-    env: { KOREO_NAMESPACE: "acme-platform", RESOURCE_NAMESPACE: "team-a", ...process.env },
+    env: startEnv(args, process.env),
     logger: liveLogger((line) => console.log(line), convergence.observe, timeScale),
     simulateWorkloads: true,
     timeScale,
@@ -107,7 +120,7 @@ export async function run(argv: string[]): Promise<number> {
     return undefined;
   });
   if (stack === undefined) return 1;
-  console.log(banner(stack, kubeconfigPath, args.handlers, timeScale));
+  console.log(banner(stack, kubeconfigPath, args.handlers, timeScale, startEnv(args, process.env)));
   if (!args.once) {
     await untilSignal();
     await stack.stop();
@@ -126,6 +139,17 @@ export async function run(argv: string[]): Promise<number> {
   }
   console.log(`koreo start: every example trigger converged (${convergence.describe()})`);
   return 0;
+}
+
+/**
+ * Locally the stack behaves like a cluster-wide controller: definitions from every namespace and
+ * triggers in every namespace, so `koreo apply` into `default` and a trigger anywhere just work.
+ * A flag narrows that; else the AWS settings (KOREO_NAMESPACE, RESOURCE_NAMESPACE) do, when set.
+ * TEMPLATE_NAMESPACE, when unset, follows the definitions (configFromEnv).
+ */
+export function startEnv(args: Pick<Args, "namespace" | "definitionsNamespace">, env: Env): Env {
+  const pick = (flag: string | undefined, setting: string | undefined) => flag ?? (setting === undefined || setting.trim() === "" ? ALL_NAMESPACES : setting);
+  return { ...env, KOREO_NAMESPACE: pick(args.definitionsNamespace, env.KOREO_NAMESPACE), RESOURCE_NAMESPACE: pick(args.namespace, env.RESOURCE_NAMESPACE) };
 }
 
 /** The last outcome of each trigger, from the per-reconcile log lines; done when all are Ok or one is PermFail and the rest settled. */
@@ -159,19 +183,33 @@ async function forceExamples(stack: LocalStack): Promise<void> {
   await createSqsWorkQueue(stack.sqs.client, stack.sqs.workUrl).enqueue(requests);
 }
 
-function banner(stack: LocalStack, kubeconfig: string, handlers: number, timeScale: number): string {
+/** `every namespace`, or the list as given (`*` spelled out). */
+function describeNamespaces(namespaces: readonly string[]): string {
+  if (namespaceScopes(namespaces)[0] !== "") return namespaces.join(", ");
+  const named = namespaces.filter((n) => n !== ALL_NAMESPACES);
+  return named.length === 0 ? describeScope("") : `${named.join(", ")} first, then ${describeScope("")}`;
+}
+
+function banner(stack: LocalStack, kubeconfig: string, handlers: number, timeScale: number, env: Env): string {
   const { api, webhookUrl: webhook, secret } = stack;
+  const config = configFromEnv(env);
   return [
     "",
     `Koreo serverless stack running (${handlers} reconcile handlers, fauxqs, relay, webhook, simulated Deployment controller)`,
     `  API server   ${api.url}     export KUBECONFIG=${kubeconfig}`,
     `  webhook      ${webhook}`,
     `  token        ${secret}`,
+    `  definitions  ${describeNamespaces(config.koreoNamespaces)}${sameList(config.templateNamespaces, config.koreoNamespaces) ? "" : ` (ResourceTemplates: ${describeNamespaces(config.templateNamespaces)})`}`,
+    `  triggers     ${describeNamespaces(config.resourceNamespaces)}, every kind a Workflow binds (--namespace, --definitions-namespace narrow this)`,
     `  try          curl -X POST -H "Authorization: Bearer ${secret}" ${webhook}/reconcile/apps.acme.example/v1/WebApp/team-a/shop`,
     ...(timeScale === 1 ? [] : [`  time scale   ×${timeScale}: timers fire ${timeScale} times sooner than the programs ask`]),
     "",
-    "time      trigger                              workflow         outcome   duration",
+    `${"time      trigger                              workflow         outcome   duration".padEnd(86)} why (when not Ok)`,
   ].join("\n");
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 function isListenError(error: unknown): boolean {

@@ -25,7 +25,7 @@ export interface Subscription {
 
 function matches(filter: EventFilter, event: StoredEvent): boolean {
   if (event.apiVersion !== filter.apiVersion || event.kind !== filter.kind) return false;
-  return filter.namespace === undefined || filter.namespace === event.namespace;
+  return filter.namespace === undefined || filter.namespace === "" || filter.namespace === event.namespace;
 }
 
 /**

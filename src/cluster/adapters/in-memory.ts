@@ -144,7 +144,8 @@ export function createInMemoryCluster(options: InMemoryClusterOptions = {}): InM
       if (!labels.ok) return fail("Invalid", labels.message, 400);
       const fields = parseFieldSelector(listOptions.fieldSelector ?? "");
       if (!fields.ok) return fail("Invalid", fields.message, 400);
-      const namespace = spec.value.namespaced ? listOptions.namespace : undefined;
+      // "" is Kubernetes' "all namespaces", as in a list path without /namespaces/<ns>.
+      const namespace = spec.value.namespaced && listOptions.namespace !== "" ? listOptions.namespace : undefined;
       const items = store
         .objects()
         .filter((o) => o.apiVersion === apiVersion && o.kind === kind)
