@@ -36,6 +36,8 @@ export interface LocalStackOptions {
   /** Embedded API server data directory (persistent across restarts); none = in memory. */
   readonly dataDir?: string;
   readonly kubeconfigPath?: string;
+  /** Serve the API over HTTPS with a CA kept in the data dir (what `koreo start` does); tests keep plain HTTP. */
+  readonly tls?: boolean;
   readonly handlers?: number;
   readonly apiPort?: number;
   readonly webhookPort?: number;
@@ -80,12 +82,13 @@ const noFlush: FlushableMetrics = { count() {}, milliseconds() {}, flush() {} };
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const logger = options.logger ?? silentLogger;
-  const api = await startApiServer({ port: options.apiPort ?? 0, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
+  const api = await startApiServer({ port: options.apiPort ?? 0, tls: options.tls ?? false, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
+  const ca = api.caData === undefined ? {} : { caData: api.caData };
   if (options.kubeconfigPath !== undefined) {
     mkdirSync(dirname(options.kubeconfigPath), { recursive: true });
     api.writeKubeconfig(options.kubeconfigPath);
   }
-  const cluster = createClientNodeCluster(loadKubeConfig({ server: api.url }));
+  const cluster = createClientNodeCluster(loadKubeConfig({ server: api.url, ...ca }));
   const sqs = await startLocalSqs({ visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30, maxReceiveCount: options.maxReceiveCount ?? 5 });
   const secret = options.secret ?? randomBytes(16).toString("hex");
   const env: Env = {
@@ -93,6 +96,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     RESOURCE_NAMESPACE: "koreo-testing",
     ...options.env,
     KUBE_SERVER: api.url,
+    ...(ca.caData === undefined ? {} : { KUBE_CA_DATA: ca.caData }),
     SQS_ENDPOINT: sqs.endpoint,
     KOREO_WORK_QUEUE_URL: sqs.workUrl,
     KOREO_TIMER_QUEUE_URL: sqs.timerUrl,

@@ -30,7 +30,8 @@ const USAGE = `usage: koreo start [--handlers N] [--once] [--time-scale N] [--da
   --time-scale N    the handlers' time runs N times faster: Retry delays, resyncs and backoffs
                     pass in 1/N of the time; condition timestamps run ahead of the wall clock
                     (default 1; with --once, ${ONCE_TIME_SCALE})
-  --data-dir D      API server data directory (default .koreo/data)
+  --data-dir D      API server data directory (default .koreo/data; its tls/ holds the local CA)
+  --insecure-http   serve the API server over plain HTTP (default: HTTPS, CA in the kubeconfig)
   --webhook-port P  webhook port (default 8080; 0 = random)
   --api-port P      API server port (default 0 = random)
   --namespace NS,…  watch triggers only in these namespaces (default: every namespace;
@@ -53,6 +54,8 @@ interface Args {
   apiPort: number;
   namespace: string | undefined;
   definitionsNamespace: string | undefined;
+  /** Serve the API server over plain HTTP instead of HTTPS with a local CA. */
+  insecureHttp: boolean;
 }
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
@@ -67,11 +70,15 @@ export const EXAMPLE_MANIFESTS = ["examples/crds", "examples/functions", "exampl
 const SAMPLE_TRIGGERS = [{ apiVersion: "apps.acme.example/v1", kind: "WebApp", namespace: "team-a", name: "shop" }];
 
 function parseArgs(args: readonly string[]): Args | string {
-  const out: Args = { handlers: 2, once: false, timeScale: undefined, dataDir: ".koreo/data", webhookPort: 8080, apiPort: 0, namespace: undefined, definitionsNamespace: undefined };
+  const out: Args = { insecureHttp: false, handlers: 2, once: false, timeScale: undefined, dataDir: ".koreo/data", webhookPort: 8080, apiPort: 0, namespace: undefined, definitionsNamespace: undefined };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i] ?? "";
     if (flag === "--once" || flag === "--exit-after-converge") {
       out.once = true;
+      continue;
+    }
+    if (flag === "--insecure-http") {
+      out.insecureHttp = true;
       continue;
     }
     const value = args[++i];
@@ -106,6 +113,7 @@ export async function run(argv: string[]): Promise<number> {
     handlers: args.handlers,
     dataDir: resolve(args.dataDir),
     kubeconfigPath,
+    tls: !args.insecureHttp,
     apiPort: args.apiPort,
     webhookPort: args.webhookPort,
     manifests: EXAMPLE_MANIFESTS,
