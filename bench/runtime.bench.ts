@@ -111,7 +111,7 @@ async function firstLoad(): Promise<number> {
     const { createRuntime } = await import("../src/lambda/runtime.ts");
     const { configFromEnv } = await import("../src/config/config.ts");
     const t1 = performance.now();
-    const runtime = createRuntime({ config: configFromEnv({ KOREO_NAMESPACE: "acme-platform" }), cluster: stack.cluster, sqs: stack.sqs.client, clock: { now: Date.now }, logger: (await import("../src/ports/logger.ts")).silentLogger, metrics: (await import("../src/reconciler/metrics.ts")).noMetrics });
+    const runtime = createRuntime({ config: configFromEnv({ KOREO_NAMESPACE: "acme-platform" }), cluster: stack.cluster, sqs: stack.sqs.client, clock: { now: Date.now }, logger: (await import("../src/ports/logger.ts")).silentLogger, metrics: (await import("../src/ports/metrics.ts")).noMetrics });
     await runtime.definitions.refresh(true);
     return performance.now() - t1;
   } finally {

@@ -6,7 +6,7 @@
 import { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
 import { Metrics as PowertoolsMetrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { LogFields, Logger } from "../ports/logger.ts";
-import type { Metrics } from "../reconciler/metrics.ts";
+import type { Metrics } from "../ports/metrics.ts";
 
 type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 

@@ -8,7 +8,7 @@ import { BatchProcessor, EventType, SqsFifoPartialProcessorAsync, processPartial
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { Logger } from "../ports/logger.ts";
 import { decodeRequest, triggerKey, type ReconcileRequest } from "../queue/messages.ts";
-import type { Metrics } from "../reconciler/metrics.ts";
+import type { Metrics } from "../ports/metrics.ts";
 
 export type RequestHandler = (request: ReconcileRequest) => Promise<unknown>;
 

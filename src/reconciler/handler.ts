@@ -14,7 +14,7 @@ import type { TimerQueue } from "../queue/queue.ts";
 import { changeHash } from "./change-hash.ts";
 import { decide, type Decision, type RunResult } from "./decide.ts";
 import { gate, type Basis, type GateDecision, type Observed, type ProceedReason } from "./gate.ts";
-import type { Metrics } from "./metrics.ts";
+import type { Metrics } from "../ports/metrics.ts";
 import { giveUpMessage, writeGiveUpCondition } from "./give-up.ts";
 import { encodeRecord, readRecord, recordPatch, type GateRecord } from "./record.ts";
 import { eventDigest, outcomeEvent, recordEvent } from "./events.ts";

@@ -6,7 +6,7 @@
 import type { Clock } from "../ports/clock.ts";
 import type { ReconcileRequest } from "../queue/messages.ts";
 import type { TimerQueue, WorkQueue } from "../queue/queue.ts";
-import type { Metrics } from "../reconciler/metrics.ts";
+import type { Metrics } from "../ports/metrics.ts";
 import { routeTimer } from "./route.ts";
 
 export interface TimerDeps {

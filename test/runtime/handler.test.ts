@@ -8,7 +8,7 @@ import { fixedClock } from "../../src/ports/clock.ts";
 import { silentLogger, type LogFields, type Logger } from "../../src/ports/logger.ts";
 import { createRecordingTimerQueue } from "../../src/queue/adapters/in-memory.ts";
 import { createReconciler } from "../../src/reconciler/handler.ts";
-import { noMetrics } from "../../src/reconciler/metrics.ts";
+import { noMetrics } from "../../src/ports/metrics.ts";
 import { readRecord } from "../../src/reconciler/record.ts";
 import type { RunReconcile } from "../../src/reconciler/run.ts";
 import { isMap } from "../../src/value/value.ts";

@@ -8,7 +8,7 @@ import { DelayOutOfRange } from "../../src/queue/queue.ts";
 import { pollOnce } from "../../src/local/poller.ts";
 import { createSqsBatchHandler } from "../../src/lambda/sqs-batch.ts";
 import { decodeRequest, type ReconcileRequest } from "../../src/queue/messages.ts";
-import { noMetrics } from "../../src/reconciler/metrics.ts";
+import { noMetrics } from "../../src/ports/metrics.ts";
 import type { Logger } from "../../src/ports/logger.ts";
 
 let sqs: LocalSqs;

@@ -1,5 +1,5 @@
 /**
- * Metrics port (SRV-13). Adapters: lambda/observability.ts (Powertools EMF) and
+ * Metrics port (SRV-13), shared by the reconcile and timer handlers. Adapters: lambda/observability.ts (Powertools EMF) and
  * `noMetrics`; the local stack counts in memory for its live view.
  */
 export type MetricName =

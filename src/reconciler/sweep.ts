@@ -12,8 +12,8 @@ import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import { triggerRefOf, type ReconcileRequest } from "../queue/messages.ts";
 import type { WorkQueue } from "../queue/queue.ts";
-import { changeHash } from "../reconciler/change-hash.ts";
-import { readRecord } from "../reconciler/record.ts";
+import { changeHash } from "./change-hash.ts";
+import { readRecord } from "./record.ts";
 
 export interface KindRef {
   readonly apiVersion: string;
