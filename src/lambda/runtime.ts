@@ -3,7 +3,7 @@
  * SQS client): the same wiring serves the Lambda handlers, `npm start` and the
  * tests. Nothing here decides anything; it only connects modules.
  */
-import type { ClusterApi, ClusterReader } from "../cluster/cluster-api.ts";
+import type { ClusterApi, ClusterReader, KubeObject } from "../cluster/cluster-api.ts";
 import type { RuntimeConfig } from "../config/config.ts";
 import type { Registry } from "../definitions/registry.ts";
 import { createKoreoRegistry } from "../engine/registry.ts";
@@ -63,8 +63,8 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const sqsTimers = createSqsTimerQueue(parts.sqs, config.timerQueueUrl);
   const timers = parts.wrapTimers === undefined ? sqsTimers : parts.wrapTimers(sqsTimers);
   const engineConfig = { resyncSeconds: config.timings.resyncSeconds, selectionRetrySeconds: config.timings.selectionRetrySeconds };
-  const runOn = (target: ClusterApi, managed = parts.managedCluster) => (trigger: TriggerRef) =>
-    reconcileTrigger(trigger, { cluster: target, ...(managed === undefined ? {} : { managedCluster: managed }), definitions: registry, clock, logger, config: engineConfig });
+  const runOn = (target: ClusterApi, managed = parts.managedCluster) => (trigger: TriggerRef, current?: KubeObject) =>
+    reconcileTrigger(trigger, { cluster: target, ...(managed === undefined ? {} : { managedCluster: managed }), definitions: registry, clock, logger, config: engineConfig }, current);
   const reconcile = createReconciler({
     cluster, timers, clock, logger, metrics,
     run: parts.wrapRun === undefined ? runOn(cluster) : parts.wrapRun(runOn(cluster)),

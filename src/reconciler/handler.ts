@@ -50,7 +50,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
     const versionNow = trigger === undefined ? undefined : await currentWorkflowVersion(deps, trigger, observed);
     const decision = gate({ request, observed, now, timings: deps.timings, ...(versionNow === undefined ? {} : { workflowVersion: versionNow }) });
     if (!decision.proceed) return dropped(deps, request, decision);
-    return runAndRecord(deps, request.trigger, decision.basis, decision.why);
+    return runAndRecord(deps, request.trigger, trigger, decision.basis, decision.why);
   };
 }
 
@@ -101,9 +101,9 @@ function previousAttempts(basis: Basis, why: ProceedReason): number {
   return why === "due" ? (basis.record?.attempt ?? 0) : 0;
 }
 
-async function runAndRecord(deps: ReconcilerDeps, trigger: TriggerRef, basis: Basis, why: ProceedReason): Promise<HandleResult> {
+async function runAndRecord(deps: ReconcilerDeps, trigger: TriggerRef, current: KubeObject | undefined, basis: Basis, why: ProceedReason): Promise<HandleResult> {
   const started = deps.clock.now();
-  const { report, result } = await runWithBudget(deps, trigger);
+  const { report, result } = await runWithBudget(deps, trigger, current);
   const durationMs = deps.clock.now() - started;
   const decision = decide(result, previousAttempts(basis, why), deps.timings, deps.random);
   const dueAt = dueAtOf(decision, deps.clock.now());
@@ -118,13 +118,13 @@ async function runAndRecord(deps: ReconcilerDeps, trigger: TriggerRef, basis: Ba
 }
 
 /** CTL-13: a run has a budget; beyond it, or on any exception, it is a system error (CTL-14 recommendation). */
-async function runWithBudget(deps: ReconcilerDeps, trigger: TriggerRef): Promise<{ report?: RunReport; result: RunResult }> {
+async function runWithBudget(deps: ReconcilerDeps, trigger: TriggerRef, current: KubeObject | undefined): Promise<{ report?: RunReport; result: RunResult }> {
   let timer: NodeJS.Timeout | undefined;
   const budgetMs = deps.timings.reconcileTimeoutSeconds * 1000;
   // unref: a budget must not keep a process alive on its own.
   const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), budgetMs).unref()));
   try {
-    const report = await Promise.race([deps.run(trigger), timeout]);
+    const report = await Promise.race([deps.run(trigger, current), timeout]);
     if (report === "timeout") return { result: { kind: "system-error", message: `reconcile exceeded ${deps.timings.reconcileTimeoutSeconds} s` } };
     return { report, result: resultOf(report) };
   } catch (error) {

@@ -25,7 +25,8 @@ export interface RunReport {
   readonly error?: string;
 }
 
-export type RunReconcile = (trigger: TriggerRef) => Promise<RunReport>;
+/** `current` is the trigger the gate just read: the run uses it instead of reading it again (one GET per reconcile). */
+export type RunReconcile = (trigger: TriggerRef, current?: KubeObject) => Promise<RunReport>;
 
 /** The SRV-3 version of the Workflow a trigger would run now, when it can be told before running (CTL-10 check). */
 export type WorkflowVersionOf = (trigger: KubeObject) => string | undefined;

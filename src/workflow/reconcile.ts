@@ -88,10 +88,11 @@ export interface ReconcileReport {
  * pick its Workflow, run it, write one merge patch when something changed. Never
  * rejects: failures become a report. The gate, queue and timers belong to the caller.
  */
-export async function reconcileTrigger(ref: TriggerRef, deps: ReconcileDeps): Promise<ReconcileReport> {
+/** `current`: the trigger as the caller just read it (the runtime's gate did), so it is not read twice. */
+export async function reconcileTrigger(ref: TriggerRef, deps: ReconcileDeps, current?: KubeObject): Promise<ReconcileReport> {
   const config = { ...DEFAULT_RECONCILE_CONFIG, ...deps.config };
   try {
-    return await reconcileOnce(ref, deps, config);
+    return await reconcileOnce(ref, deps, config, current);
   } catch (error) {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     deps.logger.error("Unexpected error reconciling trigger.", { trigger: ref, error: text });
@@ -99,8 +100,8 @@ export async function reconcileTrigger(ref: TriggerRef, deps: ReconcileDeps): Pr
   }
 }
 
-async function reconcileOnce(ref: TriggerRef, deps: ReconcileDeps, config: ReconcileConfig): Promise<ReconcileReport> {
-  const read = await deps.cluster.get(objectRef(ref));
+async function reconcileOnce(ref: TriggerRef, deps: ReconcileDeps, config: ReconcileConfig, current: KubeObject | undefined): Promise<ReconcileReport> {
+  const read = current === undefined ? await deps.cluster.get(objectRef(ref)) : { ok: true as const, value: current };
   if (!read.ok) return read.error.reason === "NotFound" ? notFound(ref) : systemError(ref, describe(read.error));
   const trigger = read.value;
   const identity = identityOf(ref, trigger);

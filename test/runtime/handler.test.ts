@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createInMemoryCluster } from "../../src/cluster/adapters/in-memory.ts";
+import type { KubeObject } from "../../src/cluster/cluster-api.ts";
 import { configFromEnv, DEFAULT_TIMINGS } from "../../src/config/config.ts";
 import { Outcome } from "../../src/outcome/outcome.ts";
 import { fixedClock } from "../../src/ports/clock.ts";
@@ -220,4 +221,22 @@ test("Events: a selection error names its reason (WorkflowNotReady) as a Warning
   const s = await setup(async () => ({ status: "selection-error", selectionReason: "WorkflowNotReady", workflow: "wf", outcome: Outcome.retry(120, "Workflow `wf` not ready missing steps.") }));
   await s.reconcile({ trigger: s.trigger, reason: "event", hash: "a" });
   assert.deepEqual((await eventsOf(s)).map((e) => [e.reason, e.type, e.message]), [["WorkflowNotReady", "Warning", "Workflow `wf` not ready missing steps."]]);
+});
+
+test("SRV-2 / SRV-12: a reconcile GETs the trigger once; the run receives the object the gate read", async () => {
+  let received: KubeObject | undefined;
+  const s = await setup(async (_ref, current) => {
+    received = current;
+    return { status: "reconciled", workflow: "wf", workflowVersion: "v1", outcome: Outcome.ok(null) };
+  });
+  const get = s.cluster.get.bind(s.cluster);
+  let triggerReads = 0;
+  s.cluster.get = (ref) => {
+    if (ref.kind === "Widget") triggerReads++;
+    return get(ref);
+  };
+  const result = await s.reconcile({ trigger: s.trigger, reason: "event", hash: "x" });
+  assert.equal(result.status, "ran");
+  assert.equal(triggerReads, 1, "one GET of the trigger, by the gate");
+  assert.ok(received !== undefined && isMap(received.metadata) && received.metadata.uid === s.trigger.uid, "the run got that trigger");
 });
