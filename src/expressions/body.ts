@@ -6,7 +6,7 @@
  * and one evaluation that fails as a whole (EXPR-40), without re-parsing
  * pasted text or escaping literals.
  */
-import { isMap, keysOf, setEntry, type Value } from "../value/value.ts";
+import { INT64_MAX, INT64_MIN, isMap, keysOf, setEntry, type Value } from "../value/value.ts";
 import { call, constant, IdAllocator, list, stringMap, type Expr } from "./ast.ts";
 import { parseSource } from "./compile.ts";
 import { ExpressionFailure, limitError, permFail, structuralError } from "./errors.ts";
@@ -18,8 +18,6 @@ import { planProgram, runProgram, type Program } from "./program.ts";
 import { rewriteLeaf, type Position, type RewriteContext } from "./rewrite.ts";
 import type { AbsorbingTree } from "./failed-operands.ts";
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 /** EXPR-4: only the top-level value is tested for emptiness. */
 export function isEmptyField(v: Value | undefined): boolean {

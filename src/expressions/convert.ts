@@ -5,13 +5,11 @@
  * subtrees found in a result map back to the very Value they came from.
  */
 import { celList, celMap, isCelError, isCelList, isCelMap, isCelType, isCelUint, type CelInput, type CelValue } from "@bufbuild/cel";
-import { isMap, keysOf, setEntry, type Value, type ValueMap } from "../value/value.ts";
+import { INT64_MAX, INT64_MIN, isMap, keysOf, setEntry, type Value, type ValueMap } from "../value/value.ts";
 import { ExpressionFailure } from "./errors.ts";
 import { DURATION_TYPE, durationText, objectTypeName, TIMESTAMP_TYPE, timestampText } from "./time-text.ts";
 
 const toCelCache = new WeakMap<object, CelValue>();
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 const fromCelCache = new WeakMap<object, Value>();
 
 /** A Value as a CEL input; map/list wrappers are cached per Value object. */

@@ -4,12 +4,11 @@
  * cannot tell `1` from `1.0`, which from_json must.
  */
 import type { CelInput } from "@bufbuild/cel";
+import { INT64_MAX, INT64_MIN } from "../value/value.ts";
 
 export type JsonRead = { readonly ok: true; readonly value: CelInput } | { readonly ok: false; readonly error: string };
 
 const MAX_DEPTH = 512;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 const NUMBER = /-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 const STRING_BODY = /[^"\\\u0000-\u001f]*/y;
 

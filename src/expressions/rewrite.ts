@@ -22,6 +22,7 @@
  *   `a in b` tolerate a failed operand (EXPR-100/101, failed-operands.ts): has()
  *   asks whether evaluation fails, and with such an operand it does not.
  */
+import { INT64_MAX, INT64_MIN, UINT64_MAX } from "../value/value.ts";
 import { call, comprehension, constant, ident, IdAllocator, list, withKind, type CallNode, type Expr } from "./ast.ts";
 import { koreoEnv } from "./env.ts";
 import { ExpressionFailure } from "./errors.ts";
@@ -146,9 +147,6 @@ function rewriteKind(e: Expr, leaf: Leaf, depth: number): Expr {
   }
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
 
 /** EXPR-80: the parser accepts any digits; out-of-range literals fail when evaluated. */
 function rewriteConstant(e: Expr, leaf: Leaf): Expr {

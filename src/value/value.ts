@@ -13,6 +13,11 @@
  * (`setEntry` defines it), never the object's prototype.
  */
 export type Value = null | boolean | bigint | number | string | Value[] | ValueMap;
+
+/** The CEL int and uint ranges; a `bigint` Value outside int64 fails when used (EXPR-60, EXPR-80). */
+export const INT64_MIN = -(2n ** 63n);
+export const INT64_MAX = 2n ** 63n - 1n;
+export const UINT64_MAX = 2n ** 64n - 1n;
 export interface ValueMap {
   [key: string]: Value;
 }

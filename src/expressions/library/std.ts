@@ -9,6 +9,7 @@ import { charge, chargeString } from "../budget.ts";
 import { KoreoFunctionError } from "../errors.ts";
 import { pythonBool, pythonFloat } from "../format.ts";
 import { DURATION_TYPE, durationText, objectTypeName, timestampText } from "../time-text.ts";
+import { INT64_MAX, INT64_MIN, UINT64_MAX } from "../../value/value.ts";
 import { celEquals } from "./values.ts";
 
 const { BOOL, DOUBLE, DYN, INT, NULL, STRING, UINT } = CelScalar;
@@ -47,9 +48,7 @@ function stringToInteger(s: string, type: "int" | "uint"): bigint {
   const m = INT_STRING.exec(s);
   if (m === null) throw new KoreoFunctionError(`invalid literal for ${type}(): '${s}'`);
   const n = BigInt(`${m[1] === "-" ? "-" : ""}${m[2]}`);
-  const [min, max] = type === "int" ? [-(2n ** 63n), 2n ** 63n] : [0n, 2n ** 64n];
-  if (n < min || n >= max) throw new KoreoFunctionError(`${type} overflow during type conversion`);
-  return n;
+  return inRange(n, type, `${type} overflow during type conversion`);
 }
 
 function stringToDouble(s: string): number {
@@ -60,9 +59,6 @@ function stringToDouble(s: string): number {
   return Number(t);
 }
 
-const INT_MIN_BIG = -(2n ** 63n);
-const INT_MAX_BIG = 2n ** 63n - 1n;
-const UINT_MAX_BIG = 2n ** 64n - 1n;
 type IntegerOp = "_+_" | "_-_" | "_*_" | "_/_" | "_%_";
 
 /**
@@ -87,9 +83,9 @@ function integerApply(op: IntegerOp, l: bigint, r: bigint, type: "int" | "uint")
   }
 }
 
-function inRange(value: bigint, type: "int" | "uint"): bigint {
-  const [min, max] = type === "int" ? [INT_MIN_BIG, INT_MAX_BIG] : [0n, UINT_MAX_BIG];
-  if (value < min || value > max) throw new KoreoFunctionError(`${type} overflow`);
+function inRange(value: bigint, type: "int" | "uint", message = `${type} overflow`): bigint {
+  const [min, max] = type === "int" ? [INT64_MIN, INT64_MAX] : [0n, UINT64_MAX];
+  if (value < min || value > max) throw new KoreoFunctionError(message);
   return value;
 }
 
