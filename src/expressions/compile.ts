@@ -7,7 +7,7 @@ import { parse } from "@bufbuild/cel";
 import type { Expr } from "./ast.ts";
 import { limitError, parseError } from "./errors.ts";
 import { limits } from "./limits.ts";
-import { LiteralError, restoreParserGaps } from "./parser-gaps.ts";
+import { LiteralError, literalEnd, restoreParserGaps } from "./parser-gaps.ts";
 import { collectReferences } from "./references.ts";
 
 export interface ParsedSource {
@@ -58,7 +58,7 @@ export function bracketDepth(source: string): number {
   while (i < source.length) {
     const c = source[i];
     if (c === '"' || c === "'") {
-      i = skipString(source, i);
+      i = literalEnd(source, i);
       continue;
     }
     if (c === "(" || c === "[" || c === "{") max = Math.max(max, ++depth);
@@ -66,21 +66,6 @@ export function bracketDepth(source: string): number {
     i++;
   }
   return max;
-}
-
-/** Index after the string literal starting at `start` (single- or triple-quoted). */
-function skipString(source: string, start: number): number {
-  const q = source[start] as string;
-  const triple = source.startsWith(q.repeat(3), start);
-  const close = triple ? q.repeat(3) : q;
-  let i = start + close.length;
-  while (i < source.length) {
-    if (source[i] === "\\") i += 2;
-    else if (source.startsWith(close, i)) return i + close.length;
-    else if (!triple && source[i] === "\n") return i;
-    else i++;
-  }
-  return i;
 }
 
 interface SyntaxErrorShape {

@@ -120,15 +120,21 @@ function blankLiterals(source: string): string {
   return out;
 }
 
-/** Index after the string literal whose quote is at `start`. */
-function literalEnd(source: string, start: number): number {
+/**
+ * Index after the string or bytes literal whose quote is at `start` (single- or
+ * triple-quoted; in a raw literal a backslash escapes nothing). An unterminated
+ * single-quoted literal ends at the line break, as the CEL lexer sees it.
+ */
+export function literalEnd(source: string, start: number): number {
   const q = source[start] as string;
   const raw = /[rR]/.test(source[start - 1] ?? "") || /[rR]/.test(source[start - 2] ?? "");
-  const close = source.startsWith(q.repeat(3), start) ? q.repeat(3) : q;
+  const triple = source.startsWith(q.repeat(3), start);
+  const close = triple ? q.repeat(3) : q;
   let i = start + close.length;
   while (i < source.length) {
     if (source[i] === "\\" && !raw) i += 2;
     else if (source.startsWith(close, i)) return i + close.length;
+    else if (!triple && source[i] === "\n") return i;
     else i++;
   }
   return i;
