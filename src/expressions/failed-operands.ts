@@ -64,12 +64,13 @@ export function absorbingComparison(c: CallNode, sub: (x: Expr) => Expr, ctx: Re
       when(fails(RIGHT), absorbs(LEFT, RIGHT), strict),
     );
   }
-  return bind(ctx, LEFT, left, bind(ctx, RIGHT, right, decided));
+  return bind(LEFT, left, bind(RIGHT, right, decided));
 
-  function bind(context: RewriteContext, name: string, value: Expr, body: Expr): Expr {
-    return comprehension(context.ids, {
+  /** `body` with `name` bound to `value`, error or not: a one-step comprehension whose step is `value`. */
+  function bind(name: string, value: Expr, body: Expr): Expr {
+    return comprehension(ids, {
       iterVar: STEP,
-      iterRange: list(context.ids, [constant(context.ids, { case: "int64Value", value: 0n })]),
+      iterRange: list(ids, [constant(ids, { case: "int64Value", value: 0n })]),
       accuVar: name,
       accuInit: bool(false),
       loopCondition: bool(true),

@@ -34,11 +34,8 @@ export function objectTypeName(v: CelValue): string | undefined {
   return t.kind === "object" ? t.name : undefined;
 }
 
-function parts(v: CelValue): SecondsNanos {
-  return messageOf(v);
-}
-
-function messageOf(v: CelValue): SecondsNanos & object {
+/** The protobuf message inside a CEL timestamp or duration value (also the key of its offset). */
+function parts(v: CelValue): SecondsNanos & object {
   return (v as unknown as { message: SecondsNanos & object }).message;
 }
 
@@ -66,7 +63,7 @@ export function totalNanos(v: CelValue): bigint {
 }
 
 export function offsetMinutesOf(v: CelValue): number {
-  return offsets.get(messageOf(v)) ?? 0;
+  return offsets.get(parts(v)) ?? 0;
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {
