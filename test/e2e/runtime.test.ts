@@ -6,6 +6,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { startLocalStack, type LocalStack } from "../../src/local/stack.ts";
+import { changeHash } from "../../src/reconciler/change-hash.ts";
+import { readRecord } from "../../src/reconciler/record.ts";
 import { createSqsWorkQueue } from "../../src/queue/adapters/sqs.ts";
 import { sign } from "../../src/webhook/auth.ts";
 import { isMap, type Value } from "../../src/value/value.ts";
@@ -148,12 +150,16 @@ async function applyUnwatched(name: string) {
 }
 
 /** Waits until the trigger's last run ended Ok (its Retry chain, if any, is over). */
+/**
+ * Ok for the trigger as it is now: the record must name the current change hash too, or
+ * the previous convergence's Ok (written before this change's first run recorded
+ * anything) would pass while a Retry of the new run is still pending.
+ */
 async function settled(name: string) {
   await waitFor(`${name} to settle on Ok`, async () => {
     const w = await get(widget(name));
-    const annotations = isMap(w?.metadata) && isMap(w.metadata.annotations) ? w.metadata.annotations : {};
-    const record = annotations["koreo.dev/reconcile-state"];
-    return typeof record === "string" && JSON.parse(record).outcome === "Ok" ? true : undefined;
+    const record = w === undefined ? undefined : readRecord(w);
+    return w !== undefined && record?.outcome === "Ok" && record.hash === changeHash(w) ? true : undefined;
   });
 }
 
