@@ -11,7 +11,7 @@ import { loadText } from "../src/definitions/load.ts";
 import { loadRegistry } from "../src/definitions/load-registry.ts";
 import { validateSpec } from "../src/definitions/schema.ts";
 import type { Preparers } from "../src/definitions/definition.ts";
-import { prepareResourceFunction, prepareResourceTemplate, prepareValueFunction } from "../src/functions/index.ts";
+import { prepareResourceFunction, prepareResourceTemplate, prepareValueFunction } from "../src/logic/index.ts";
 import { prepareWorkflow } from "../src/workflow/index.ts";
 
 const SHARED = "/work/shared/bench/";

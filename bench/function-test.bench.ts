@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { loadPaths, loadRegistry } from "../src/definitions/index.ts";
-import { KOREO_PREPARERS } from "../src/engine/index.ts";
+import { KOREO_PREPARERS } from "../src/program/index.ts";
 import { runAllTests } from "../src/function-test/index.ts";
 
 const PATHS = ["examples/"];

@@ -18,7 +18,7 @@ import {
   type Owner,
   type PreparedResourceFunction,
   type PreparedValueFunction,
-} from "../src/functions/index.ts";
+} from "../src/logic/index.ts";
 import { isMap, type Value, type ValueMap } from "../src/value/value.ts";
 
 const SHARED = "/work/shared/bench/";

@@ -94,7 +94,7 @@ async function throughput(handlers: number): Promise<number> {
 async function bundle(): Promise<{ bytes: number; importMs: number }> {
   const outfile = join(mkdtempSync(join(tmpdir(), "koreo-bench-")), "reconcile.mjs");
   await build({
-    entryPoints: [`${root}functions/reconcile.ts`], bundle: true, minify: true, platform: "node", format: "esm", target: "node22", outfile,
+    entryPoints: [`${root}handlers/reconcile.ts`], bundle: true, minify: true, platform: "node", format: "esm", target: "node22", outfile,
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
   });
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(performance.now() - t);`;
@@ -108,10 +108,10 @@ async function bundle(): Promise<{ bytes: number; importMs: number }> {
 async function firstLoad(): Promise<number> {
   const stack = await startLocalStack({ handlers: 0, manifests: [`${root}examples/crds`, `${root}examples/functions`, `${root}examples/workflow/webapp.k.yaml`], env: { KOREO_NAMESPACE: "acme-platform" } });
   try {
-    const { createRuntime } = await import("../src/lambda/runtime.ts");
+    const { composeRuntime } = await import("../src/lambda/composition-root.ts");
     const { configFromEnv } = await import("../src/config/config.ts");
     const t1 = performance.now();
-    const runtime = createRuntime({ config: configFromEnv({ KOREO_NAMESPACE: "acme-platform" }), cluster: stack.cluster, sqs: stack.sqs.client, clock: { now: Date.now }, logger: (await import("../src/ports/logger.ts")).silentLogger, metrics: (await import("../src/ports/metrics.ts")).noMetrics });
+    const runtime = composeRuntime({ config: configFromEnv({ KOREO_NAMESPACE: "acme-platform" }), cluster: stack.cluster, sqs: stack.sqs.client, clock: { now: Date.now }, logger: (await import("../src/ports/logger.ts")).silentLogger, metrics: (await import("../src/ports/metrics.ts")).noMetrics });
     await runtime.definitions.refresh(true);
     return performance.now() - t1;
   } finally {

@@ -9,7 +9,7 @@ import { createInMemoryCluster } from "../src/cluster/adapters/in-memory.ts";
 import { withCallCounting } from "../src/cluster/adapters/counting.ts";
 import type { KubeObject } from "../src/cluster/cluster-api.ts";
 import { loadText } from "../src/definitions/load.ts";
-import { createKoreoRegistry } from "../src/engine/index.ts";
+import { createKoreoRegistry } from "../src/program/index.ts";
 import { fixedClock } from "../src/ports/clock.ts";
 import { silentLogger } from "../src/ports/logger.ts";
 import { fromPlain, toJsonText, type ValueMap } from "../src/value/value.ts";

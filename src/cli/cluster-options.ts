@@ -6,7 +6,7 @@
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { ClusterApi, ClusterDiscovery } from "../cluster/cluster-api.ts";
-import { loadKubeConfig } from "../cluster/kubeconfig.ts";
+import { loadKubeConfig } from "../cluster/adapters/kubeconfig.ts";
 import { createClientNodeCluster } from "../cluster/adapters/client-node.ts";
 
 /** `parseArgs` option declarations; spread into each command's own options. */

@@ -3,7 +3,7 @@
  * it once against a fresh simulated cluster (FTF-1..4).
  */
 import type { DefinitionLookup } from "../definitions/definition.ts";
-import { runResourceFunction, runValueFunction, type PreparedResourceFunction, type PreparedValueFunction } from "../functions/index.ts";
+import { runResourceFunction, runValueFunction, type PreparedResourceFunction, type PreparedValueFunction } from "../logic/index.ts";
 import type { ValueMap } from "../value/value.ts";
 import type { CaseObservation } from "./assertions.ts";
 import { createTestCluster, isEmptyResource } from "./test-cluster.ts";

@@ -6,7 +6,7 @@
  * count as users). No I/O.
  */
 import type { Definition, DefinitionRef, KoreoKind, Registry } from "../definitions/index.ts";
-import { createKoreoRegistry, KOREO_PREPARERS } from "../engine/index.ts";
+import { createKoreoRegistry, KOREO_PREPARERS } from "../program/index.ts";
 import { isExpression } from "../expressions/index.ts";
 import { isMap } from "../value/value.ts";
 

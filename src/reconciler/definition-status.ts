@@ -5,7 +5,7 @@
  * COND-1's merge from functions/, which definitions/ must not import.
  */
 import type { DefinitionLookup, DefinitionRef, RegistryEntry } from "../definitions/definition.ts";
-import { mergeCondition } from "../functions/conditions.ts";
+import { mergeCondition } from "../logic/conditions.ts";
 import { isList, isMap, type Value, type ValueMap } from "../value/value.ts";
 
 export interface Readiness {

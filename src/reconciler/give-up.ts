@@ -7,7 +7,7 @@
  * updated in place with COND-1 (`mergeCondition`), every other condition kept.
  */
 import type { ClusterApi, KubeObject } from "../cluster/cluster-api.ts";
-import { mergeCondition } from "../functions/conditions.ts";
+import { mergeCondition } from "../logic/conditions.ts";
 import { triggerKey, type TriggerRef } from "../queue/messages.ts";
 import { isMap, type ValueMap } from "../value/value.ts";
 import { conditionTime } from "../workflow/conditions.ts";

@@ -16,7 +16,7 @@ export {
   type ReconcileDeps,
   type ReconcileReport,
   type TriggerRef,
-} from "./reconcile.ts";
+} from "./reconcile-trigger.ts";
 export { boundKinds, triggerKey, workflowsForKey, type BoundKind, type WorkflowCatalog } from "./catalog.ts";
 export { triggerHash } from "./trigger-hash.ts";
 export { workflowVersion } from "./workflow-version.ts";

@@ -1,5 +1,5 @@
 import type { Scope } from "../expressions/index.ts";
-import { runResourceFunction, runValueFunction, type ManagedResourceRecord } from "../functions/index.ts";
+import { runResourceFunction, runValueFunction, type ManagedResourceRecord } from "../logic/index.ts";
 import { Outcome } from "../outcome/outcome.ts";
 import type { Value } from "../value/value.ts";
 import { celTypeName, valueText } from "./cel-type.ts";

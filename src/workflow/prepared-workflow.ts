@@ -1,6 +1,6 @@
 import type { Problem } from "../definitions/definition.ts";
 import type { CompiledBody } from "../expressions/index.ts";
-import type { PreparedResourceFunction, PreparedValueFunction } from "../functions/index.ts";
+import type { PreparedResourceFunction, PreparedValueFunction } from "../logic/index.ts";
 import type { Outcome } from "../outcome/outcome.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { DefinitionLookup, DefinitionRef } from "../definitions/definition.ts";
-import type { PreparedResourceFunction, PreparedValueFunction } from "../functions/index.ts";
+import type { PreparedResourceFunction, PreparedValueFunction } from "../logic/index.ts";
 import { Outcome } from "../outcome/outcome.ts";
 import { isMap, type Value } from "../value/value.ts";
 import type { LogicTarget, PreparedWorkflow } from "./prepared-workflow.ts";

@@ -1,6 +1,6 @@
 import type { ClusterApi } from "../cluster/cluster-api.ts";
 import type { DefinitionLookup } from "../definitions/definition.ts";
-import type { Owner } from "../functions/index.ts";
+import type { Owner } from "../logic/index.ts";
 import type { Outcome } from "../outcome/outcome.ts";
 import type { Value, ValueMap } from "../value/value.ts";
 import type { Budget } from "./budget.ts";

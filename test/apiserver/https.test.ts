@@ -15,7 +15,7 @@ import * as k8s11 from "client-node-1-1";
 import { startApiServer } from "../../src/apiserver/index.ts";
 import { kubeconfigYaml } from "../../src/apiserver/kubeconfig.ts";
 import { createClientNodeCluster } from "../../src/cluster/adapters/client-node.ts";
-import { loadKubeConfig } from "../../src/cluster/kubeconfig.ts";
+import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 import { caOf, FOO_CRD, harness, kubectl, rawWatch, readUntil } from "./helpers.ts";
 
 function names(list: { items: { metadata?: { name?: string } }[] }): string[] {

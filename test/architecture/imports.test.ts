@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve } from "node:path";
 const SRC = "src";
 
 /** Folders that form the engine; they may import each other and the ports only. */
-const ENGINE = new Set(["value", "outcome", "expressions", "definitions", "functions", "workflow", "function-test", "engine", "ports"]);
+const ENGINE = new Set(["value", "outcome", "expressions", "definitions", "logic", "workflow", "function-test", "program", "ports"]);
 /** Port files that live beside adapters (the ClusterApi contract). */
 const PORT_FILES = new Set(["cluster/cluster-api.ts"]);
 /** Packages that talk to the outside world; only adapters may import them. */

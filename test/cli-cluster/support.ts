@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { startApiServer, type RunningApiServer } from "../../src/apiserver/index.ts";
 import { createClientNodeCluster } from "../../src/cluster/adapters/client-node.ts";
 import type { ClusterApi, KubeObject, ObjectRef } from "../../src/cluster/cluster-api.ts";
-import { loadKubeConfig } from "../../src/cluster/kubeconfig.ts";
+import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 
 export interface CliRun {
   readonly code: number;

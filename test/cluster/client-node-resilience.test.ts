@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createClientNodeCluster, type ClientNodeClusterOptions } from "../../src/cluster/adapters/client-node.ts";
-import { loadKubeConfig } from "../../src/cluster/kubeconfig.ts";
+import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 import type { WatchEvent } from "../../src/cluster/cluster-api.ts";
 import { startStub, status, type StubReply, type RecordedRequest } from "./stub-server.ts";
 

@@ -9,7 +9,7 @@
  */
 import { startApiServer } from "../../src/apiserver/index.ts";
 import { createClientNodeCluster } from "../../src/cluster/adapters/client-node.ts";
-import { loadKubeConfig } from "../../src/cluster/kubeconfig.ts";
+import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 import { runClusterContract } from "./contract.ts";
 
 runClusterContract("client-node over the embedded API server", async () => {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createEksTokenProvider, type AwsCredentials } from "../../src/cluster/eks-token.ts";
+import { createEksTokenProvider, type AwsCredentials } from "../../src/cluster/adapters/eks-token.ts";
 import { fixedClock } from "../../src/ports/clock.ts";
 
 const credentials: AwsCredentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };

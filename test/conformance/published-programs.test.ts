@@ -22,7 +22,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { formatProblem, loadPaths, loadRegistry } from "../../src/definitions/index.ts";
-import { KOREO_PREPARERS } from "../../src/engine/index.ts";
+import { KOREO_PREPARERS } from "../../src/program/index.ts";
 import { runAllTests, type TestRun } from "../../src/function-test/index.ts";
 import { paletteFor } from "../../src/cli/report/colour.ts";
 import { textReport } from "../../src/cli/report/text.ts";

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { startApiServer, type RunningApiServer } from "../../src/apiserver/index.ts";
 import { createClientNodeCluster } from "../../src/cluster/adapters/client-node.ts";
 import type { ClusterApi } from "../../src/cluster/cluster-api.ts";
-import { loadKubeConfig } from "../../src/cluster/kubeconfig.ts";
+import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 import { startLocalStack, type LocalStack } from "../../src/local/stack.ts";
 import { isMap } from "../../src/value/value.ts";
 import { waitFor } from "./support.ts";

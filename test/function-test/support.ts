@@ -1,7 +1,7 @@
 /** Builds a registry from YAML text and runs its FunctionTests, as `koreo test` does, without files. */
 import { createRegistry, loadText, type Registry } from "../../src/definitions/index.ts";
 import { prepareFunctionTest, runAllTests, type FunctionTestResult } from "../../src/function-test/index.ts";
-import { prepareResourceFunction, prepareResourceTemplate, prepareValueFunction } from "../../src/functions/index.ts";
+import { prepareResourceFunction, prepareResourceTemplate, prepareValueFunction } from "../../src/logic/index.ts";
 
 const PREPARERS = {
   ValueFunction: prepareValueFunction,

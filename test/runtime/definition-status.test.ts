@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import type { Definition, KoreoKind, RegistryEntry } from "../../src/definitions/definition.ts";
 import { definitionFromObject } from "../../src/definitions/document.ts";
 import type { Registry } from "../../src/definitions/registry.ts";
-import { createKoreoRegistry } from "../../src/engine/registry.ts";
+import { createKoreoRegistry } from "../../src/program/registry.ts";
 import { desiredConditions, readiness } from "../../src/reconciler/definition-status.ts";
 import type { ValueMap } from "../../src/value/value.ts";
 

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createInMemoryCluster } from "../../src/cluster/adapters/in-memory.ts";
-import { createKoreoRegistry } from "../../src/engine/registry.ts";
+import { createKoreoRegistry } from "../../src/program/registry.ts";
 import { fixedClock } from "../../src/ports/clock.ts";
 import { silentLogger } from "../../src/ports/logger.ts";
 import { createDefinitionsSync } from "../../src/reconciler/definitions-sync.ts";

@@ -8,7 +8,7 @@ import { Outcome } from "../../src/outcome/outcome.ts";
 import { fixedClock } from "../../src/ports/clock.ts";
 import { silentLogger, type LogFields, type Logger } from "../../src/ports/logger.ts";
 import { createRecordingTimerQueue } from "../../src/queue/adapters/in-memory.ts";
-import { createReconciler } from "../../src/reconciler/handler.ts";
+import { createRequestReconciler } from "../../src/reconciler/reconcile-request.ts";
 import { noMetrics } from "../../src/ports/metrics.ts";
 import { readRecord } from "../../src/reconciler/record.ts";
 import type { RunReconcile } from "../../src/reconciler/run.ts";
@@ -35,7 +35,7 @@ async function setup(run: RunReconcile, timings = DEFAULT_TIMINGS) {
     error: (message, fields) => void lines.push({ level: "error", message, ...(fields && { fields }) }),
     child: () => logger,
   };
-  const reconcile = createReconciler({ cluster, run, timers, clock, logger, metrics: noMetrics, random: () => 0.5, timings });
+  const reconcile = createRequestReconciler({ cluster, run, timers, clock, logger, metrics: noMetrics, random: () => 0.5, timings });
   const trigger = { apiVersion: "e2e.koreo.dev/v1", kind: "Widget", namespace: "ns", name: "w", uid };
   const record = async () => {
     const got = await cluster.get(trigger);
@@ -104,7 +104,7 @@ test("SRV-8 / CTL-10: a container whose definitions are older than the last run'
   // A second container: its registry still says v0 until it re-lists, and then it says v1 like the first.
   let listed = "v0";
   const refreshes: boolean[] = [];
-  const second = createReconciler({
+  const second = createRequestReconciler({
     cluster: s.cluster, run: okRun, timers: createRecordingTimerQueue(), clock: s.clock, logger: silentLogger, metrics: noMetrics, random: () => 0.5, timings: DEFAULT_TIMINGS,
     workflowVersionOf: () => listed,
     refreshDefinitions: async (changed) => {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { configFromEnv, managedClusterFromEnv } from "../../src/config/config.ts";
-import { managedClusterOf } from "../../src/lambda/config.ts";
+import { managedClusterOf } from "../../src/lambda/cold-start.ts";
 
 test("CTL-19 no MANAGED_RESOURCE_* selector: no managed cluster (MANAGED_RESOURCE_TOKEN alone selects nothing)", () => {
   assert.equal(managedClusterFromEnv({}), undefined);

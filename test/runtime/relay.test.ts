@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startApiServer, type RunningApiServer } from "../../src/apiserver/index.ts";
 import { createClientNodeCluster } from "../../src/cluster/adapters/client-node.ts";
-import { loadKubeConfig } from "../../src/cluster/kubeconfig.ts";
+import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 import { createRecordingWorkQueue } from "../../src/queue/adapters/in-memory.ts";
 import { applyManifests, readManifests } from "../../src/local/apply.ts";
 import { startRelay } from "../../src/relay/relay.ts";

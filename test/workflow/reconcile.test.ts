@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { definitionFromObject } from "../../src/definitions/index.ts";
 import { loadText } from "../../src/definitions/load.ts";
-import { createKoreoRegistry } from "../../src/engine/index.ts";
+import { createKoreoRegistry } from "../../src/program/index.ts";
 import type { ValueMap } from "../../src/value/value.ts";
 import { boundKinds, triggerHash, workflowVersion, workflowsForKey } from "../../src/workflow/index.ts";
 import { appCluster, conditionsOf, configMapFunction, DEMO, harness, managedResources, plain, program, statusOf, stored, trigger, valueFunction, workflow } from "./support.ts";

@@ -3,7 +3,7 @@ import { createInMemoryCluster, type InMemoryCluster } from "../../src/cluster/a
 import type { ClusterApi, KubeObject } from "../../src/cluster/cluster-api.ts";
 import { loadText } from "../../src/definitions/load.ts";
 import type { Registry } from "../../src/definitions/registry.ts";
-import { createKoreoRegistry } from "../../src/engine/index.ts";
+import { createKoreoRegistry } from "../../src/program/index.ts";
 import { fixedClock } from "../../src/ports/clock.ts";
 import { silentLogger } from "../../src/ports/logger.ts";
 import { fromPlain, isMap, parseJsonValue, type Value, type ValueMap } from "../../src/value/value.ts";

@@ -9,7 +9,7 @@
  */
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createClientNodeCluster } from "../../cluster/adapters/client-node.ts";
-import { loadKubeConfig } from "../../cluster/kubeconfig.ts";
+import { loadKubeConfig } from "../../cluster/adapters/kubeconfig.ts";
 import { configFromEnv } from "../../config/config.ts";
 import { powertoolsLogger } from "../../lambda/observability.ts";
 import { createSqsWorkQueue } from "../../queue/adapters/sqs.ts";

@@ -12,7 +12,7 @@ import { createInMemoryCluster } from "../../cluster/adapters/in-memory.ts";
 import type { KubeObject } from "../../cluster/cluster-api.ts";
 import { isCrd } from "../../cluster/kinds.ts";
 import { formatProblem, readYamlFile, type ForeignDocument } from "../../definitions/index.ts";
-import { loadProgram, renderPasses, type RenderPass } from "../../engine/index.ts";
+import { loadProgram, renderPasses, type RenderPass } from "../../program/index.ts";
 import type { Outcome } from "../../outcome/index.ts";
 import { fixedClock } from "../../ports/clock.ts";
 import { isMap, toPlain, type Value } from "../../value/value.ts";

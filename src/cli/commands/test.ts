@@ -6,7 +6,7 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { formatProblem, loadPaths, loadRegistry } from "../../definitions/index.ts";
-import { KOREO_PREPARERS } from "../../engine/index.ts";
+import { KOREO_PREPARERS } from "../../program/index.ts";
 import { runAllTests, type TestRun } from "../../function-test/index.ts";
 import { paletteFor } from "../report/colour.ts";
 import { jsonReport } from "../report/json.ts";

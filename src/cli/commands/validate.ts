@@ -20,8 +20,8 @@ import {
   type Problem,
   type Registry,
 } from "../../definitions/index.ts";
-import { KOREO_PREPARERS } from "../../engine/index.ts";
-import type { PreparedResourceFunction } from "../../functions/index.ts";
+import { KOREO_PREPARERS } from "../../program/index.ts";
+import type { PreparedResourceFunction } from "../../logic/index.ts";
 import { isExpression } from "../../expressions/index.ts";
 import { isList, isMap, type Value } from "../../value/value.ts";
 

@@ -9,16 +9,16 @@ import type { TimerQueue, WorkQueue } from "../queue/queue.ts";
 import type { Metrics } from "../ports/metrics.ts";
 import { routeTimer } from "./route.ts";
 
-export interface TimerDeps {
+export interface TimerForwarderDeps {
   readonly work: WorkQueue;
   readonly timers: TimerQueue;
   readonly clock: Clock;
   readonly metrics: Metrics;
 }
 
-export type TimerHandler = (request: ReconcileRequest) => Promise<"forwarded" | "held">;
+export type TimerForwarder = (request: ReconcileRequest) => Promise<"forwarded" | "held">;
 
-export function createTimerHandler(deps: TimerDeps): TimerHandler {
+export function createTimerForwarder(deps: TimerForwarderDeps): TimerForwarder {
   return async (request) => {
     const route = routeTimer(request.dueAt ?? 0, deps.clock.now());
     if (route.kind === "hold") {

@@ -1,7 +1,7 @@
 /** Lambda glue for the FIFO work queue: SQS batch → reconciler → batchItemFailures. */
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { Env } from "../config/config.ts";
-import { lazyRuntime, type RuntimeOverrides } from "./config.ts";
+import { lazyRuntime, type RuntimeOverrides } from "./cold-start.ts";
 import { createSqsBatchHandler } from "./sqs-batch.ts";
 
 export function createReconcileHandler(env: Env = process.env, overrides: RuntimeOverrides = {}): (event: SQSEvent) => Promise<SQSBatchResponse> {

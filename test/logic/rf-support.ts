@@ -2,8 +2,8 @@
 import { createInMemoryCluster, type InMemoryCluster } from "../../src/cluster/adapters/in-memory.ts";
 import type { ClusterApi, KubeObject } from "../../src/cluster/cluster-api.ts";
 import type { DefinitionLookup } from "../../src/definitions/definition.ts";
-import { prepareResourceFunction, runResourceFunction } from "../../src/functions/index.ts";
-import type { Owner, PreparedResourceFunction, ResourceFunctionResult } from "../../src/functions/index.ts";
+import { prepareResourceFunction, runResourceFunction } from "../../src/logic/index.ts";
+import type { Owner, PreparedResourceFunction, ResourceFunctionResult } from "../../src/logic/index.ts";
 import { isMap, type Value, type ValueMap } from "../../src/value/value.ts";
 import { createLookup, definition, ready } from "./support.ts";
 

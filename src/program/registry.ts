@@ -1,7 +1,7 @@
 import type { Preparers } from "../definitions/definition.ts";
 import { createRegistry, type Registry } from "../definitions/registry.ts";
 import { prepareFunctionTest } from "../function-test/index.ts";
-import { prepareResourceFunction, prepareResourceTemplate, prepareValueFunction } from "../functions/index.ts";
+import { prepareResourceFunction, prepareResourceTemplate, prepareValueFunction } from "../logic/index.ts";
 import { prepareWorkflow } from "../workflow/index.ts";
 
 /** Every Koreo kind's preparer. */

@@ -21,7 +21,7 @@ import { eventDigest, outcomeEvent, recordEvent } from "./events.ts";
 import type { RunReconcile, RunReport, WorkflowVersionOf } from "./run.ts";
 import { armTimer } from "../timers/arm.ts";
 
-export interface ReconcilerDeps {
+export interface RequestReconcilerDeps {
   readonly cluster: ClusterApi;
   readonly run: RunReconcile;
   readonly timers: TimerQueue;
@@ -39,9 +39,9 @@ export type HandleResult =
   | { readonly status: "dropped"; readonly why: string }
   | { readonly status: "ran"; readonly report?: RunReport; readonly result: RunResult; readonly decision: Decision; readonly durationMs: number };
 
-export type Reconciler = (request: ReconcileRequest) => Promise<HandleResult>;
+export type RequestReconciler = (request: ReconcileRequest) => Promise<HandleResult>;
 
-export function createReconciler(deps: ReconcilerDeps): Reconciler {
+export function createRequestReconciler(deps: RequestReconcilerDeps): RequestReconciler {
   return async (request) => {
     await deps.refreshDefinitions?.(request.reason === "definitions");
     const trigger = await getTrigger(deps.cluster, request.trigger);
@@ -60,7 +60,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
  * version mismatch counts as "the Workflow changed", the definitions are re-listed at once, so
  * two containers never take turns re-running a trigger with their different views (SRV-8).
  */
-async function currentWorkflowVersion(deps: ReconcilerDeps, trigger: KubeObject, observed: Observed): Promise<string | undefined> {
+async function currentWorkflowVersion(deps: RequestReconcilerDeps, trigger: KubeObject, observed: Observed): Promise<string | undefined> {
   const version = deps.workflowVersionOf?.(trigger);
   const recorded = observed.kind === "present" ? observed.record?.workflowVersion : undefined;
   if (version === undefined || recorded === undefined || version === recorded || deps.refreshDefinitions === undefined) return version;
@@ -85,7 +85,7 @@ function observe(trigger: KubeObject | undefined, ref: TriggerRef): Observed {
   return record === undefined ? { kind: "present", hash: changeHash(trigger), terminating } : { kind: "present", hash: changeHash(trigger), terminating, record };
 }
 
-async function dropped(deps: ReconcilerDeps, request: ReconcileRequest, decision: GateDecision & { proceed: false }): Promise<HandleResult> {
+async function dropped(deps: RequestReconcilerDeps, request: ReconcileRequest, decision: GateDecision & { proceed: false }): Promise<HandleResult> {
   deps.metrics.count("GateDrops", { reason: decision.why });
   deps.logger.debug("Gate dropped request.", { trigger: triggerKey(request.trigger), reason: request.reason, why: decision.why });
   if (decision.rearmAt !== undefined) await armTimer(deps.timers, { trigger: request.trigger, reason: "timer", dueAt: decision.rearmAt }, deps.clock.now());
@@ -101,7 +101,7 @@ function previousAttempts(basis: Basis, why: ProceedReason): number {
   return why === "due" ? (basis.record?.attempt ?? 0) : 0;
 }
 
-async function runAndRecord(deps: ReconcilerDeps, trigger: TriggerRef, current: KubeObject | undefined, basis: Basis, why: ProceedReason): Promise<HandleResult> {
+async function runAndRecord(deps: RequestReconcilerDeps, trigger: TriggerRef, current: KubeObject | undefined, basis: Basis, why: ProceedReason): Promise<HandleResult> {
   const started = deps.clock.now();
   const { report, result } = await runWithBudget(deps, trigger, current);
   const durationMs = deps.clock.now() - started;
@@ -118,7 +118,7 @@ async function runAndRecord(deps: ReconcilerDeps, trigger: TriggerRef, current: 
 }
 
 /** CTL-13: a run has a budget; beyond it, or on any exception, it is a system error (CTL-14 recommendation). */
-async function runWithBudget(deps: ReconcilerDeps, trigger: TriggerRef, current: KubeObject | undefined): Promise<{ report?: RunReport; result: RunResult }> {
+async function runWithBudget(deps: RequestReconcilerDeps, trigger: TriggerRef, current: KubeObject | undefined): Promise<{ report?: RunReport; result: RunResult }> {
   let timer: NodeJS.Timeout | undefined;
   const budgetMs = deps.timings.reconcileTimeoutSeconds * 1000;
   // unref: a budget must not keep a process alive on its own.
@@ -157,7 +157,7 @@ function dueAtOf(decision: Decision, now: number): number | undefined {
  * An Event only when the outcome says something else than the last one recorded (reason or message),
  * so a resync or a timer run repeating the same Retry adds nothing. Returns the digest to record.
  */
-async function emitOnTransition(deps: ReconcilerDeps, trigger: TriggerRef, basis: Basis, event: ReturnType<typeof outcomeEvent>): Promise<string | undefined> {
+async function emitOnTransition(deps: RequestReconcilerDeps, trigger: TriggerRef, basis: Basis, event: ReturnType<typeof outcomeEvent>): Promise<string | undefined> {
   if (event === undefined) return basis.record?.event;
   const digest = eventDigest(event);
   if (digest !== basis.record?.event) await recordEvent(deps.cluster, trigger, event, deps.clock.now(), deps.logger);
@@ -179,7 +179,7 @@ function nextRecord(basis: Basis, report: RunReport | undefined, result: RunResu
 }
 
 /** SRV-7: the trigger's `Ready` condition states the failure; if that write fails it is logged, and the record is stored anyway. */
-async function stateGiveUp(deps: ReconcilerDeps, trigger: TriggerRef, message: string): Promise<void> {
+async function stateGiveUp(deps: RequestReconcilerDeps, trigger: TriggerRef, message: string): Promise<void> {
   const failed = await writeGiveUpCondition(deps.cluster, trigger, message, deps.clock.now());
   if (failed !== undefined) deps.logger.warn(`Could not write the give-up condition on ${triggerKey(trigger)}.`, { trigger: triggerKey(trigger), error: failed });
 }
@@ -194,7 +194,7 @@ async function storeRecord(cluster: ClusterApi, trigger: TriggerRef, previous: G
 }
 
 /** CTL-21 / SRV-13: one line and a few metrics per run. */
-function observeRun(deps: ReconcilerDeps, trigger: TriggerRef, why: ProceedReason, report: RunReport | undefined, result: RunResult, decision: Decision, durationMs: number): void {
+function observeRun(deps: RequestReconcilerDeps, trigger: TriggerRef, why: ProceedReason, report: RunReport | undefined, result: RunResult, decision: Decision, durationMs: number): void {
   const outcome = result.kind === "system-error" ? "SystemError" : result.kind === "gone" ? "Gone" : result.outcome.kind;
   // `why`: what the gate let through (a change, a due timer, force…): the first question when a trigger runs unexpectedly.
   const fields = { trigger: triggerKey(trigger), uid: trigger.uid, workflow: report?.workflow, why, outcome, decision: decision.kind, durationMs, ...explain(report, result) };

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { prepareResourceFunction, prepareResourceTemplate, prepareValueFunction } from "../../src/functions/index.ts";
+import { prepareResourceFunction, prepareResourceTemplate, prepareValueFunction } from "../../src/logic/index.ts";
 import { Outcome } from "../../src/outcome/outcome.ts";
 import { RESOURCE, at, configMapSpec, harness, rf } from "./rf-support.ts";
 import { createLookup, definition, ready } from "./support.ts";

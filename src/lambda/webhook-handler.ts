@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import { handle } from "hono/aws-lambda";
 import type { Env } from "../config/config.ts";
 import { createWebhookApp } from "../webhook/app.ts";
-import { lazyRuntime, type RuntimeOverrides } from "./config.ts";
+import { lazyRuntime, type RuntimeOverrides } from "./cold-start.ts";
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 

@@ -6,20 +6,20 @@
 import type { ClusterApi, ClusterReader, KubeObject } from "../cluster/cluster-api.ts";
 import type { RuntimeConfig } from "../config/config.ts";
 import type { Registry } from "../definitions/registry.ts";
-import { createKoreoRegistry } from "../engine/registry.ts";
+import { createKoreoRegistry } from "../program/registry.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import { createSqsTimerQueue, createSqsWorkQueue, type SqsSender } from "../queue/adapters/sqs.ts";
 import type { TriggerRef } from "../queue/messages.ts";
 import type { TimerQueue, WorkQueue } from "../queue/queue.ts";
 import { createDefinitionsSync, type DefinitionsSync } from "../reconciler/definitions-sync.ts";
-import { createReconciler, type Reconciler } from "../reconciler/handler.ts";
+import { createRequestReconciler, type RequestReconciler } from "../reconciler/reconcile-request.ts";
 import type { Metrics } from "../ports/metrics.ts";
 import type { RunReconcile } from "../reconciler/run.ts";
-import { createTimerHandler, type TimerHandler } from "../timers/handler.ts";
+import { createTimerForwarder, type TimerForwarder } from "../timers/forwarder.ts";
 import { sweep } from "../reconciler/sweep.ts";
 import { boundKinds } from "../workflow/catalog.ts";
-import { reconcileTrigger, type ReconcileReport } from "../workflow/reconcile.ts";
+import { reconcileTrigger, type ReconcileReport } from "../workflow/reconcile-trigger.ts";
 import { selectWorkflow } from "../workflow/select-workflow.ts";
 import { workflowVersion } from "../workflow/workflow-version.ts";
 import type { DryRunResult } from "../webhook/app.ts";
@@ -46,8 +46,8 @@ export interface Runtime {
   readonly definitions: DefinitionsSync;
   readonly work: WorkQueue;
   readonly timers: TimerQueue;
-  readonly reconcile: Reconciler;
-  readonly timer: TimerHandler;
+  readonly reconcile: RequestReconciler;
+  readonly timer: TimerForwarder;
   readonly sweep: () => Promise<number>;
   readonly dryRun: (trigger: TriggerRef) => Promise<DryRunResult>;
   readonly cluster: ClusterReader;
@@ -55,7 +55,7 @@ export interface Runtime {
   readonly metrics: Metrics;
 }
 
-export function createRuntime(parts: RuntimeParts): Runtime {
+export function composeRuntime(parts: RuntimeParts): Runtime {
   const { config, cluster, clock, logger, metrics } = parts;
   const registry = createKoreoRegistry({ namespaces: unique([...config.koreoNamespaces, ...config.templateNamespaces]) });
   const definitions = createDefinitionsSync({ cluster, registry, clock, logger, ...config, ttlSeconds: config.definitionsTtlSeconds });
@@ -65,7 +65,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const engineConfig = { resyncSeconds: config.timings.resyncSeconds, selectionRetrySeconds: config.timings.selectionRetrySeconds };
   const runOn = (target: ClusterApi, managed = parts.managedCluster) => (trigger: TriggerRef, current?: KubeObject) =>
     reconcileTrigger(trigger, { cluster: target, ...(managed === undefined ? {} : { managedCluster: managed }), definitions: registry, clock, logger, config: engineConfig }, current);
-  const reconcile = createReconciler({
+  const reconcile = createRequestReconciler({
     cluster, timers, clock, logger, metrics,
     run: parts.wrapRun === undefined ? runOn(cluster) : parts.wrapRun(runOn(cluster)),
     random: parts.random ?? Math.random,
@@ -78,7 +78,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   });
   return {
     registry, definitions, work, timers, reconcile, cluster, logger, metrics,
-    timer: createTimerHandler({ work, timers, clock, metrics }),
+    timer: createTimerForwarder({ work, timers, clock, metrics }),
     sweep: async () => {
       await definitions.refresh(false);
       return sweep({ cluster, work, clock, logger, namespaces: config.resourceNamespaces, graceSeconds: config.sweepGraceSeconds, boundKinds: async () => boundKinds(registry) });

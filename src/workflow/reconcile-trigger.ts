@@ -1,5 +1,5 @@
 import type { ClusterApi, ClusterError, KubeObject, ObjectRef } from "../cluster/cluster-api.ts";
-import type { Owner } from "../functions/index.ts";
+import type { Owner } from "../logic/index.ts";
 import { Outcome } from "../outcome/outcome.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";

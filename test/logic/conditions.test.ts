@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mergeCondition } from "../../src/functions/conditions.ts";
+import { mergeCondition } from "../../src/logic/conditions.ts";
 import { deepMerge } from "../../src/value/deep-merge.ts";
 
 const T0 = "2026-01-01T00:00:00Z";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadProgram } from "../../src/engine/index.ts";
+import { loadProgram } from "../../src/program/index.ts";
 import type { PreparedWorkflow } from "../../src/workflow/index.ts";
 
 test("CTL-1 loadProgram prepares every kind of the examples, Workflows included, without errors", async () => {
@@ -14,10 +14,10 @@ test("CTL-1 loadProgram prepares every kind of the examples, Workflows included,
 });
 
 test("WF-9 loadProgram reports a Workflow's step errors with file, line and field path", async () => {
-  const program = await loadProgram(["test/engine/fixtures/bad-order.k.yaml"]);
+  const program = await loadProgram(["test/program/fixtures/bad-order.k.yaml"]);
   const [problem] = program.problems;
   assert.equal(problem?.path, "spec.steps[0]");
-  assert.equal(problem?.file, "test/engine/fixtures/bad-order.k.yaml");
+  assert.equal(problem?.file, "test/program/fixtures/bad-order.k.yaml");
   assert.equal(problem?.message, "Step 'first', must come after second.");
   assert.ok((problem?.line ?? 0) >= 8);
 });

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { prepareValueFunction, runValueFunction } from "../../src/functions/index.ts";
-import type { PreparedValueFunction } from "../../src/functions/index.ts";
+import { prepareValueFunction, runValueFunction } from "../../src/logic/index.ts";
+import type { PreparedValueFunction } from "../../src/logic/index.ts";
 import type { Value, ValueMap } from "../../src/value/value.ts";
 import { createLookup, definition, ready, yamlValue } from "./support.ts";
 

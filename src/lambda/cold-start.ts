@@ -9,15 +9,15 @@ import { join } from "node:path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { ClusterApi } from "../cluster/cluster-api.ts";
 import { createClientNodeCluster } from "../cluster/adapters/client-node.ts";
-import { loadKubeConfig } from "../cluster/kubeconfig.ts";
+import { loadKubeConfig } from "../cluster/adapters/kubeconfig.ts";
 import { configFromEnv, type Env, type ManagedClusterSource, type RuntimeConfig } from "../config/config.ts";
 import { systemClock, type Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { TimerQueue } from "../queue/queue.ts";
 import type { RunReconcile } from "../reconciler/run.ts";
-import { createRuntime, type Runtime } from "./runtime.ts";
+import { composeRuntime, type Runtime } from "./composition-root.ts";
 import { powertoolsLogger, powertoolsMetrics, type FlushableMetrics } from "./observability.ts";
-import { createEksTokenProvider } from "../cluster/eks-token.ts";
+import { createEksTokenProvider } from "../cluster/adapters/eks-token.ts";
 
 export interface LambdaRuntime {
   readonly runtime: Runtime;
@@ -56,7 +56,7 @@ function buildRuntime(env: Env, overrides: RuntimeOverrides): LambdaRuntime {
     ...(overrides.wrapRun === undefined ? {} : { wrapRun: overrides.wrapRun }),
     ...(overrides.wrapTimers === undefined ? {} : { wrapTimers: overrides.wrapTimers }),
   };
-  const runtime = createRuntime(parts);
+  const runtime = composeRuntime(parts);
   return { runtime, config, metrics, env };
 }
 

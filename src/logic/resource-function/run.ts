@@ -24,7 +24,7 @@ export async function runResourceFunction(
   const guarded = context.signal === undefined ? context : { ...context, cluster: abortableCluster(context.cluster, context.signal) };
   try {
     if (context.signal?.aborted) return { outcome: abortedOutcome(fn.location) };
-    return await reconcile(fn, inputs, guarded);
+    return await reconcileResource(fn, inputs, guarded);
   } catch (error) {
     if (error instanceof RunAborted) return { outcome: abortedOutcome(fn.location) };
     // OUT-7: a crash in our own code is still only this function's outcome.
@@ -32,7 +32,7 @@ export async function runResourceFunction(
   }
 }
 
-async function reconcile(fn: PreparedResourceFunction, inputs: Value, context: ResourceFunctionContext): Promise<ResourceFunctionResult> {
+async function reconcileResource(fn: PreparedResourceFunction, inputs: Value, context: ResourceFunctionContext): Promise<ResourceFunctionResult> {
   const stop = fn.preconditions?.evaluate({ inputs });
   if (stop !== undefined) return { outcome: stop };
   const locals = evaluateLocals(fn, inputs);

@@ -5,8 +5,8 @@
  */
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { Env } from "../config/config.ts";
-import { lazyRuntime, type RuntimeOverrides } from "./config.ts";
-import { maxReceiveCount } from "./reconcile.ts";
+import { lazyRuntime, type RuntimeOverrides } from "./cold-start.ts";
+import { maxReceiveCount } from "./reconcile-handler.ts";
 import { createSqsBatchHandler } from "./sqs-batch.ts";
 
 export type TimerEvent = SQSEvent | { readonly source?: string; readonly "detail-type"?: string };

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { compareResource, describeDifference } from "../../src/functions/compare/compare.ts";
-import { stripDirectives } from "../../src/functions/compare/directives.ts";
+import { compareResource, describeDifference } from "../../src/logic/compare/compare.ts";
+import { stripDirectives } from "../../src/logic/compare/directives.ts";
 import type { Value } from "../../src/value/value.ts";
 
 function diff(target: Value, live: Value, lastApplied: Value = null): string | undefined {

@@ -1,3 +1,0 @@
-import { createReconcileHandler } from "../src/lambda/reconcile.ts";
-
-export const handler = createReconcileHandler();

@@ -1,3 +1,0 @@
-import { createTimerHandler } from "../src/lambda/timer.ts";
-
-export const handler = createTimerHandler();

@@ -1,3 +1,0 @@
-import { createWebhookHandler } from "../src/lambda/webhook.ts";
-
-export const handler = createWebhookHandler();

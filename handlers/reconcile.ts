@@ -1,0 +1,3 @@
+import { createReconcileHandler } from "../src/lambda/reconcile-handler.ts";
+
+export const handler = createReconcileHandler();

@@ -1,0 +1,3 @@
+import { createTimerHandler } from "../src/lambda/timer-handler.ts";
+
+export const handler = createTimerHandler();

@@ -1,0 +1,3 @@
+import { createWebhookHandler } from "../src/lambda/webhook-handler.ts";
+
+export const handler = createWebhookHandler();
