@@ -25,7 +25,12 @@ function transportFor(name: "http" | "https", caData: string | undefined): Trans
   const ca = caData === undefined ? undefined : Buffer.from(caData, "base64").toString("utf8");
   if (name === "http") return { name, ca, agent: new http.Agent({ keepAlive: true, maxSockets: CLIENTS }), fresh: new http.Agent({ keepAlive: false }) };
   // maxCachedSessions 0: every new connection is a full handshake, as for a client that keeps no TLS session cache.
-  return { name, ca, agent: new https.Agent({ keepAlive: true, maxSockets: CLIENTS, ca }), fresh: new https.Agent({ keepAlive: false, ca, maxCachedSessions: 0 }) };
+  return {
+    name,
+    ca,
+    agent: new https.Agent({ keepAlive: true, maxSockets: CLIENTS, ca }),
+    fresh: new https.Agent({ keepAlive: false, ca, maxCachedSessions: 0 }),
+  };
 }
 
 function call(url: string, method: string, body?: string, contentType = "application/json", agent = transport.agent): Promise<number> {
@@ -67,16 +72,20 @@ async function fanOut(url: string): Promise<string[]> {
   let pending: { started: number; remaining: number; resolve: () => void } | undefined;
   const client = url.startsWith("https:") ? https : http;
   const sockets = await Promise.all(
-    Array.from({ length: WATCHERS }, () => new Promise<http.ClientRequest>((resolve) => {
-      const req = client.get(`${url}/api/v1/namespaces/default/configmaps?watch=true&fieldSelector=metadata.name%3Dfan`, { ca: transport.ca }, (res) => {
-        res.on("data", () => {
-          if (pending === undefined) return;
-          latencies.push(performance.now() - pending.started);
-          if (--pending.remaining === 0) pending.resolve();
-        });
-        resolve(req);
-      });
-    })),
+    Array.from(
+      { length: WATCHERS },
+      () =>
+        new Promise<http.ClientRequest>((resolve) => {
+          const req = client.get(`${url}/api/v1/namespaces/default/configmaps?watch=true&fieldSelector=metadata.name%3Dfan`, { ca: transport.ca }, (res) => {
+            res.on("data", () => {
+              if (pending === undefined) return;
+              latencies.push(performance.now() - pending.started);
+              if (--pending.remaining === 0) pending.resolve();
+            });
+            resolve(req);
+          });
+        }),
+    ),
   );
   await call(`${url}/api/v1/namespaces/default/configmaps`, "POST", JSON.stringify({ metadata: { name: "fan" } }));
   await new Promise((r) => setTimeout(r, 200));
@@ -105,7 +114,16 @@ for (const name of ["http", "https"] as const) {
 
   const measured: string[][] = [];
   measured.push(await throughput("get", (i) => call(`${base}/cm-${i % 100}`, "GET")));
-  measured.push(await throughput("apply (SSA)", (i) => call(`${base}/ssa-${i % 200}?fieldManager=bench&force=true`, "PATCH", JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `ssa-${i % 200}` }, data: { v: String(i) } }), "application/apply-patch+yaml")));
+  measured.push(
+    await throughput("apply (SSA)", (i) =>
+      call(
+        `${base}/ssa-${i % 200}?fieldManager=bench&force=true`,
+        "PATCH",
+        JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `ssa-${i % 200}` }, data: { v: String(i) } }),
+        "application/apply-patch+yaml",
+      ),
+    ),
+  );
   measured.push(await throughput("list (selector, 30 of 100)", () => call(`${base}?labelSelector=i%20in%20(1,2,3)`, "GET")));
   measured.push(await throughput("get, new connection each", (i) => call(`${base}/cm-${i % 100}`, "GET", undefined, undefined, transport.fresh)));
   measured.push(await fanOut(server.url));

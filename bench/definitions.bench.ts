@@ -67,4 +67,6 @@ for (const file of Object.keys(REFERENCE_MS)) {
 const header = ["file", "defs", "parse ms/def", "schema ms/def", "load+prepare ms/def", "reference prepare ms", "speed-up"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
 for (const row of [header, ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  "));
-console.log("\nload+prepare = YAML parse + schema validation + expression compilation + reference resolution, per definition (the workflow file holds a ValueFunction and the Workflow).");
+console.log(
+  "\nload+prepare = YAML parse + schema validation + expression compilation + reference resolution, per definition (the workflow file holds a ValueFunction and the Workflow).",
+);

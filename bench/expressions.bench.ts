@@ -26,9 +26,16 @@ interface Workload {
 }
 
 const PYTHON: Record<string, readonly [number, number]> = {
-  concat: [137, 159], "map-filter": [278, 3370], "map-filter-20": [279, 8190], "has-ternary": [190, 268],
-  "nested-and-size": [211, 321], "custom-global-fn": [88, 195], "custom-receiver-fn": [65, 110],
-  split_first: [95, 170], "map-40": [6340, 10860], "map-40-spec": [6500, 10720],
+  concat: [137, 159],
+  "map-filter": [278, 3370],
+  "map-filter-20": [279, 8190],
+  "has-ternary": [190, 268],
+  "nested-and-size": [211, 321],
+  "custom-global-fn": [88, 195],
+  "custom-receiver-fn": [65, 110],
+  split_first: [95, 170],
+  "map-40": [6340, 10860],
+  "map-40-spec": [6500, 10720],
 };
 
 /** YAML with ints as bigint; JS numbers stay doubles. */

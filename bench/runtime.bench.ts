@@ -28,12 +28,18 @@ const env = { KOREO_NAMESPACE: NS, RESOURCE_NAMESPACE: NS, KOREO_RESYNC_SECONDS:
 function runWatcher() {
   const done = new Map<string, number>();
   const waiters: { test: () => boolean; resolve: () => void }[] = [];
-  const wrap = (run: RunReconcile): RunReconcile => async (trigger) => {
-    const report = await run(trigger);
-    done.set(trigger.uid, (done.get(trigger.uid) ?? 0) + 1);
-    for (const w of [...waiters]) if (w.test()) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
-    return report;
-  };
+  const wrap =
+    (run: RunReconcile): RunReconcile =>
+    async (trigger) => {
+      const report = await run(trigger);
+      done.set(trigger.uid, (done.get(trigger.uid) ?? 0) + 1);
+      for (const w of [...waiters])
+        if (w.test()) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
+      return report;
+    };
   const until = (test: () => boolean, timeoutMs = 300_000) =>
     new Promise<void>((resolve, reject) => {
       if (test()) return resolve();
@@ -77,7 +83,9 @@ async function throughput(handlers: number): Promise<number> {
   try {
     await stack.cluster.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } }, { fieldManager: "bench" });
     for (let i = 0; i < TRIGGERS; i += 50) {
-      const applied = await Promise.all(Array.from({ length: Math.min(50, TRIGGERS - i) }, (_, j) => stack.cluster.apply(widget(`t${i + j}`, "v"), { fieldManager: "bench", force: true })));
+      const applied = await Promise.all(
+        Array.from({ length: Math.min(50, TRIGGERS - i) }, (_, j) => stack.cluster.apply(widget(`t${i + j}`, "v"), { fieldManager: "bench", force: true })),
+      );
       if (applied.some((a) => !a.ok)) throw new Error("could not create the bench triggers");
     }
     const t0 = performance.now();
@@ -94,7 +102,13 @@ async function throughput(handlers: number): Promise<number> {
 async function bundle(): Promise<{ bytes: number; importMs: number }> {
   const outfile = join(mkdtempSync(join(tmpdir(), "koreo-bench-")), "reconcile.mjs");
   await build({
-    entryPoints: [`${root}handlers/reconcile.ts`], bundle: true, minify: true, platform: "node", format: "esm", target: "node22", outfile,
+    entryPoints: [`${root}handlers/reconcile.ts`],
+    bundle: true,
+    minify: true,
+    platform: "node",
+    format: "esm",
+    target: "node22",
+    outfile,
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
   });
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(performance.now() - t);`;
@@ -106,12 +120,23 @@ async function bundle(): Promise<{ bytes: number; importMs: number }> {
 }
 
 async function firstLoad(): Promise<number> {
-  const stack = await startLocalStack({ handlers: 0, manifests: [`${root}examples/crds`, `${root}examples/functions`, `${root}examples/workflow/webapp.k.yaml`], env: { KOREO_NAMESPACE: "acme-platform" } });
+  const stack = await startLocalStack({
+    handlers: 0,
+    manifests: [`${root}examples/crds`, `${root}examples/functions`, `${root}examples/workflow/webapp.k.yaml`],
+    env: { KOREO_NAMESPACE: "acme-platform" },
+  });
   try {
     const { composeRuntime } = await import("../src/lambda/composition-root.ts");
     const { configFromEnv } = await import("../src/config/config.ts");
     const t1 = performance.now();
-    const runtime = composeRuntime({ config: configFromEnv({ KOREO_NAMESPACE: "acme-platform" }), cluster: stack.cluster, sqs: stack.sqs.client, clock: { now: Date.now }, logger: (await import("../src/ports/logger.ts")).silentLogger, metrics: (await import("../src/ports/metrics.ts")).noMetrics });
+    const runtime = composeRuntime({
+      config: configFromEnv({ KOREO_NAMESPACE: "acme-platform" }),
+      cluster: stack.cluster,
+      sqs: stack.sqs.client,
+      clock: { now: Date.now },
+      logger: (await import("../src/ports/logger.ts")).silentLogger,
+      metrics: (await import("../src/ports/metrics.ts")).noMetrics,
+    });
     await runtime.definitions.refresh(true);
     return performance.now() - t1;
   } finally {
@@ -138,5 +163,10 @@ console.table({
   "cold start: first definitions load + prepare (examples)": { value: `${firstLoadMs.toFixed(0)} ms` },
   [`event → reconcile done p50 (n=${lat.n})`]: { value: `${lat.p50.toFixed(0)} ms` },
   [`event → reconcile done p99 (n=${lat.n})`]: { value: `${lat.p99.toFixed(0)} ms` },
-  ...Object.fromEntries([1, 2, 4].map((n) => [`${TRIGGERS} triggers, ${n} handler(s)`, { value: `${(rates[n] ?? 0).toFixed(1)} /s (×${((rates[n] ?? 0) / (rates[1] ?? 1)).toFixed(2)})` }])),
+  ...Object.fromEntries(
+    [1, 2, 4].map((n) => [
+      `${TRIGGERS} triggers, ${n} handler(s)`,
+      { value: `${(rates[n] ?? 0).toFixed(1)} /s (×${((rates[n] ?? 0) / (rates[1] ?? 1)).toFixed(2)})` },
+    ]),
+  ),
 });

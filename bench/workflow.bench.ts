@@ -101,7 +101,9 @@ function tenSteps(name: string, crd: boolean, prefix: string): string {
       const n = i === 0 ? "=parent.spec.n" : `=steps.step${i - 2}.n`;
       steps.push(`    - label: step${i}\n      ref: {kind: ValueFunction, name: step-vf}\n      inputs: {n: '${n}'}`);
     } else {
-      steps.push(`    - label: step${i}\n      ref: {kind: ResourceFunction, name: step-cm}\n      inputs: {n: '=steps.step${i - 1}.n', name: '${prefix}-${i}', namespace: b}\n      state: {cm${i}: =value.name}`);
+      steps.push(
+        `    - label: step${i}\n      ref: {kind: ResourceFunction, name: step-cm}\n      inputs: {n: '=steps.step${i - 1}.n', name: '${prefix}-${i}', namespace: b}\n      state: {cm${i}: =value.name}`,
+      );
     }
   }
   return `apiVersion: koreo.dev/v1beta1\nkind: Workflow\nmetadata: {name: ${name}, namespace: b}\nspec:\n${crd ? `  ${CRD}\n` : ""}  steps:\n${steps.join("\n")}\n---\n`;
@@ -110,8 +112,12 @@ function tenSteps(name: string, crd: boolean, prefix: string): string {
 function fiftySteps(): string {
   const subs = [0, 1, 2, 3, 4].map((i) => tenSteps(`sub${i}`, false, `sub${i}`).replace("=parent.spec.n", "=parent.n"));
   const calls = [0, 1, 2, 3, 4].map((i) => `    - label: sub${i}\n      ref: {kind: Workflow, name: sub${i}}\n      inputs: {n: =parent.spec.n}`);
-  calls.push(`    - label: each\n      ref: {kind: ValueFunction, name: step-vf}\n      forEach: {itemIn: '=parent.spec.items', inputKey: n}\n      state: {count: =value.size()}`);
-  return subs.join("") + `apiVersion: koreo.dev/v1beta1\nkind: Workflow\nmetadata: {name: big, namespace: b}\nspec:\n  ${CRD}\n  steps:\n${calls.join("\n")}\n---\n`;
+  calls.push(
+    `    - label: each\n      ref: {kind: ValueFunction, name: step-vf}\n      forEach: {itemIn: '=parent.spec.items', inputKey: n}\n      state: {count: =value.size()}`,
+  );
+  return (
+    subs.join("") + `apiVersion: koreo.dev/v1beta1\nkind: Workflow\nmetadata: {name: big, namespace: b}\nspec:\n  ${CRD}\n  steps:\n${calls.join("\n")}\n---\n`
+  );
 }
 
 async function clusterWorkload(label: string, yaml: string, workflowName: string, managed: number): Promise<void> {
@@ -122,7 +128,9 @@ async function clusterWorkload(label: string, yaml: string, workflowName: string
   inner.registerKind({ apiVersion: "acme.example.com/v1", kind: "App", plural: "apps", namespaced: true, hasStatus: false });
   const items = Array.from({ length: 100 }, (_, i) => i);
   inner.seed([fromPlain({ apiVersion: "v1", kind: "Namespace", metadata: { name: "b" } }) as KubeObject]);
-  inner.seed([fromPlain({ apiVersion: "acme.example.com/v1", kind: "App", metadata: { name: "app", namespace: "b", uid: "u-1" }, spec: { n: 1, items } }) as KubeObject]);
+  inner.seed([
+    fromPlain({ apiVersion: "acme.example.com/v1", kind: "App", metadata: { name: "app", namespace: "b", uid: "u-1" }, spec: { n: 1, items } }) as KubeObject,
+  ]);
   const cluster = withCallCounting(inner);
   const ref = { apiVersion: "acme.example.com/v1", kind: "App", namespace: "b", name: "app" };
   const deps = { cluster, definitions: registry, clock, logger: silentLogger };
@@ -139,7 +147,12 @@ async function clusterWorkload(label: string, yaml: string, workflowName: string
   const prepareMs = await median(100, () => void prepareWorkflow(definition, registry));
   const reconcileMs = await median(100, async () => void (await reconcileTrigger(ref, deps)));
   rows.push([`${label} prepare (top-level Workflow)`, prepareMs.toFixed(3), "", ""]);
-  rows.push([`${label} no-op reconcile`, reconcileMs.toFixed(3), "", `GET ${counts.get} (1 trigger + ${managed} managed), writes ${writes}, other calls ${others}`]);
+  rows.push([
+    `${label} no-op reconcile`,
+    reconcileMs.toFixed(3),
+    "",
+    `GET ${counts.get} (1 trigger + ${managed} managed), writes ${writes}, other calls ${others}`,
+  ]);
 }
 
 await sharedWorkload();

@@ -14,7 +14,28 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** Rule-ID prefixes used by the spec; longer ones first so `EXPR-FN-1` is not read as `EXPR`. */
-export const PREFIXES = ["EXPR-FN", "EXPR", "OUT", "BODY", "VF", "RF", "CMP", "RT", "VAL", "CACHE", "REG", "COND", "FTF", "WF", "ST", "CTL", "SRV", "FT", "CLI", "CRD"];
+export const PREFIXES = [
+  "EXPR-FN",
+  "EXPR",
+  "OUT",
+  "BODY",
+  "VF",
+  "RF",
+  "CMP",
+  "RT",
+  "VAL",
+  "CACHE",
+  "REG",
+  "COND",
+  "FTF",
+  "WF",
+  "ST",
+  "CTL",
+  "SRV",
+  "FT",
+  "CLI",
+  "CRD",
+];
 
 /** The rule pages, in the order the index lists them. */
 export const PAGES = ["expressions.md", "functions.md", "workflow.md", "function-test.md"];

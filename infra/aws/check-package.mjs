@@ -12,8 +12,14 @@ const ofType = (type) => resources.filter((r) => r.Type === type);
 
 const functions = ofType("AWS::Lambda::Function");
 expect(functions.length === 3, "three Lambda functions (reconcile, timer, webhook)");
-expect(functions.every((f) => f.Properties.Runtime === "nodejs22.x"), "runtime nodejs22.x");
-expect(functions.some((f) => f.Properties.ReservedConcurrentExecutions !== undefined), "reconcile has reserved concurrency");
+expect(
+  functions.every((f) => f.Properties.Runtime === "nodejs22.x"),
+  "runtime nodejs22.x",
+);
+expect(
+  functions.some((f) => f.Properties.ReservedConcurrentExecutions !== undefined),
+  "reconcile has reserved concurrency",
+);
 
 const queues = template.Resources;
 expect(queues.WorkQueue?.Properties.FifoQueue === true, "work queue is FIFO");
@@ -24,7 +30,10 @@ expect(queues.TimerQueue?.Properties.RedrivePolicy?.deadLetterTargetArn !== unde
 
 const mappings = ofType("AWS::Lambda::EventSourceMapping");
 expect(mappings.length === 2, "two SQS event sources");
-expect(mappings.every((m) => m.Properties.FunctionResponseTypes?.includes("ReportBatchItemFailures")), "partial batch responses");
+expect(
+  mappings.every((m) => m.Properties.FunctionResponseTypes?.includes("ReportBatchItemFailures")),
+  "partial batch responses",
+);
 expect(ofType("AWS::Events::Rule").length === 1, "sweep schedule");
 expect(ofType("AWS::ApiGatewayV2::Route").length === 3, "three webhook routes");
 
@@ -33,11 +42,17 @@ for (const name of ["reconcile", "timer", "webhook"]) expect(statSync(`.serverle
 // The definition validator reads its schemas from the Koreo CRDs (VAL-2): they must ship in every
 // bundle that loads definitions, where KOREO_CRD_DIR points. Zip entry names are stored uncompressed.
 const crdDir = functions.map((f) => f.Properties.Environment?.Variables?.KOREO_CRD_DIR);
-expect(crdDir.every((d) => d === "/var/task/infra/crds"), "KOREO_CRD_DIR points at the packaged CRDs");
+expect(
+  crdDir.every((d) => d === "/var/task/infra/crds"),
+  "KOREO_CRD_DIR points at the packaged CRDs",
+);
 for (const name of ["reconcile", "webhook"]) {
   const zip = readFileSync(`.serverless/${name}.zip`).toString("latin1");
   const kinds = ["valuefunctions", "resourcefunctions", "resourcetemplates", "workflows"];
-  expect(kinds.every((k) => zip.includes(`infra/crds/${k}.koreo.dev.yaml`)), `${name}.zip ships the Koreo CRDs`);
+  expect(
+    kinds.every((k) => zip.includes(`infra/crds/${k}.koreo.dev.yaml`)),
+    `${name}.zip ships the Koreo CRDs`,
+  );
 }
 
 if (failures.length > 0) {

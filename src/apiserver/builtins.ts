@@ -4,8 +4,29 @@
  */
 import type { ResourceType } from "./resource-type.ts";
 
-function builtin(group: string, version: string, kind: string, plural: string, namespaced: boolean, shortNames: string[], statusSubresource: boolean, categories: string[] = []): ResourceType {
-  return { group, version, kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), namespaced, shortNames, categories, statusSubresource, strategicMerge: true };
+function builtin(
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+  shortNames: string[],
+  statusSubresource: boolean,
+  categories: string[] = [],
+): ResourceType {
+  return {
+    group,
+    version,
+    kind,
+    listKind: `${kind}List`,
+    plural,
+    singular: kind.toLowerCase(),
+    namespaced,
+    shortNames,
+    categories,
+    statusSubresource,
+    strategicMerge: true,
+  };
 }
 
 export const BUILTIN_TYPES: readonly ResourceType[] = [

@@ -49,7 +49,12 @@ function rootSchema(schema: JsonObject): JsonObject {
   return {
     ...schema,
     type: "object",
-    properties: { ...props, apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+    properties: {
+      ...props,
+      apiVersion: { type: "string" },
+      kind: { type: "string" },
+      metadata: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+    },
   };
 }
 
@@ -88,7 +93,14 @@ function namesOf(spec: JsonObject): CrdNames {
   const n = isObject(spec["names"]) ? spec["names"] : {};
   const kind = str(n["kind"]) ?? "";
   const shortNames = strings(n["shortNames"]);
-  return { kind, plural: str(n["plural"]) ?? "", singular: str(n["singular"]) ?? kind.toLowerCase(), listKind: str(n["listKind"]) ?? `${kind}List`, shortNames, categories: strings(n["categories"]) };
+  return {
+    kind,
+    plural: str(n["plural"]) ?? "",
+    singular: str(n["singular"]) ?? kind.toLowerCase(),
+    listKind: str(n["listKind"]) ?? `${kind}List`,
+    shortNames,
+    categories: strings(n["categories"]),
+  };
 }
 
 function validateCrd(crd: JsonObject): void {
@@ -100,12 +112,14 @@ function validateCrd(crd: JsonObject): void {
   if (group === "") causes.push({ field: "spec.group", message: "Required value" });
   if (names.kind === "") causes.push({ field: "spec.names.kind", message: "Required value" });
   if (names.plural === "") causes.push({ field: "spec.names.plural", message: "Required value" });
-  if (name !== `${names.plural}.${group}`) causes.push({ field: "metadata.name", message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group` });
+  if (name !== `${names.plural}.${group}`)
+    causes.push({ field: "metadata.name", message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group` });
   const scope = spec["scope"];
   if (scope !== "Namespaced" && scope !== "Cluster") causes.push({ field: "spec.scope", message: 'Unsupported value: must be "Namespaced" or "Cluster"' });
   const versions = Array.isArray(spec["versions"]) ? spec["versions"].filter(isObject) : [];
   if (versions.length === 0) causes.push({ field: "spec.versions", message: "Required value: must have exactly one version marked as storage version" });
-  if (versions.filter((v) => v["storage"] === true).length !== 1) causes.push({ field: "spec.versions", message: "Invalid value: must have exactly one version marked as storage version" });
+  if (versions.filter((v) => v["storage"] === true).length !== 1)
+    causes.push({ field: "spec.versions", message: "Invalid value: must have exactly one version marked as storage version" });
   if (causes.length > 0) throw invalid("CustomResourceDefinition.apiextensions.k8s.io", name, causes);
 }
 
@@ -161,10 +175,22 @@ function establishedStatus(crd: JsonObject, now: Date): JsonObject {
   const names = namesOf(spec);
   const at = timestamp(now);
   const condition = (type: string, reason: string, message: string): JsonObject => ({ type, status: "True", lastTransitionTime: at, reason, message });
-  const storedVersions = (Array.isArray(spec["versions"]) ? spec["versions"].filter(isObject) : []).filter((v) => v["storage"] === true).map((v) => str(v["name"]) ?? "");
+  const storedVersions = (Array.isArray(spec["versions"]) ? spec["versions"].filter(isObject) : [])
+    .filter((v) => v["storage"] === true)
+    .map((v) => str(v["name"]) ?? "");
   return {
-    acceptedNames: { kind: names.kind, listKind: names.listKind, plural: names.plural, singular: names.singular, ...(names.shortNames.length > 0 ? { shortNames: names.shortNames } : {}), ...(names.categories.length > 0 ? { categories: names.categories } : {}) },
-    conditions: [condition("NamesAccepted", "NoConflicts", "no conflicts found"), condition("Established", "InitialNamesAccepted", "the initial names have been accepted")],
+    acceptedNames: {
+      kind: names.kind,
+      listKind: names.listKind,
+      plural: names.plural,
+      singular: names.singular,
+      ...(names.shortNames.length > 0 ? { shortNames: names.shortNames } : {}),
+      ...(names.categories.length > 0 ? { categories: names.categories } : {}),
+    },
+    conditions: [
+      condition("NamesAccepted", "NoConflicts", "no conflicts found"),
+      condition("Established", "InitialNamesAccepted", "the initial names have been accepted"),
+    ],
     storedVersions,
   };
 }
@@ -204,9 +230,15 @@ export function crdHooks(registry: ResourceRegistry, objects: ObjectService, clo
       if (old !== undefined) {
         const before = isObject(old["spec"]) ? old["spec"] : {};
         const after = isObject(obj["spec"]) ? obj["spec"] : {};
-        if (before["group"] !== after["group"]) throw invalid("CustomResourceDefinition.apiextensions.k8s.io", str(meta(obj)["name"]) ?? "", [{ field: "spec.group", message: "field is immutable" }]);
+        if (before["group"] !== after["group"])
+          throw invalid("CustomResourceDefinition.apiextensions.k8s.io", str(meta(obj)["name"]) ?? "", [
+            { field: "spec.group", message: "field is immutable" },
+          ]);
       }
-      obj["status"] = old !== undefined && isObject(old["status"]) ? { ...old["status"], ...keepTransitionTimes(establishedStatus(obj, clock()), old["status"]) } : establishedStatus(obj, clock());
+      obj["status"] =
+        old !== undefined && isObject(old["status"])
+          ? { ...old["status"], ...keepTransitionTimes(establishedStatus(obj, clock()), old["status"]) }
+          : establishedStatus(obj, clock());
       compiled.set(str(meta(obj)["name"]) ?? "", compileTypes(obj, ajv));
     },
     committed(obj) {

@@ -32,6 +32,8 @@ function groupDoc(registry: ResourceRegistry, group: string, versions: readonly 
 
 /** `/api` (core group) or `/apis` (every other group), in preference order. */
 export function aggregatedDiscovery(registry: ResourceRegistry, legacyCore: boolean): JsonObject {
-  const groups = legacyCore ? [groupDoc(registry, "", ["v1"])] : [...registry.groups()].sort(([a], [b]) => a.localeCompare(b)).map(([name, versions]) => groupDoc(registry, name, versions));
+  const groups = legacyCore
+    ? [groupDoc(registry, "", ["v1"])]
+    : [...registry.groups()].sort(([a], [b]) => a.localeCompare(b)).map(([name, versions]) => groupDoc(registry, name, versions));
   return { kind: "APIGroupDiscoveryList", apiVersion: "apidiscovery.k8s.io/v2", metadata: {}, items: groups };
 }

@@ -74,10 +74,15 @@ export const badRequest = (message: string): ApiError => new ApiError(400, "BadR
 
 export const pathNotFound = (): ApiError => new ApiError(404, "NotFound", "the server could not find the requested resource");
 
-export const methodNotAllowed = (method: string): ApiError => new ApiError(405, "MethodNotAllowed", `the server does not allow this method on the requested resource (${method})`);
+export const methodNotAllowed = (method: string): ApiError =>
+  new ApiError(405, "MethodNotAllowed", `the server does not allow this method on the requested resource (${method})`);
 
 export const unsupportedMediaType = (contentType: string): ApiError =>
-  new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got ${contentType})`);
+  new ApiError(
+    415,
+    "UnsupportedMediaType",
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got ${contentType})`,
+  );
 
 export const tooLarge = (what: string): ApiError => new ApiError(413, "RequestEntityTooLarge", `${what} is larger than the limit`);
 

@@ -98,7 +98,9 @@ export class GarbageCollector {
   private finishNamespace(name: string): void {
     const ns = this.objects.store.get("/namespaces", "", name);
     if (ns === undefined || !isTerminating(ns)) return;
-    const remaining = this.namespacedTypes().some((t) => this.objects.store.count(resourceKey(t)) > 0 && this.objects.store.list(resourceKey(t), name).length > 0);
+    const remaining = this.namespacedTypes().some(
+      (t) => this.objects.store.count(resourceKey(t)) > 0 && this.objects.store.list(resourceKey(t), name).length > 0,
+    );
     if (!remaining) this.dropFinalizer("/namespaces", ns, "kubernetes");
   }
 

@@ -56,7 +56,9 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
   const host = options.host ?? "127.0.0.1";
   const snapshot = options.dataDir === undefined ? undefined : loadSnapshot(options.dataDir);
   const cluster = new Cluster({ maxObjectBytes: options.maxObjectBytes ?? 1_572_864, eventHistory: options.eventHistory ?? 10_000 }, snapshot);
-  const tls = options.tls ? await servingCertificates({ ...(options.dataDir === undefined ? {} : { dir: join(options.dataDir, "tls") }), names: servingNamesFor(host), logger }) : undefined;
+  const tls = options.tls
+    ? await servingCertificates({ ...(options.dataDir === undefined ? {} : { dir: join(options.dataDir, "tls") }), names: servingNamesFor(host), logger })
+    : undefined;
   let url = "";
   const server = createApiHttpServer(
     cluster,

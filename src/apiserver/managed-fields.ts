@@ -48,7 +48,14 @@ export function writeEntries(obj: JsonObject, entries: ManagerEntry[]): void {
     return;
   }
   m["managedFields"] = kept.map((e) => {
-    const out: JsonObject = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion, time: e.time, fieldsType: "FieldsV1", fieldsV1: toFieldsV1(e.fields) };
+    const out: JsonObject = {
+      manager: e.manager,
+      operation: e.operation,
+      apiVersion: e.apiVersion,
+      time: e.time,
+      fieldsType: "FieldsV1",
+      fieldsV1: toFieldsV1(e.fields),
+    };
     if (e.subresource !== undefined) out["subresource"] = e.subresource;
     return out;
   });
@@ -94,7 +101,14 @@ export function recordUpdate(old: JsonObject | undefined, next: JsonObject, reco
   }
   let mine = entries.find((e) => sameEntry(e, record.manager, "Update", record.subresource));
   if (mine === undefined) {
-    mine = { manager: record.manager, operation: "Update", apiVersion: record.apiVersion, time: "", fields: new Set(), ...(record.subresource === undefined ? {} : { subresource: record.subresource }) };
+    mine = {
+      manager: record.manager,
+      operation: "Update",
+      apiVersion: record.apiVersion,
+      time: "",
+      fields: new Set(),
+      ...(record.subresource === undefined ? {} : { subresource: record.subresource }),
+    };
     entries.push(mine);
   }
   disown(entries, changed, mine);
@@ -103,4 +117,3 @@ export function recordUpdate(old: JsonObject | undefined, next: JsonObject, reco
   mine.apiVersion = record.apiVersion;
   writeEntries(next, entries);
 }
-

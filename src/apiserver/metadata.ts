@@ -26,20 +26,24 @@ export function normalizeIncoming(type: ResourceType, body: unknown, namespace: 
   if (!isObject(body)) throw badRequest("the request body must be a JSON object");
   const obj: JsonObject = structuredClone(body);
   const apiVersion = apiVersionOf(type);
-  if (obj["apiVersion"] !== undefined && obj["apiVersion"] !== apiVersion) throw badRequest(`the API version in the data (${String(obj["apiVersion"])}) does not match the expected API version (${apiVersion})`);
-  if (obj["kind"] !== undefined && obj["kind"] !== type.kind) throw badRequest(`the kind in the data (${String(obj["kind"])}) does not match the expected kind (${type.kind})`);
+  if (obj["apiVersion"] !== undefined && obj["apiVersion"] !== apiVersion)
+    throw badRequest(`the API version in the data (${String(obj["apiVersion"])}) does not match the expected API version (${apiVersion})`);
+  if (obj["kind"] !== undefined && obj["kind"] !== type.kind)
+    throw badRequest(`the kind in the data (${String(obj["kind"])}) does not match the expected kind (${type.kind})`);
   obj["apiVersion"] = apiVersion;
   obj["kind"] = type.kind;
   const m: JsonObject = { ...meta(obj) };
   obj["metadata"] = m;
   const bodyNs = str(m["namespace"]);
   if (type.namespaced) {
-    if (bodyNs !== undefined && bodyNs !== "" && bodyNs !== namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    if (bodyNs !== undefined && bodyNs !== "" && bodyNs !== namespace)
+      throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
     m["namespace"] = namespace;
   } else delete m["namespace"];
   const name = str(m["name"]);
   if (urlName !== undefined) {
-    if (name !== undefined && name !== "" && name !== urlName) throw badRequest(`the name of the object (${name}) does not match the name on the URL (${urlName})`);
+    if (name !== undefined && name !== "" && name !== urlName)
+      throw badRequest(`the name of the object (${name}) does not match the name on the URL (${urlName})`);
     m["name"] = urlName;
   } else if ((name === undefined || name === "") && typeof m["generateName"] === "string") {
     m["name"] = `${m["generateName"]}${generatedSuffix()}`;
@@ -49,9 +53,15 @@ export function normalizeIncoming(type: ResourceType, body: unknown, namespace: 
 }
 
 function validateName(type: ResourceType, name: string | undefined): void {
-  if (name === undefined || name === "") throw invalid(type.kind, "", [{ field: "metadata.name", message: "Required value: name or generateName is required" }]);
+  if (name === undefined || name === "")
+    throw invalid(type.kind, "", [{ field: "metadata.name", message: "Required value: name or generateName is required" }]);
   if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
-    throw invalid(type.kind, name, [{ field: "metadata.name", message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character` }]);
+    throw invalid(type.kind, name, [
+      {
+        field: "metadata.name",
+        message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+      },
+    ]);
   }
 }
 

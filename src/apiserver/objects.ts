@@ -167,7 +167,13 @@ export class ObjectService {
   }
 
   private track(type: ResourceType, old: JsonObject | undefined, next: JsonObject, ctx: WriteContext, subresource: string | undefined): void {
-    recordUpdate(old, next, { manager: ctx.fieldManager, listKeys: listKeysFor(type), apiVersion: apiVersionOf(type), now: this.clock(), ...(subresource === undefined ? {} : { subresource }) });
+    recordUpdate(old, next, {
+      manager: ctx.fieldManager,
+      listKeys: listKeysFor(type),
+      apiVersion: apiVersionOf(type),
+      now: this.clock(),
+      ...(subresource === undefined ? {} : { subresource }),
+    });
   }
 
   private requireLiveNamespace(namespace: string): void {
@@ -206,7 +212,8 @@ export class ObjectService {
 
   private commit(type: ResourceType, obj: JsonObject, kind: ChangeType, old: JsonObject | undefined, ctx: WriteContext): JsonObject {
     const size = JSON.stringify(obj).length;
-    if (size > this.options.maxObjectBytes) throw new ApiError(413, "RequestEntityTooLarge", `object is too large (${size} bytes, limit ${this.options.maxObjectBytes})`);
+    if (size > this.options.maxObjectBytes)
+      throw new ApiError(413, "RequestEntityTooLarge", `object is too large (${size} bytes, limit ${this.options.maxObjectBytes})`);
     if (ctx.dryRun) return obj;
     const resource = resourceKey(type);
     const rv = this.store.nextResourceVersion();

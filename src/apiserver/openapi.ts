@@ -62,15 +62,21 @@ function itemPath(t: ResourceType): JsonObject {
 const COMMON_PROPERTIES: JsonObject = {
   apiVersion: {
     type: "string",
-    description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values.",
+    description:
+      "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values.",
   },
-  kind: { type: "string", description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase." },
+  kind: {
+    type: "string",
+    description:
+      "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. In CamelCase.",
+  },
   metadata: { type: "object", description: "Standard object's metadata.", "x-kubernetes-preserve-unknown-fields": true },
 };
 
 function kindSchema(t: ResourceType): JsonObject {
   const gvk = [{ group: t.group, version: t.version, kind: t.kind }];
-  if (t.schema === undefined) return { type: "object", "x-kubernetes-preserve-unknown-fields": true, "x-kubernetes-group-version-kind": gvk, properties: COMMON_PROPERTIES };
+  if (t.schema === undefined)
+    return { type: "object", "x-kubernetes-preserve-unknown-fields": true, "x-kubernetes-group-version-kind": gvk, properties: COMMON_PROPERTIES };
   const own = t.schema["properties"];
   return { ...t.schema, type: "object", "x-kubernetes-group-version-kind": gvk, properties: { ...(isObject(own) ? own : {}), ...COMMON_PROPERTIES } };
 }

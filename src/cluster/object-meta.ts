@@ -51,7 +51,6 @@ export function withMetadata(object: KubeObject, change: (metadata: ValueMap) =>
   return { ...object, metadata: change({ ...metadataOf(object) }) };
 }
 
-
 /** `group` of an apiVersion: "" for the core group ("v1"). */
 export function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf("/");

@@ -136,7 +136,8 @@ export function managedClusterFromEnv(env: Env): ManagedClusterSource | undefine
   if (url !== undefined || serviceAccount !== undefined) {
     const host = set("KUBERNETES_SERVICE_HOST");
     const server = url ?? (host === undefined ? undefined : `https://${host.includes(":") ? `[${host}]` : host}:${set("KUBERNETES_SERVICE_PORT") ?? "443"}`);
-    if (server === undefined) throw new Error("MANAGED_RESOURCE_SERVICEACCOUNT without MANAGED_RESOURCE_API_SERVER_URL needs KUBERNETES_SERVICE_HOST (in-cluster)");
+    if (server === undefined)
+      throw new Error("MANAGED_RESOURCE_SERVICEACCOUNT without MANAGED_RESOURCE_API_SERVER_URL needs KUBERNETES_SERVICE_HOST (in-cluster)");
     const token = set("MANAGED_RESOURCE_TOKEN");
     const caData = set("MANAGED_RESOURCE_CA_DATA");
     return {

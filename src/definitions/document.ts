@@ -57,7 +57,10 @@ function classifyKoreo(object: ValueMap, apiVersion: string, source: SourcePosit
   const name = text(metadata.name) ?? "";
   // Problems name whatever identity the document has, even an unknown kind.
   const identity = { definition: { kind: (kind ?? "?") as KoreoKind, name } };
-  const fail = (message: string, path: string): Classified => ({ type: "problem", problem: problem("error", message, { position: at(path), path, ...identity }) });
+  const fail = (message: string, path: string): Classified => ({
+    type: "problem",
+    problem: problem("error", message, { position: at(path), path, ...identity }),
+  });
   if (kind === undefined) return fail("kind is required", "kind");
   if (!isKoreoKind(kind)) return { type: "foreign", document: { apiVersion, kind, raw: object, ...(source !== undefined ? { source } : {}) } };
   if (apiVersion !== KOREO_API_VERSION) return fail(`unknown Koreo apiVersion '${apiVersion}' (expected '${KOREO_API_VERSION}')`, "apiVersion");
@@ -113,7 +116,12 @@ export function classify(value: Value, source: SourcePosition | undefined, posit
   const kind = text(value.kind);
   return {
     type: "foreign",
-    document: { ...(apiVersion !== undefined ? { apiVersion } : {}), ...(kind !== undefined ? { kind } : {}), raw: value, ...(source !== undefined ? { source } : {}) },
+    document: {
+      ...(apiVersion !== undefined ? { apiVersion } : {}),
+      ...(kind !== undefined ? { kind } : {}),
+      raw: value,
+      ...(source !== undefined ? { source } : {}),
+    },
   };
 }
 
@@ -130,6 +138,10 @@ export function definitionFromObject(object: ValueMap, source?: SourcePosition):
     case "problem":
       return classified.problem;
     case "foreign":
-      return problem("error", `'${text(object.kind) ?? "?"}.${text(object.apiVersion) ?? "?"}' is not a Koreo resource`, source !== undefined ? { position: source } : {});
+      return problem(
+        "error",
+        `'${text(object.kind) ?? "?"}.${text(object.apiVersion) ?? "?"}' is not a Koreo resource`,
+        source !== undefined ? { position: source } : {},
+      );
   }
 }

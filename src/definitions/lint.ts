@@ -35,15 +35,19 @@ function stepProblems(definition: Definition, i: number, step: ValueMap): Proble
   const at = (field: string): string => `spec.steps[${i}]${field}`;
   const error = (field: string, message: string): Problem => definitionProblem("error", definition, at(field), message);
   const out: Problem[] = [];
-  if (typeof step.label === "string" && !LABEL.test(step.label)) out.push(error(".label", `label '${step.label}' may only contain letters, digits and underscores (WF-3)`));
+  if (typeof step.label === "string" && !LABEL.test(step.label))
+    out.push(error(".label", `label '${step.label}' may only contain letters, digits and underscores (WF-3)`));
   const condition = isMap(step.condition) ? step.condition : {};
-  if (typeof condition.type === "string" && !PASCAL_CASE.test(condition.type)) out.push(error(".condition.type", `condition type '${condition.type}' must be PascalCase (WF-3)`));
+  if (typeof condition.type === "string" && !PASCAL_CASE.test(condition.type))
+    out.push(error(".condition.type", `condition type '${condition.type}' must be PascalCase (WF-3)`));
   if (isExpression(condition.name)) out.push(error(".condition.name", "condition name must not be an expression (WF-3)"));
   if (typeof step.skipIf === "string" && !isExpression(step.skipIf)) out.push(error(".skipIf", "skipIf must be an expression (start with '=') (WF-3)"));
   const forEach = isMap(step.forEach) ? step.forEach : {};
-  if (typeof forEach.itemIn === "string" && !isExpression(forEach.itemIn)) out.push(error(".forEach.itemIn", "itemIn must be an expression (start with '=') (WF-3)"));
+  if (typeof forEach.itemIn === "string" && !isExpression(forEach.itemIn))
+    out.push(error(".forEach.itemIn", "itemIn must be an expression (start with '=') (WF-3)"));
   const refSwitch = isMap(step.refSwitch) ? step.refSwitch : {};
-  if (typeof refSwitch.switchOn === "string" && !isExpression(refSwitch.switchOn)) out.push(error(".refSwitch.switchOn", "switchOn must be an expression (start with '=') (WF-3)"));
+  if (typeof refSwitch.switchOn === "string" && !isExpression(refSwitch.switchOn))
+    out.push(error(".refSwitch.switchOn", "switchOn must be an expression (start with '=') (WF-3)"));
   out.push(...caseProblems(definition, at(".refSwitch.cases"), refSwitch.cases));
   return out;
 }
@@ -94,13 +98,19 @@ const unknownFieldRule: Lint = (definition) => {
 
 /** BODY-1: fields compiled as expression bodies, where BODY-2's numeric strings apply. */
 const BODY_FIELDS: Partial<Record<KoreoKind, (spec: ValueMap) => Array<[string, Value | undefined]>>> = {
-  ValueFunction: (spec) => [["spec.locals", spec.locals], ["spec.return", spec.return]],
+  ValueFunction: (spec) => [
+    ["spec.locals", spec.locals],
+    ["spec.return", spec.return],
+  ],
   ResourceFunction: (spec) => [
     ["spec.locals", spec.locals],
     ["spec.resource", spec.resource],
     ["spec.apiConfig.name", isMap(spec.apiConfig) ? spec.apiConfig.name : undefined],
     ["spec.apiConfig.namespace", isMap(spec.apiConfig) ? spec.apiConfig.namespace : undefined],
-    ["spec.overlays", isList(spec.overlays) ? spec.overlays.map((o) => (isMap(o) ? { overlay: o.overlay ?? null, inputs: o.inputs ?? null } : null)) : undefined],
+    [
+      "spec.overlays",
+      isList(spec.overlays) ? spec.overlays.map((o) => (isMap(o) ? { overlay: o.overlay ?? null, inputs: o.inputs ?? null } : null)) : undefined,
+    ],
     ["spec.create.overlay", isMap(spec.create) ? spec.create.overlay : undefined],
     ["spec.return", spec.return],
   ],
@@ -118,7 +128,9 @@ const numericStringRule: Lint = (definition) => {
   const fields = BODY_FIELDS[definition.kind]?.(definition.spec) ?? [];
   const paths: string[] = [];
   for (const [path, value] of fields) numericStrings(value, path, paths);
-  return paths.map((p) => definitionProblem("warning", definition, p, "quoted numeric constant is sent as a number (BODY-2); write it as an expression (=\"…\") to keep a string"));
+  return paths.map((p) =>
+    definitionProblem("warning", definition, p, 'quoted numeric constant is sent as a number (BODY-2); write it as an expression (="…") to keep a string'),
+  );
 };
 
 const testCaseRule: Lint = (definition) => {
@@ -127,10 +139,24 @@ const testCaseRule: Lint = (definition) => {
     if (!isMap(c)) return [];
     const out: Problem[] = [];
     if (isMap(c.currentResource) && Object.keys(c.currentResource).length === 0) {
-      out.push(definitionProblem("warning", definition, `spec.testCases[${i}].currentResource`, "an empty currentResource is ignored; the carried resource is used (FT-12)"));
+      out.push(
+        definitionProblem(
+          "warning",
+          definition,
+          `spec.testCases[${i}].currentResource`,
+          "an empty currentResource is ignored; the carried resource is used (FT-12)",
+        ),
+      );
     }
     if (c.currentResource !== undefined && c.overlayResource !== undefined) {
-      out.push(definitionProblem("warning", definition, `spec.testCases[${i}].currentResource`, "currentResource is ignored when overlayResource is also given (FT-12)"));
+      out.push(
+        definitionProblem(
+          "warning",
+          definition,
+          `spec.testCases[${i}].currentResource`,
+          "currentResource is ignored when overlayResource is also given (FT-12)",
+        ),
+      );
     }
     return out;
   });
@@ -143,7 +169,16 @@ export function activeLabel(definition: Definition): boolean {
 }
 
 const activeLabelRule: Lint = (definition) =>
-  activeLabel(definition) ? [] : [definitionProblem("warning", definition, formatPath(["metadata", "labels", ACTIVE_LABEL]), `label ${ACTIVE_LABEL} has no effect; the definition is used anyway (CACHE-5)`)];
+  activeLabel(definition)
+    ? []
+    : [
+        definitionProblem(
+          "warning",
+          definition,
+          formatPath(["metadata", "labels", ACTIVE_LABEL]),
+          `label ${ACTIVE_LABEL} has no effect; the definition is used anyway (CACHE-5)`,
+        ),
+      ];
 
 const RULES: readonly Lint[] = [workflowRules, unknownFieldRule, numericStringRule, testCaseRule, activeLabelRule];
 

@@ -142,7 +142,9 @@ export async function readTextFile(file: string): Promise<{ text: string } | { p
     const decoded = decodeUtf8(await readFile(file));
     if (decoded.ok) return { text: decoded.text };
     const byte = `0x${decoded.byte.toString(16).toUpperCase().padStart(2, "0")}`;
-    return { problem: problem("error", `not valid UTF-8 (byte ${byte}); save the file as UTF-8`, { position: { file, line: decoded.line, column: decoded.column } }) };
+    return {
+      problem: problem("error", `not valid UTF-8 (byte ${byte}); save the file as UTF-8`, { position: { file, line: decoded.line, column: decoded.column } }),
+    };
   } catch (error) {
     return { problem: fileProblem(file, `cannot read: ${errorText(error)}`) };
   }

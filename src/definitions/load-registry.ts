@@ -20,7 +20,8 @@ export interface LoadedRegistry {
 function entryProblems(entry: RegistryEntry): Problem[] {
   const { definition, prepared } = entry;
   if (prepared.ok) return [...(prepared.warnings ?? [])].map((p) => positioned(definition, p));
-  const problems = prepared.problems.length > 0 ? prepared.problems : [definitionProblem("error", definition, "spec", prepared.outcome.message ?? "preparation failed")];
+  const problems =
+    prepared.problems.length > 0 ? prepared.problems : [definitionProblem("error", definition, "spec", prepared.outcome.message ?? "preparation failed")];
   return problems.map((p) => positioned(definition, p));
 }
 
@@ -81,7 +82,10 @@ function atExpression(definition: Definition, p: Problem): Problem {
 
 function positioned(definition: Definition, problem: Problem): Problem {
   const p = atExpression(definition, problem);
-  const withIdentity: Problem = p.kind === undefined ? { ...p, kind: definition.kind, name: definition.name, ...(definition.namespace !== undefined ? { namespace: definition.namespace } : {}) } : p;
+  const withIdentity: Problem =
+    p.kind === undefined
+      ? { ...p, kind: definition.kind, name: definition.name, ...(definition.namespace !== undefined ? { namespace: definition.namespace } : {}) }
+      : p;
   if (withIdentity.file !== undefined) return withIdentity;
   const at = definition.positionOf(p.path ?? "spec") ?? definition.source;
   return at === undefined ? withIdentity : { ...withIdentity, file: at.file, line: at.line, column: at.column };

@@ -20,9 +20,7 @@ export function emptyLoadResult(): LoadResult {
 }
 
 function scalarWarnings(doc: ParsedDocument, definition: Definition): Problem[] {
-  return doc.notes.map((note) =>
-    problem("warning", note.message, { position: doc.positions.position(note.offset), definition, path: note.path }),
-  );
+  return doc.notes.map((note) => problem("warning", note.message, { position: doc.positions.position(note.offset), definition, path: note.path }));
 }
 
 /** Documents of one text, without the cross-document duplicate check. */
@@ -31,7 +29,9 @@ function loadDocuments(text: string, file: string, into: LoadResult): void {
     classifyDocuments(text, file, into);
   } catch (error) {
     // Last resort: the loader's contract is "never throws"; a parser bug must not take a handler down.
-    into.problems.push(problem("error", `internal loader failure: ${error instanceof Error ? error.message : String(error)}`, { position: { file, line: 1, column: 1 } }));
+    into.problems.push(
+      problem("error", `internal loader failure: ${error instanceof Error ? error.message : String(error)}`, { position: { file, line: 1, column: 1 } }),
+    );
   }
 }
 
@@ -49,12 +49,17 @@ function notKoreo(doc: ParsedDocument, foreign: ForeignDocument): Problem {
   const metadata = isMap(foreign.raw) && isMap(foreign.raw.metadata) ? foreign.raw.metadata : {};
   const name = typeof metadata.name === "string" ? metadata.name : "";
   const hint = didYouMean(foreign.kind, KOREO_KINDS);
-  return problem("info", `'${foreign.kind}' is not a supported Koreo Resource.${hint === "" ? "" : ` (${hint.slice(2)})`}`, { position, definition: { kind: foreign.kind, name } });
+  return problem("info", `'${foreign.kind}' is not a supported Koreo Resource.${hint === "" ? "" : ` (${hint.slice(2)})`}`, {
+    position,
+    definition: { kind: foreign.kind, name },
+  });
 }
 
 /** A Koreo document carrying a tag a safe loader refuses is rejected, at the tag. */
 function tagErrors(doc: ParsedDocument, identity: Definition | undefined): Problem[] {
-  return doc.tagProblems.map((t) => problem("error", t.message, { position: doc.positions.position(t.offset), ...(identity !== undefined ? { definition: identity } : {}) }));
+  return doc.tagProblems.map((t) =>
+    problem("error", t.message, { position: doc.positions.position(t.offset), ...(identity !== undefined ? { definition: identity } : {}) }),
+  );
 }
 
 function classifyDocuments(text: string, file: string, into: LoadResult): void {
@@ -104,7 +109,13 @@ export function dropDuplicates(result: LoadResult): LoadResult {
       continue;
     }
     const where = first.source === undefined ? "" : ` (first defined at ${first.source.file}:${first.source.line}:${first.source.column})`;
-    problems.push(problem("error", `duplicate definition ${d.kind}/${d.name}${where}`, { position: d.positionOf("metadata.name") ?? d.source, definition: d, path: "metadata.name" }));
+    problems.push(
+      problem("error", `duplicate definition ${d.kind}/${d.name}${where}`, {
+        position: d.positionOf("metadata.name") ?? d.source,
+        definition: d,
+        path: "metadata.name",
+      }),
+    );
   }
   return { definitions, foreign: result.foreign, problems };
 }

@@ -75,7 +75,12 @@ export function createRegistry(options: RegistryOptions): Registry {
     } catch (error) {
       // A preparer bug must not break the registry; the definition is cached as failed (VAL-1).
       const message = `internal error preparing ${definition.kind}:${definition.name}: ${error instanceof Error ? error.message : String(error)}`;
-      return { ok: false, outcome: Outcome.permFail(message, prepareLocation(definition)), dependsOn: [], problems: [definitionProblem("error", definition, "spec", message)] };
+      return {
+        ok: false,
+        outcome: Outcome.permFail(message, prepareLocation(definition)),
+        dependsOn: [],
+        problems: [definitionProblem("error", definition, "spec", message)],
+      };
     }
   }
 
@@ -189,7 +194,12 @@ export function createRegistry(options: RegistryOptions): Registry {
     return slot.candidates
       .filter((c) => c !== best && rank(c) === rank(best))
       .map((c) =>
-        definitionProblem("error", c, "metadata.name", `duplicate ${c.kind}:${c.name} in namespace ${c.namespace ?? "(none)"} ignored; ${best.kind}:${best.name} from namespace ${best.namespace ?? "(none)"} is used (CACHE-1)`),
+        definitionProblem(
+          "error",
+          c,
+          "metadata.name",
+          `duplicate ${c.kind}:${c.name} in namespace ${c.namespace ?? "(none)"} ignored; ${best.kind}:${best.name} from namespace ${best.namespace ?? "(none)"} is used (CACHE-1)`,
+        ),
       );
   }
 

@@ -8,7 +8,7 @@ import type { Definition, Problem } from "./definition.ts";
 import { definitionProblem } from "./problem.ts";
 import { validateSpec, validationFailure, type SpecValidation } from "./schema.ts";
 
-const nonEmpty = (v: Value | undefined): boolean => typeof v === "string" ? v !== "" : v !== undefined && v !== null;
+const nonEmpty = (v: Value | undefined): boolean => (typeof v === "string" ? v !== "" : v !== undefined && v !== null);
 
 /** VAL-4: `apiConfig` identity fields, and `namespace` for namespaced resources. Run on a schema-valid spec (defaults filled). */
 export function checkApiConfig(definition: Definition, spec: ValueMap): Problem[] {

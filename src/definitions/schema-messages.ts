@@ -21,7 +21,15 @@ function oneOfMatches(error: ErrorObject): number {
   return Array.isArray(passing) ? passing.length : 0;
 }
 
-const ARTICLE: Record<string, string> = { integer: "an integer", object: "an object", array: "a list", string: "a string", boolean: "a boolean", number: "a number", null: "null" };
+const ARTICLE: Record<string, string> = {
+  integer: "an integer",
+  object: "an object",
+  array: "a list",
+  string: "a string",
+  boolean: "a boolean",
+  number: "a number",
+  null: "null",
+};
 
 function expectedTypes(error: ErrorObject): unknown[] {
   return ([] as unknown[]).concat((error.params as { type?: unknown }).type);
@@ -74,7 +82,10 @@ export function violationMessage(error: ErrorObject, path: string): string {
  * own column: the rule alone, in plain words (`must be an integer`).
  */
 export function violationSummary(error: ErrorObject): string {
-  if (error.keyword === "type") return `must be ${expectedTypes(error).map((t) => ARTICLE[String(t)] ?? String(t)).join(" or ")}`;
+  if (error.keyword === "type")
+    return `must be ${expectedTypes(error)
+      .map((t) => ARTICLE[String(t)] ?? String(t))
+      .join(" or ")}`;
   return rule(error);
 }
 

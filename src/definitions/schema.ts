@@ -13,9 +13,7 @@ import { toJsonSchema } from "./openapi.ts";
 import { definitionProblem, problem } from "./problem.ts";
 import { violationMessage, violationSummary, withoutBranchNoise } from "./schema-messages.ts";
 
-export type SpecValidation =
-  | { readonly ok: true; readonly spec: ValueMap }
-  | { readonly ok: false; readonly outcome: PermFail; readonly problems: Problem[] };
+export type SpecValidation = { readonly ok: true; readonly spec: ValueMap } | { readonly ok: false; readonly outcome: PermFail; readonly problems: Problem[] };
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
 const compiled = new Map<KoreoKind, ValidateFunction | Error>();
@@ -59,7 +57,11 @@ function toProblem(definition: Definition, error: ErrorObject, data: unknown): {
  * A failed validation: one Problem per violation, and the PermFail a preparer caches
  * (VAL-1), whose message is `message` when given, else the problems' messages.
  */
-export function validationFailure(definition: Definition, problems: Problem[], message = problems.map((p) => p.message).join("; ")): SpecValidation & { ok: false } {
+export function validationFailure(
+  definition: Definition,
+  problems: Problem[],
+  message = problems.map((p) => p.message).join("; "),
+): SpecValidation & { ok: false } {
   return { ok: false, outcome: Outcome.permFail(message, prepareLocation(definition, problems[0]?.path)), problems };
 }
 
@@ -71,5 +73,9 @@ export function validateSpec(definition: Definition): SpecValidation {
   const data = toPlain(definition.spec);
   if (validate(data)) return { ok: true, spec: withDefaults(definition.spec, data) as ValueMap };
   const violations = withoutBranchNoise(validate.errors ?? []).map((e) => toProblem(definition, e, data));
-  return validationFailure(definition, violations.map((v) => v.problem), violations.map((v) => v.message).join("; "));
+  return validationFailure(
+    definition,
+    violations.map((v) => v.problem),
+    violations.map((v) => v.message).join("; "),
+  );
 }

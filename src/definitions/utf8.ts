@@ -4,7 +4,8 @@
  * column of the first bad byte.
  */
 
-export type Decoded = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly line: number; readonly column: number; readonly byte: number };
+export type Decoded =
+  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly line: number; readonly column: number; readonly byte: number };
 
 const strict = new TextDecoder("utf-8", { fatal: true });
 

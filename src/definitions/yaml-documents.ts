@@ -52,7 +52,8 @@ export interface ParseFailure {
   readonly position: SourcePosition;
 }
 
-export type ParsedText = { readonly ok: true; readonly documents: readonly ParsedDocument[] } | { readonly ok: false; readonly failures: readonly ParseFailure[] };
+export type ParsedText =
+  { readonly ok: true; readonly documents: readonly ParsedDocument[] } | { readonly ok: false; readonly failures: readonly ParseFailure[] };
 
 interface WalkState {
   readonly doc: Document.Parsed;
@@ -84,7 +85,10 @@ export function parseYamlText(text: string, file: string): ParsedText {
   const documents = parseDocuments(text, lines);
   if (!Array.isArray(documents)) return { ok: false, failures: [{ message: documents.message, position: position(documents.offset) }] };
   if (documents.length > LIMITS.maxDocuments) {
-    return { ok: false, failures: [{ message: `too many YAML documents (${documents.length}; the limit is ${LIMITS.maxDocuments} per file)`, position: position(0) }] };
+    return {
+      ok: false,
+      failures: [{ message: `too many YAML documents (${documents.length}; the limit is ${LIMITS.maxDocuments} per file)`, position: position(0) }],
+    };
   }
   const syntax = documents.flatMap((d) => d.errors.map((e) => ({ message: syntaxMessage(e.code, e.message), position: position(e.pos[0]) })));
   if (syntax.length > 0) return { ok: false, failures: syntax };
@@ -152,7 +156,8 @@ function deepestFailure(tokens: readonly CST.Token[]): { message: string; offset
     const children: typeof stack = [];
     token.items.forEach((item, i) => {
       const segment: PathSegment = isSequence ? i : keySegment(item.key);
-      if (item.key !== null && item.key !== undefined && CST.isCollection(item.key)) children.push({ token: item.key, depth: depth + 1, path: { segment: "<key>", parent: path } });
+      if (item.key !== null && item.key !== undefined && CST.isCollection(item.key))
+        children.push({ token: item.key, depth: depth + 1, path: { segment: "<key>", parent: path } });
       if (item.value !== null && item.value !== undefined) children.push({ token: item.value, depth: depth + 1, path: { segment, parent: path } });
     });
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as (typeof stack)[number]);
@@ -160,14 +165,26 @@ function deepestFailure(tokens: readonly CST.Token[]): { message: string; offset
   return undefined;
 }
 
-function toParsedDocument(doc: Document.Parsed, file: string, position: (offset: number) => SourcePosition, shared: { aliasBudget: number; readonly text: string }): ParsedDocument | ParseFailure {
+function toParsedDocument(
+  doc: Document.Parsed,
+  file: string,
+  position: (offset: number) => SourcePosition,
+  shared: { aliasBudget: number; readonly text: string },
+): ParsedDocument | ParseFailure {
   const state: WalkState = { doc, text: shared.text, offsets: new Map(), valueOffsets: new Map(), notes: [], tagProblems: [], aliasBudget: shared.aliasBudget };
   const start = doc.contents?.range[0] ?? doc.range[0];
   const value = convert(doc.contents, [], 0, false, state);
   shared.aliasBudget = state.aliasBudget;
   if (state.failure !== undefined) return { message: state.failure.message, position: position(state.failure.offset) };
   const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && doc.contents.source === "");
-  return { value, empty, positions: { file, position, offsets: state.offsets, valueOffsets: state.valueOffsets }, start, notes: state.notes, tagProblems: state.tagProblems };
+  return {
+    value,
+    empty,
+    positions: { file, position, offsets: state.offsets, valueOffsets: state.valueOffsets },
+    start,
+    notes: state.notes,
+    tagProblems: state.tagProblems,
+  };
 }
 
 /** A path for a message: the first segments only, since a too-deep path is the problem. */
@@ -186,7 +203,8 @@ function convert(node: unknown, path: PathSegment[], depth: number, viaAlias: bo
   const n = node as Node;
   const offset = n.range?.[0] ?? 0;
   if (depth > LIMITS.maxDepth) return fail(state, `nesting deeper than ${LIMITS.maxDepth} levels at ${shortPath(path)}`, offset);
-  if (viaAlias && --state.aliasBudget < 0) return fail(state, `alias expansion limit exceeded: aliases expand to more than ${LIMITS.maxAliasExpansion} nodes (alias bomb?)`, offset);
+  if (viaAlias && --state.aliasBudget < 0)
+    return fail(state, `alias expansion limit exceeded: aliases expand to more than ${LIMITS.maxAliasExpansion} nodes (alias bomb?)`, offset);
   checkTag(n, state);
   if (isAlias(n)) {
     const target = n.resolve(state.doc);
@@ -229,7 +247,10 @@ function checkTag(node: unknown, state: WalkState): void {
   if (typeof tag !== "string" || tag === "!" || ACCEPTED_TAGS.has(tag)) return;
   const offset = tagOffset(state.text, (node as Node).range?.[0] ?? 0);
   if (state.tagProblems.some((t) => t.offset === offset)) return;
-  state.tagProblems.push({ offset, message: `YAML tag '${shortTag(tag)}' is not allowed: only the standard tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are accepted, as by a YAML safe loader` });
+  state.tagProblems.push({
+    offset,
+    message: `YAML tag '${shortTag(tag)}' is not allowed: only the standard tags (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq) are accepted, as by a YAML safe loader`,
+  });
 }
 
 function convertAt(node: unknown, path: PathSegment[], depth: number, viaAlias: boolean, state: WalkState): Value {
@@ -264,7 +285,11 @@ function keyText(key: unknown, path: PathSegment[], state: WalkState): string {
   if (isScalar(key)) {
     if (key.type === "PLAIN" && typeof key.source === "string") {
       if (typeof key.value === "boolean") {
-        state.notes.push({ path: formatPath(path), offset: key.range?.[0] ?? 0, message: `map key '${key.source}' is a boolean in YAML 1.1 (the reference renders it 'True'/'False'); quote it` });
+        state.notes.push({
+          path: formatPath(path),
+          offset: key.range?.[0] ?? 0,
+          message: `map key '${key.source}' is a boolean in YAML 1.1 (the reference renders it 'True'/'False'); quote it`,
+        });
       }
       return key.source;
     }

@@ -18,7 +18,6 @@ import { planProgram, runProgram, type Program } from "./program.ts";
 import { rewriteLeaf, type Position, type RewriteContext } from "./rewrite.ts";
 import type { AbsorbingTree } from "./failed-operands.ts";
 
-
 /** EXPR-4: only the top-level value is tested for emptiness. */
 export function isEmptyField(v: Value | undefined): boolean {
   if (v === undefined || v === null || v === false || v === 0n || v === 0 || v === "") return true;
@@ -44,8 +43,16 @@ class TreeBuilder {
 
   build(v: Value): Expr {
     if (typeof v === "string") return isExpressionText(v) ? this.expression(v) : this.literal(literalString(v));
-    if (Array.isArray(v)) return list(this.ids, v.map((x) => this.build(x)));
-    if (isMap(v)) return stringMap(this.ids, keysOf(v).map((k) => [literalKey(k), this.build(v[k] as Value)] as const));
+    if (Array.isArray(v))
+      return list(
+        this.ids,
+        v.map((x) => this.build(x)),
+      );
+    if (isMap(v))
+      return stringMap(
+        this.ids,
+        keysOf(v).map((k) => [literalKey(k), this.build(v[k] as Value)] as const),
+      );
     return this.literal(v);
   }
 
@@ -53,7 +60,17 @@ class TreeBuilder {
     const parsed = parseSource(celSource(text), this.location);
     if (!parsed.ok) throw new ExpressionFailure(parsed.message);
     for (const r of parsed.parsed.references) this.references.add(r);
-    const ctx: RewriteContext = { ids: this.ids, positions: this.positions, maxDepth: limits().maxAstDepth, fastHas: this.fastHas, usedFastHas: false, usedComparison: false, absorbing: this.absorbing, insideHas: 0, scope: [] };
+    const ctx: RewriteContext = {
+      ids: this.ids,
+      positions: this.positions,
+      maxDepth: limits().maxAstDepth,
+      fastHas: this.fastHas,
+      usedFastHas: false,
+      usedComparison: false,
+      absorbing: this.absorbing,
+      insideHas: 0,
+      scope: [],
+    };
     try {
       const rewritten = rewriteLeaf(parsed.parsed.expr, parsed.parsed.source, parsed.parsed.offsets, ctx);
       this.usedFastHas ||= ctx.usedFastHas;
@@ -148,7 +165,10 @@ const expressionPrograms = new Map<string, { program: Program; references: Reado
 function planGeneral(spec: Value, location: string, usedComparison: boolean): Program {
   const builder = new TreeBuilder(location, false);
   const root = builder.build(spec);
-  return planProgram(root, builder.positions, { pairs: builder.absorbing.pairs, ...(usedComparison ? { absorbing: () => planAbsorbing(spec, location) } : {}) });
+  return planProgram(root, builder.positions, {
+    pairs: builder.absorbing.pairs,
+    ...(usedComparison ? { absorbing: () => planAbsorbing(spec, location) } : {}),
+  });
 }
 
 /** `spec` planned to tolerate failed operands of comparisons (EXPR-100/101); on the general has() path too. */

@@ -89,6 +89,3 @@ export function keyText(key: unknown): string {
   if (isCelUint(key)) return key.value.toString();
   return String(key);
 }
-
-
-

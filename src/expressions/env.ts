@@ -13,6 +13,18 @@ import { TIME_FUNCTIONS } from "./library/time.ts";
 let env: CelEnv | undefined;
 
 export function koreoEnv(): CelEnv {
-  env ??= celEnv({ funcs: [...STD_OVERRIDES, ...REF_FUNCTIONS, ...STRING_FUNCTIONS, ...TIME_FUNCTIONS, ...COLLECTION_FUNCTIONS, ...JSON_FUNCTIONS, ...INTERNAL_FUNCTIONS, ...PRESENCE_FUNCTIONS, ...FAILED_OPERAND_FUNCTIONS] });
+  env ??= celEnv({
+    funcs: [
+      ...STD_OVERRIDES,
+      ...REF_FUNCTIONS,
+      ...STRING_FUNCTIONS,
+      ...TIME_FUNCTIONS,
+      ...COLLECTION_FUNCTIONS,
+      ...JSON_FUNCTIONS,
+      ...INTERNAL_FUNCTIONS,
+      ...PRESENCE_FUNCTIONS,
+      ...FAILED_OPERAND_FUNCTIONS,
+    ],
+  });
   return env;
 }

@@ -43,8 +43,18 @@ export function literalKey(key: string): string {
 }
 
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  n: "\n", t: "\t", r: "\r", a: "\x07", b: "\b", f: "\f", v: "\v",
-  "\\": "\\", '"': '"', "'": "'", "`": "`", "?": "?",
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  v: "\v",
+  "\\": "\\",
+  '"': '"',
+  "'": "'",
+  "`": "`",
+  "?": "?",
 };
 
 /**

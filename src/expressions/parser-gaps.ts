@@ -64,7 +64,6 @@ function visit(e: Expr | undefined, f: (e: Expr) => void): void {
   for (const child of children(e)) visit(child, f);
 }
 
-
 /** Rebuilds `e` with `replace(node)` substituted wherever it returns a node (children first is not needed: replacements are leaves or wrappers). */
 function replaceNodes(e: Expr, replace: (e: Expr) => Expr | undefined): Expr {
   const direct = replace(e);
@@ -75,7 +74,13 @@ function replaceNodes(e: Expr, replace: (e: Expr) => Expr | undefined): Expr {
     case "selectExpr":
       return k.value.operand === undefined ? e : { ...e, exprKind: { case: k.case, value: { ...k.value, operand: sub(k.value.operand) } } };
     case "callExpr":
-      return { ...e, exprKind: { case: k.case, value: { ...k.value, args: k.value.args.map(sub), ...(k.value.target === undefined ? {} : { target: sub(k.value.target) }) } } };
+      return {
+        ...e,
+        exprKind: {
+          case: k.case,
+          value: { ...k.value, args: k.value.args.map(sub), ...(k.value.target === undefined ? {} : { target: sub(k.value.target) }) },
+        },
+      };
     case "listExpr":
       return { ...e, exprKind: { case: k.case, value: { ...k.value, elements: k.value.elements.map(sub) } } };
     case "structExpr": {
@@ -89,7 +94,20 @@ function replaceNodes(e: Expr, replace: (e: Expr) => Expr | undefined): Expr {
     case "comprehensionExpr": {
       const c = k.value;
       const opt = (x: Expr | undefined): Expr | undefined => (x === undefined ? undefined : sub(x));
-      return { ...e, exprKind: { case: k.case, value: { ...c, iterRange: opt(c.iterRange), accuInit: opt(c.accuInit), loopCondition: opt(c.loopCondition), loopStep: opt(c.loopStep), result: opt(c.result) } } };
+      return {
+        ...e,
+        exprKind: {
+          case: k.case,
+          value: {
+            ...c,
+            iterRange: opt(c.iterRange),
+            accuInit: opt(c.accuInit),
+            loopCondition: opt(c.loopCondition),
+            loopStep: opt(c.loopStep),
+            result: opt(c.result),
+          },
+        },
+      };
     }
     default:
       return e;
@@ -149,7 +167,8 @@ function collapsedRuns(source: string, root: Expr, positions: Positions): Run[] 
   visit(root, (e) => {
     const k = e.exprKind;
     const offset = positions[e.id.toString()];
-    if (k.case === "callExpr" && (k.value.function === "!_" || k.value.function === "-_") && offset !== undefined) unaryAt.add(`${k.value.function[0]}${offset}`);
+    if (k.case === "callExpr" && (k.value.function === "!_" || k.value.function === "-_") && offset !== undefined)
+      unaryAt.add(`${k.value.function[0]}${offset}`);
   });
   const runs: Run[] = [];
   for (let i = 0; i < text.length; i++) {

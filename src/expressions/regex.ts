@@ -103,9 +103,14 @@ class Translator {
   translate(): CompiledPattern {
     this.leadingFlags();
     const body = this.alternation(0);
-    if (this.i < this.src.length) throw new PatternError(this.src[this.i] === ")" ? `unbalanced parenthesis at position ${this.i}` : `unexpected '${this.src[this.i]}' at position ${this.i}`);
+    if (this.i < this.src.length)
+      throw new PatternError(
+        this.src[this.i] === ")" ? `unbalanced parenthesis at position ${this.i}` : `unexpected '${this.src[this.i]}' at position ${this.i}`,
+      );
     if (this.backtracking && this.dangerous) {
-      throw new PatternError("a pattern with lookaround, backreferences or \\b may not repeat a group that repeats or alternates (it could backtrack without bound)");
+      throw new PatternError(
+        "a pattern with lookaround, backreferences or \\b may not repeat a group that repeats or alternates (it could backtrack without bound)",
+      );
     }
     return this.backtracking ? this.jsPattern(body.out.js) : this.re2Pattern(body.out.re2, body.out.js);
   }
@@ -116,7 +121,9 @@ class Translator {
     return {
       test(subject) {
         if (subject.length > MAX_BACKTRACKING_SUBJECT) {
-          throw new KoreoFunctionError(`matches(): this pattern backtracks, so subjects are limited to ${MAX_BACKTRACKING_SUBJECT} characters (got ${subject.length})`);
+          throw new KoreoFunctionError(
+            `matches(): this pattern backtracks, so subjects are limited to ${MAX_BACKTRACKING_SUBJECT} characters (got ${subject.length})`,
+          );
         }
         return re.test(subject);
       },

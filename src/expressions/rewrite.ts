@@ -147,7 +147,6 @@ function rewriteKind(e: Expr, leaf: Leaf, depth: number): Expr {
   }
 }
 
-
 /** EXPR-80: the parser accepts any digits; out-of-range literals fail when evaluated. */
 function rewriteConstant(e: Expr, leaf: Leaf): Expr {
   const { ids } = leaf.ctx;
@@ -260,7 +259,11 @@ function rewriteHasUse(c: CallNode, sub: (x: Expr) => Expr, ctx: RewriteContext)
   const [cond, a, b] = c.args;
   const tested = c.target === undefined ? hasArgument(cond) : undefined;
   if (tested === undefined) return undefined;
-  if (c.function === "!_" && c.args.length === 1) return failsOf(ctx, hasArgumentOf(ctx, () => sub(tested)));
+  if (c.function === "!_" && c.args.length === 1)
+    return failsOf(
+      ctx,
+      hasArgumentOf(ctx, () => sub(tested)),
+    );
   if (c.function !== "_?_:_" || a === undefined || b === undefined || c.args.length !== 3) return undefined;
   const test = hasArgumentOf(ctx, () => sub(tested));
   const then = sub(a);
@@ -289,7 +292,10 @@ function rewriteCall(c: CallNode, leaf: Leaf, depth: number, offset: number | un
   const hasUse = rewriteHasUse(c, sub, leaf.ctx);
   if (hasUse !== undefined) return hasUse;
   if (c.target === undefined && c.function === "has" && c.args.length === 1 && first !== undefined) {
-    return hasOf(leaf.ctx, hasArgumentOf(leaf.ctx, () => sub(first)));
+    return hasOf(
+      leaf.ctx,
+      hasArgumentOf(leaf.ctx, () => sub(first)),
+    );
   }
   if (c.target !== undefined && c.function === "reduce" && c.args.length === 4) {
     const reduced = rewriteReduce(c.target, c.args, leaf, depth);

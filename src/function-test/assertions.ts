@@ -97,9 +97,7 @@ export function judgeOutcome(expected: ExpectedOutcome, actual: Outcome): Verdic
   if (expected.kind === "Retry" && actual.kind === "Retry") {
     const delayOk = expected.delay === 0 || expected.delay === actual.delay;
     if (messageOk && delayOk) return pass;
-    return fail(
-      `Retry: Expected(message=${expected.message}, delay=${expected.delay}) Actual(message=${actual.message ?? ""}, delay=${actual.delay})`,
-    );
+    return fail(`Retry: Expected(message=${expected.message}, delay=${expected.delay}) Actual(message=${actual.message ?? ""}, delay=${actual.delay})`);
   }
   return messageOk ? pass : fail(`${expected.kind}: Expected(message=${expected.message}) Actual(message=${actual.message ?? ""})`);
 }

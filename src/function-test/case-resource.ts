@@ -13,8 +13,7 @@ export type CaseResource =
   /** `fatal`: stops the run even for a variant (FT-12). */
   | { readonly ok: false; readonly message: string; readonly fatal: boolean };
 
-export const OVERLAY_BEFORE_RESOURCE =
-  "Can not overlay until the full resource exists. Try setting `currentResource` or reordering test cases.";
+export const OVERLAY_BEFORE_RESOURCE = "Can not overlay until the full resource exists. Try setting `currentResource` or reordering test cases.";
 
 export function caseResource(testCase: PreparedTestCase, carried: ValueMap, inputs: ValueMap): CaseResource {
   if (testCase.overlayResource !== undefined) {

@@ -115,7 +115,8 @@ function parseExpectedOutcome(value: Value, at: string, fail: Fail): ExpectedOut
   if (!isMap(value)) return void fail("expectOutcome", `\`${where}\` must be an object.`);
   const keys = Object.keys(value).filter((k): k is keyof typeof OUTCOME_KEYS => k in OUTCOME_KEYS);
   const [key] = keys;
-  if (keys.length !== 1 || key === undefined) return void fail("expectOutcome", `\`${where}\` must be a valid outcome (exactly one of \`ok\`, \`skip\`, \`depSkip\`, \`retry\`, \`permFail\`).`);
+  if (keys.length !== 1 || key === undefined)
+    return void fail("expectOutcome", `\`${where}\` must be a valid outcome (exactly one of \`ok\`, \`skip\`, \`depSkip\`, \`retry\`, \`permFail\`).`);
   const body = value[key];
   if (!isMap(body)) return void fail(`expectOutcome.${key}`, `\`${where}.${key}\` must be an object.`);
   const kind = OUTCOME_KEYS[key];

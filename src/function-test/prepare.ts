@@ -4,7 +4,15 @@
  * `dependsOn` and resolved through the lookup at run time (FT-7), so a test
  * always runs against the function's current entry, whatever the load order.
  */
-import { definitionProblem, validateSpec, type Definition, type DefinitionRef, type PrepareOutcome, type Preparer, type Problem } from "../definitions/index.ts";
+import {
+  definitionProblem,
+  validateSpec,
+  type Definition,
+  type DefinitionRef,
+  type PrepareOutcome,
+  type Preparer,
+  type Problem,
+} from "../definitions/index.ts";
 import { Outcome } from "../outcome/outcome.ts";
 import { isMap, type Value, type ValueMap } from "../value/value.ts";
 import { prepareCase, type CaseProblem } from "./prepare-case.ts";
@@ -24,7 +32,11 @@ export const prepareFunctionTest: Preparer<PreparedFunctionTest> = (definition, 
   const currentResource = optionalObject(schema.spec, "currentResource", problems);
   const cases = prepareCases(definition, ref.kind, problems);
   if (problems.length > 0) {
-    return failed(definition, problems.map((p) => definitionProblem("error", definition, p.path, p.message)), dependsOn);
+    return failed(
+      definition,
+      problems.map((p) => definitionProblem("error", definition, p.path, p.message)),
+      dependsOn,
+    );
   }
   const value: PreparedFunctionTest = Object.freeze({
     kind: "FunctionTest",

@@ -34,7 +34,12 @@ export async function runTestEntry(entry: RegistryEntry, lookup: DefinitionLooku
 
 export async function runFunctionTest(test: PreparedFunctionTest, lookup: DefinitionLookup): Promise<FunctionTestResult> {
   const fn = resolveFunction(test, lookup);
-  if (!fn.ok) return errorResult(test.name, fn.message, test.cases.map((c) => c.label));
+  if (!fn.ok)
+    return errorResult(
+      test.name,
+      fn.message,
+      test.cases.map((c) => c.label),
+    );
   if (test.cases.length === 0) return { name: test.name, passed: true, error: null, cases: [], notRun: [], warnings: ["No tests run."] };
   const results: CaseResult[] = [];
   let carried: Carried = { inputs: test.inputs, resource: test.currentResource ?? {} };

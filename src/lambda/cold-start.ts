@@ -48,11 +48,19 @@ function buildRuntime(env: Env, overrides: RuntimeOverrides): LambdaRuntime {
   const config = configFromEnv(env);
   const logger = overrides.logger ?? powertoolsLogger("koreo.controller", env.LOG_LEVEL);
   const metrics = overrides.metrics ?? powertoolsMetrics(env.AWS_LAMBDA_FUNCTION_NAME ?? "koreo");
-  const sqs = new SQSClient({ region: config.region, ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint, credentials: LOCAL_CREDENTIALS }) });
+  const sqs = new SQSClient({
+    region: config.region,
+    ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint, credentials: LOCAL_CREDENTIALS }),
+  });
   const managed = config.managedCluster === undefined ? undefined : managedClusterOf(config.managedCluster);
   const parts = {
-    config, cluster: clusterFromEnv(env), sqs,
-    ...(managed === undefined ? {} : { managedCluster: managed }), clock: overrides.clock ?? systemClock, logger, metrics,
+    config,
+    cluster: clusterFromEnv(env),
+    sqs,
+    ...(managed === undefined ? {} : { managedCluster: managed }),
+    clock: overrides.clock ?? systemClock,
+    logger,
+    metrics,
     ...(overrides.wrapRun === undefined ? {} : { wrapRun: overrides.wrapRun }),
     ...(overrides.wrapTimers === undefined ? {} : { wrapTimers: overrides.wrapTimers }),
   };
@@ -87,7 +95,11 @@ export function managedClusterOf(source: ManagedClusterSource): ClusterApi {
   const account = source.serviceAccount === undefined ? undefined : serviceAccountFiles(source.serviceAccount);
   const caFile = account?.caFile === undefined ? undefined : readFileSync(account.caFile).toString("base64");
   const caData = source.caData ?? caFile;
-  const kubeConfig = loadKubeConfig({ server: source.server, ...(source.token === undefined ? {} : { token: source.token }), ...(caData === undefined ? {} : { caData }) });
+  const kubeConfig = loadKubeConfig({
+    server: source.server,
+    ...(source.token === undefined ? {} : { token: source.token }),
+    ...(caData === undefined ? {} : { caData }),
+  });
   if (account === undefined) return createClientNodeCluster(kubeConfig);
   return createClientNodeCluster(kubeConfig, { bearerToken: tokenFile(account.tokenFile) });
 }

@@ -63,10 +63,20 @@ export function composeRuntime(parts: RuntimeParts): Runtime {
   const sqsTimers = createSqsTimerQueue(parts.sqs, config.timerQueueUrl);
   const timers = parts.wrapTimers === undefined ? sqsTimers : parts.wrapTimers(sqsTimers);
   const engineConfig = { resyncSeconds: config.timings.resyncSeconds, selectionRetrySeconds: config.timings.selectionRetrySeconds };
-  const runOn = (target: ClusterApi, managed = parts.managedCluster) => (trigger: TriggerRef, current?: KubeObject) =>
-    reconcileTrigger(trigger, { cluster: target, ...(managed === undefined ? {} : { managedCluster: managed }), definitions: registry, clock, logger, config: engineConfig }, current);
+  const runOn =
+    (target: ClusterApi, managed = parts.managedCluster) =>
+    (trigger: TriggerRef, current?: KubeObject) =>
+      reconcileTrigger(
+        trigger,
+        { cluster: target, ...(managed === undefined ? {} : { managedCluster: managed }), definitions: registry, clock, logger, config: engineConfig },
+        current,
+      );
   const reconcile = createRequestReconciler({
-    cluster, timers, clock, logger, metrics,
+    cluster,
+    timers,
+    clock,
+    logger,
+    metrics,
     run: parts.wrapRun === undefined ? runOn(cluster) : parts.wrapRun(runOn(cluster)),
     random: parts.random ?? Math.random,
     timings: config.timings,
@@ -77,11 +87,26 @@ export function composeRuntime(parts: RuntimeParts): Runtime {
     },
   });
   return {
-    registry, definitions, work, timers, reconcile, cluster, logger, metrics,
+    registry,
+    definitions,
+    work,
+    timers,
+    reconcile,
+    cluster,
+    logger,
+    metrics,
     timer: createTimerForwarder({ work, timers, clock, metrics }),
     sweep: async () => {
       await definitions.refresh(false);
-      return sweep({ cluster, work, clock, logger, namespaces: config.resourceNamespaces, graceSeconds: config.sweepGraceSeconds, boundKinds: async () => boundKinds(registry) });
+      return sweep({
+        cluster,
+        work,
+        clock,
+        logger,
+        namespaces: config.resourceNamespaces,
+        graceSeconds: config.sweepGraceSeconds,
+        boundKinds: async () => boundKinds(registry),
+      });
     },
     dryRun: async (trigger) => {
       await definitions.refresh(false);

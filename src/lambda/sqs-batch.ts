@@ -44,7 +44,12 @@ export function createSqsBatchHandler(handle: RequestHandler, options: BatchOpti
 
 function reportFailure(record: SQSRecord, request: ReconcileRequest, error: unknown, options: BatchOptions): void {
   const receiveCount = Number(record.attributes.ApproximateReceiveCount);
-  const fields = { trigger: triggerKey(request.trigger), uid: request.trigger.uid, receiveCount, error: error instanceof Error ? error.message : String(error) };
+  const fields = {
+    trigger: triggerKey(request.trigger),
+    uid: request.trigger.uid,
+    receiveCount,
+    error: error instanceof Error ? error.message : String(error),
+  };
   if (receiveCount >= options.maxReceiveCount) {
     options.metrics.count("DeadLetterBound");
     options.logger.error("Request failed on its last receive; SQS moves it to the dead-letter queue.", fields);

@@ -11,7 +11,10 @@ import { createSqsBatchHandler } from "./sqs-batch.ts";
 
 export type TimerEvent = SQSEvent | { readonly source?: string; readonly "detail-type"?: string };
 
-export function createTimerHandler(env: Env = process.env, overrides: RuntimeOverrides = {}): (event: TimerEvent) => Promise<SQSBatchResponse | { swept: number }> {
+export function createTimerHandler(
+  env: Env = process.env,
+  overrides: RuntimeOverrides = {},
+): (event: TimerEvent) => Promise<SQSBatchResponse | { swept: number }> {
   const runtime = lazyRuntime(env, overrides);
   return async (event) => {
     const { runtime: r, metrics } = runtime();

@@ -24,7 +24,9 @@ export function readManifests(paths: readonly string[]): KubeObject[] {
 function files(path: string): string[] {
   if (!statSync(path, { throwIfNoEntry: false })) return [];
   if (!statSync(path).isDirectory()) return /\.ya?ml$/.test(path) && !path.endsWith(".test.k.yaml") ? [path] : [];
-  return readdirSync(path).sort().flatMap((entry) => files(join(path, entry)));
+  return readdirSync(path)
+    .sort()
+    .flatMap((entry) => files(join(path, entry)));
 }
 
 /** Applies in dependency order; returns how many objects were applied. Throws on the first failure. */

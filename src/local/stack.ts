@@ -82,7 +82,11 @@ const noFlush: FlushableMetrics = { count() {}, milliseconds() {}, flush() {} };
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const logger = options.logger ?? silentLogger;
-  const api = await startApiServer({ port: options.apiPort ?? 0, tls: options.tls ?? false, ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
+  const api = await startApiServer({
+    port: options.apiPort ?? 0,
+    tls: options.tls ?? false,
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+  });
   const ca = api.caData === undefined ? {} : { caData: api.caData };
   if (options.kubeconfigPath !== undefined) {
     mkdirSync(dirname(options.kubeconfigPath), { recursive: true });
@@ -110,8 +114,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const stop of running) await stop();
     throw error;
   };
-  const webhook = await serveFetch(webhookAppFromEnv(env, overrides).fetch, options.webhookPort ?? 0).catch((error: unknown) => abort(error, sqs.stop, api.close));
-  await applyManifests(cluster, readManifests([KOREO_CRDS, ...(options.manifests ?? [])])).catch((error: unknown) => abort(error, webhook.close, sqs.stop, api.close));
+  const webhook = await serveFetch(webhookAppFromEnv(env, overrides).fetch, options.webhookPort ?? 0).catch((error: unknown) =>
+    abort(error, sqs.stop, api.close),
+  );
+  await applyManifests(cluster, readManifests([KOREO_CRDS, ...(options.manifests ?? [])])).catch((error: unknown) =>
+    abort(error, webhook.close, sqs.stop, api.close),
+  );
 
   const scale = options.timeScale ?? 1;
   if (!(scale >= 1)) throw new Error(`time scale ${scale} must be a number ≥ 1`);
@@ -146,7 +154,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   if (sweeps !== undefined) runSweep();
 
   return {
-    api, cluster, sqs, relay, handlers, secret,
+    api,
+    cluster,
+    sqs,
+    relay,
+    handlers,
+    secret,
     webhookUrl: webhook.url,
     kubeconfigPath: options.kubeconfigPath,
     simulator,

@@ -36,7 +36,8 @@ export function startWorkloadSimulator(cluster: WatchableClusterApi, logger: Log
     const subresource = kind.ok && kind.value.hasStatus ? { subresource: "status" as const } : {};
     const patched = await cluster.mergePatch(ref, patch, { fieldManager: FIELD_MANAGER, ...subresource });
     if (patched.ok) settled++;
-    else if (patched.error.reason !== "NotFound") logger.warn(`Simulated Deployment controller could not update ${namespace}/${name}.`, { error: patched.error.message });
+    else if (patched.error.reason !== "NotFound")
+      logger.warn(`Simulated Deployment controller could not update ${namespace}/${name}.`, { error: patched.error.message });
   };
   // Settle one object at a time: each write is followed by its own MODIFIED event, which then finds nothing to do.
   let queue = Promise.resolve();

@@ -30,8 +30,7 @@ export function mergeCondition(list: Value | undefined, condition: ConditionUpda
 }
 
 function mergeOne(existing: ValueMap | undefined, condition: ConditionUpdate, nowIso: string): ValueMap {
-  const transitioned =
-    existing === undefined || existing.status !== condition.status || typeof existing.lastTransitionTime !== "string";
+  const transitioned = existing === undefined || existing.status !== condition.status || typeof existing.lastTransitionTime !== "string";
   const merged: ValueMap = { ...(existing ?? {}), type: condition.type, status: condition.status };
   merged.reason = condition.reason;
   merged.message = condition.message;

@@ -82,8 +82,7 @@ export interface PreparedApiConfig {
 
 /** RF-4: where the Target Resource Specification starts. */
 export type PreparedSource =
-  | { readonly kind: "inline"; readonly body: CompiledBody | undefined }
-  | { readonly kind: "template"; readonly name: CompiledBody | undefined };
+  { readonly kind: "inline"; readonly body: CompiledBody | undefined } | { readonly kind: "template"; readonly name: CompiledBody | undefined };
 
 /** One `spec.overlays[i]` item (RF-5). */
 export type PreparedOverlayItem =
@@ -97,9 +96,7 @@ export type PreparedOverlayItem =
     };
 
 /** RF-30: all items prepared, or the combined failure every reconcile reaching step 8 returns. */
-export type PreparedOverlays =
-  | { readonly ok: true; readonly items: readonly PreparedOverlayItem[] }
-  | { readonly ok: false; readonly outcome: Outcome };
+export type PreparedOverlays = { readonly ok: true; readonly items: readonly PreparedOverlayItem[] } | { readonly ok: false; readonly outcome: Outcome };
 
 export interface PreparedCreate {
   readonly enabled: boolean;
@@ -109,9 +106,7 @@ export interface PreparedCreate {
 
 /** RF-7: the update strategy on a difference (patch, recreate or never) with its delay. */
 export type PreparedUpdate =
-  | { readonly strategy: "patch"; readonly delay: number }
-  | { readonly strategy: "recreate"; readonly delay: number }
-  | { readonly strategy: "never" };
+  { readonly strategy: "patch"; readonly delay: number } | { readonly strategy: "recreate"; readonly delay: number } | { readonly strategy: "never" };
 
 export interface PreparedResourceFunction {
   readonly kind: "ResourceFunction";

@@ -54,7 +54,12 @@ async function inspectResource(ref: ManagedRef, fetch: Fetch, seen: ReadonlySet<
   return { ref, object, missing: false, managed };
 }
 
-async function inspectWorkflow(tree: ManagedWorkflow<ManagedEntry>, fetch: Fetch, seen: ReadonlySet<string>, depth: number): Promise<ManagedWorkflow<InspectedEntry>> {
+async function inspectWorkflow(
+  tree: ManagedWorkflow<ManagedEntry>,
+  fetch: Fetch,
+  seen: ReadonlySet<string>,
+  depth: number,
+): Promise<ManagedWorkflow<InspectedEntry>> {
   const steps = [];
   // One at a time, in declaration order: the output order is the annotation's, and the API server is spared a burst.
   for (const step of tree.steps) steps.push({ label: step.label, entry: await inspectEntry(step.entry, fetch, seen, depth) });

@@ -38,7 +38,8 @@ export async function resolveKind(argument: string, discovery: ClusterDiscovery,
   const groups = apiVersion === undefined ? await discovery.apiGroups() : ok<ApiGroupInfo[]>([]);
   if (!groups.ok) return groups;
   // With an explicit apiVersion the argument is only the name part (`webapps.apps.acme.example` still works).
-  const targets = apiVersion === undefined ? groupVersionsFor(argument, groups.value) : [{ ...splitApiVersion(apiVersion), name: argument.split(".")[0] ?? argument }];
+  const targets =
+    apiVersion === undefined ? groupVersionsFor(argument, groups.value) : [{ ...splitApiVersion(apiVersion), name: argument.split(".")[0] ?? argument }];
   const found: ResolvedKind[] = [];
   for (const target of targets) {
     const list = await discovery.discoverKinds(target.group === "" ? target.version : `${target.group}/${target.version}`);
@@ -72,7 +73,8 @@ interface Target {
 function groupVersionsFor(argument: string, groups: readonly ApiGroupInfo[]): Target[] {
   const byName = new Map(groups.map((g) => [g.name, g]));
   return queries(argument).flatMap((q): Target[] => {
-    if (q.group === undefined) return [{ group: "", version: "v1", name: q.name }, ...groups.map((g) => ({ group: g.name, version: g.preferredVersion, name: q.name }))];
+    if (q.group === undefined)
+      return [{ group: "", version: "v1", name: q.name }, ...groups.map((g) => ({ group: g.name, version: g.preferredVersion, name: q.name }))];
     const group = byName.get(q.group);
     if (group === undefined) return [];
     if (q.version === undefined) return [{ group: group.name, version: group.preferredVersion, name: q.name }];

@@ -36,7 +36,8 @@ export type ManagedEntry =
   | { readonly type: "none" }
   | { readonly type: "invalid"; readonly value: Value };
 
-export type ParsedAnnotation = { readonly ok: true; readonly tree: ManagedWorkflow<ManagedEntry> | undefined } | { readonly ok: false; readonly message: string };
+export type ParsedAnnotation =
+  { readonly ok: true; readonly tree: ManagedWorkflow<ManagedEntry> | undefined } | { readonly ok: false; readonly message: string };
 
 /** Undefined annotation → no tree (not a Koreo trigger, or never reconciled). */
 export function parseManagedResources(text: string | undefined): ParsedAnnotation {

@@ -34,7 +34,13 @@ const DEFAULT_MAX_PASSES = 10;
 export async function renderPasses(options: RenderOptions): Promise<RenderPass[]> {
   const passes: RenderPass[] = [];
   const limit = options.passes ?? DEFAULT_MAX_PASSES;
-  const deps = { cluster: options.cluster, definitions: options.definitions, clock: options.clock, logger: silentLogger, ...(options.config && { config: options.config }) };
+  const deps = {
+    cluster: options.cluster,
+    definitions: options.definitions,
+    clock: options.clock,
+    logger: silentLogger,
+    ...(options.config && { config: options.config }),
+  };
   for (let i = 0; i < limit; i++) {
     const before = versions(options.cluster.all());
     const report = await reconcileTrigger(options.trigger, deps);
@@ -52,7 +58,13 @@ function isSettled(report: ReconcileReport): boolean {
 
 function snapshot(report: ReconcileReport, options: RenderOptions, before: Map<string, string>): RenderPass {
   const all = options.cluster.all();
-  const isTrigger = (o: KubeObject) => keyOf(o) === keyOf({ apiVersion: options.trigger.apiVersion, kind: options.trigger.kind, metadata: { name: options.trigger.name, namespace: options.trigger.namespace ?? null } });
+  const isTrigger = (o: KubeObject) =>
+    keyOf(o) ===
+    keyOf({
+      apiVersion: options.trigger.apiVersion,
+      kind: options.trigger.kind,
+      metadata: { name: options.trigger.name, namespace: options.trigger.namespace ?? null },
+    });
   const trigger = all.find(isTrigger);
   const objects = all.filter((o) => !isTrigger(o) && before.get(keyOf(o)) !== resourceVersion(o));
   return { report, objects, ...(trigger && { trigger }) };

@@ -80,7 +80,10 @@ async function listAll(options: DefinitionsSyncOptions, cold: boolean): Promise<
       const listed = await options.cluster.list(KOREO_API_VERSION, kind, { namespace: scope });
       if (!listed.ok) {
         if (cold) throw new Error(`listing ${kind} in ${describeScope(scope)}: ${listed.error.reason}: ${listed.error.message}`);
-        options.logger.warn(`Could not refresh ${kind} definitions; keeping the cached ones.`, { namespace: describeScope(scope), error: listed.error.message });
+        options.logger.warn(`Could not refresh ${kind} definitions; keeping the cached ones.`, {
+          namespace: describeScope(scope),
+          error: listed.error.message,
+        });
         return undefined;
       }
       for (const item of listed.value.items) {
@@ -132,6 +135,11 @@ async function publishStatus(options: DefinitionsSyncOptions, listed: ReadonlyMa
     if (conditions === undefined) continue;
     const target = { apiVersion: KOREO_API_VERSION, kind: ref.kind, name: ref.name, namespace };
     const written = await options.cluster.mergePatch(target, { status: { conditions } }, { subresource: "status" });
-    if (!written.ok) options.logger.warn(`Could not write the Ready condition of ${ref.kind}:${ref.name}.`, { namespace, reason: written.error.reason, error: written.error.message });
+    if (!written.ok)
+      options.logger.warn(`Could not write the Ready condition of ${ref.kind}:${ref.name}.`, {
+        namespace,
+        reason: written.error.reason,
+        error: written.error.message,
+      });
   }
 }

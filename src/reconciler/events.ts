@@ -30,7 +30,8 @@ const MAX_NAME_PREFIX = 236;
 /** The Event a finished run stands for; none for a trigger that is gone or a system error still being retried. */
 export function outcomeEvent(result: RunResult, report: RunReport | undefined, giveUpMessage?: string): OutcomeEvent | undefined {
   if (giveUpMessage !== undefined) return { reason: "Failure", message: clip(giveUpMessage), type: "Warning" };
-  if (result.kind === "selection-error") return { reason: report?.selectionReason ?? "WorkflowNotReady", message: clip(messageOf(result.outcome) ?? "No Workflow can run."), type: "Warning" };
+  if (result.kind === "selection-error")
+    return { reason: report?.selectionReason ?? "WorkflowNotReady", message: clip(messageOf(result.outcome) ?? "No Workflow can run."), type: "Warning" };
   if (result.kind !== "reconciled") return undefined;
   const workflow = report?.workflow ?? "(none)";
   const condition = conditionFor("Ready", `Workflow ${workflow}`, result.outcome, workflow, false);
@@ -87,7 +88,12 @@ export async function recordEvent(cluster: ClusterApi, trigger: TriggerRef, even
   if (existing.ok) written = await cluster.mergePatch(ref, { count: BigInt(countOf(existing.value) + 1), lastTimestamp: timestamp(now) }, { plural: "events" });
   else if (existing.error.reason === "NotFound") written = await cluster.create(newEventObject(trigger, event, now), { plural: "events" });
   else written = existing;
-  if (!written.ok) logger.warn(`Could not record the ${event.reason} event of ${triggerKey(trigger)}.`, { trigger: triggerKey(trigger), reason: written.error.reason, error: written.error.message });
+  if (!written.ok)
+    logger.warn(`Could not record the ${event.reason} event of ${triggerKey(trigger)}.`, {
+      trigger: triggerKey(trigger),
+      reason: written.error.reason,
+      error: written.error.message,
+    });
 }
 
 function countOf(event: KubeObject): number {
@@ -108,4 +114,3 @@ function messageOf(outcome: Outcome): string | undefined {
 function clip(message: string): string {
   return message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE - 1)}…`;
 }
-

@@ -47,7 +47,12 @@ export function gate({ request, observed, workflowVersion, now, timings }: GateI
   return drop("unchanged");
 }
 
-function proceedReason(request: ReconcileRequest, hash: string, record: GateRecord | undefined, workflowVersion: string | undefined): ProceedReason | undefined {
+function proceedReason(
+  request: ReconcileRequest,
+  hash: string,
+  record: GateRecord | undefined,
+  workflowVersion: string | undefined,
+): ProceedReason | undefined {
   if (request.reason === "force") return "force";
   if (record === undefined) return "never-reconciled";
   if (record.hash !== hash) return "hash-changed";

@@ -69,7 +69,12 @@ async function currentWorkflowVersion(deps: RequestReconcilerDeps, trigger: Kube
 }
 
 async function getTrigger(cluster: ClusterApi, ref: TriggerRef): Promise<KubeObject | undefined> {
-  const got = await cluster.get({ apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }) });
+  const got = await cluster.get({
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    name: ref.name,
+    ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }),
+  });
   if (got.ok) return got.value;
   if (got.error.reason === "NotFound") return undefined;
   throw new Error(`GET ${triggerKey(ref)}: ${got.error.reason}: ${got.error.message}`);
@@ -82,7 +87,9 @@ function observe(trigger: KubeObject | undefined, ref: TriggerRef): Observed {
   if (metadata.uid !== ref.uid) return { kind: "gone" };
   const record = readRecord(trigger);
   const terminating = typeof metadata.deletionTimestamp === "string";
-  return record === undefined ? { kind: "present", hash: changeHash(trigger), terminating } : { kind: "present", hash: changeHash(trigger), terminating, record };
+  return record === undefined
+    ? { kind: "present", hash: changeHash(trigger), terminating }
+    : { kind: "present", hash: changeHash(trigger), terminating, record };
 }
 
 async function dropped(deps: RequestReconcilerDeps, request: ReconcileRequest, decision: GateDecision & { proceed: false }): Promise<HandleResult> {
@@ -101,7 +108,13 @@ function previousAttempts(basis: Basis, why: ProceedReason): number {
   return why === "due" ? (basis.record?.attempt ?? 0) : 0;
 }
 
-async function runAndRecord(deps: RequestReconcilerDeps, trigger: TriggerRef, current: KubeObject | undefined, basis: Basis, why: ProceedReason): Promise<HandleResult> {
+async function runAndRecord(
+  deps: RequestReconcilerDeps,
+  trigger: TriggerRef,
+  current: KubeObject | undefined,
+  basis: Basis,
+  why: ProceedReason,
+): Promise<HandleResult> {
   const started = deps.clock.now();
   const { report, result } = await runWithBudget(deps, trigger, current);
   const durationMs = deps.clock.now() - started;
@@ -118,7 +131,11 @@ async function runAndRecord(deps: RequestReconcilerDeps, trigger: TriggerRef, cu
 }
 
 /** CTL-13: a run has a budget; beyond it, or on any exception, it is a system error (CTL-14 recommendation). */
-async function runWithBudget(deps: RequestReconcilerDeps, trigger: TriggerRef, current: KubeObject | undefined): Promise<{ report?: RunReport; result: RunResult }> {
+async function runWithBudget(
+  deps: RequestReconcilerDeps,
+  trigger: TriggerRef,
+  current: KubeObject | undefined,
+): Promise<{ report?: RunReport; result: RunResult }> {
   let timer: NodeJS.Timeout | undefined;
   const budgetMs = deps.timings.reconcileTimeoutSeconds * 1000;
   // unref: a budget must not keep a process alive on its own.
@@ -157,7 +174,12 @@ function dueAtOf(decision: Decision, now: number): number | undefined {
  * An Event only when the outcome says something else than the last one recorded (reason or message),
  * so a resync or a timer run repeating the same Retry adds nothing. Returns the digest to record.
  */
-async function emitOnTransition(deps: RequestReconcilerDeps, trigger: TriggerRef, basis: Basis, event: ReturnType<typeof outcomeEvent>): Promise<string | undefined> {
+async function emitOnTransition(
+  deps: RequestReconcilerDeps,
+  trigger: TriggerRef,
+  basis: Basis,
+  event: ReturnType<typeof outcomeEvent>,
+): Promise<string | undefined> {
   if (event === undefined) return basis.record?.event;
   const digest = eventDigest(event);
   if (digest !== basis.record?.event) await recordEvent(deps.cluster, trigger, event, deps.clock.now(), deps.logger);
@@ -165,7 +187,14 @@ async function emitOnTransition(deps: RequestReconcilerDeps, trigger: TriggerRef
 }
 
 /** CTL-12 bookkeeping; nothing is recorded for a trigger that is gone. */
-function nextRecord(basis: Basis, report: RunReport | undefined, result: RunResult, decision: Decision, dueAt: number | undefined, event: string | undefined): GateRecord | undefined {
+function nextRecord(
+  basis: Basis,
+  report: RunReport | undefined,
+  result: RunResult,
+  decision: Decision,
+  dueAt: number | undefined,
+  event: string | undefined,
+): GateRecord | undefined {
   if (result.kind === "gone") return undefined;
   const workflowVersion = report?.workflowVersion ?? (result.kind === "system-error" ? basis.record?.workflowVersion : undefined);
   const base = {
@@ -181,23 +210,46 @@ function nextRecord(basis: Basis, report: RunReport | undefined, result: RunResu
 /** SRV-7: the trigger's `Ready` condition states the failure; if that write fails it is logged, and the record is stored anyway. */
 async function stateGiveUp(deps: RequestReconcilerDeps, trigger: TriggerRef, message: string): Promise<void> {
   const failed = await writeGiveUpCondition(deps.cluster, trigger, message, deps.clock.now());
-  if (failed !== undefined) deps.logger.warn(`Could not write the give-up condition on ${triggerKey(trigger)}.`, { trigger: triggerKey(trigger), error: failed });
+  if (failed !== undefined)
+    deps.logger.warn(`Could not write the give-up condition on ${triggerKey(trigger)}.`, { trigger: triggerKey(trigger), error: failed });
 }
 
 /** SRV-12: an unchanged record is not written. A 404 means the trigger went away meanwhile. */
 async function storeRecord(cluster: ClusterApi, trigger: TriggerRef, previous: GateRecord | undefined, record: GateRecord): Promise<void> {
   if (previous !== undefined && encodeRecord(previous) === encodeRecord(record)) return;
-  const ref = { apiVersion: trigger.apiVersion, kind: trigger.kind, name: trigger.name, ...(trigger.namespace === undefined ? {} : { namespace: trigger.namespace }) };
+  const ref = {
+    apiVersion: trigger.apiVersion,
+    kind: trigger.kind,
+    name: trigger.name,
+    ...(trigger.namespace === undefined ? {} : { namespace: trigger.namespace }),
+  };
   const patched = await cluster.mergePatch(ref, recordPatch(record), { fieldManager: "koreo" });
   if (patched.ok || patched.error.reason === "NotFound") return;
   throw new Error(`recording reconcile state on ${triggerKey(trigger)}: ${patched.error.reason}: ${patched.error.message}`);
 }
 
 /** CTL-21 / SRV-13: one line and a few metrics per run. */
-function observeRun(deps: RequestReconcilerDeps, trigger: TriggerRef, why: ProceedReason, report: RunReport | undefined, result: RunResult, decision: Decision, durationMs: number): void {
+function observeRun(
+  deps: RequestReconcilerDeps,
+  trigger: TriggerRef,
+  why: ProceedReason,
+  report: RunReport | undefined,
+  result: RunResult,
+  decision: Decision,
+  durationMs: number,
+): void {
   const outcome = result.kind === "system-error" ? "SystemError" : result.kind === "gone" ? "Gone" : result.outcome.kind;
   // `why`: what the gate let through (a change, a due timer, force…): the first question when a trigger runs unexpectedly.
-  const fields = { trigger: triggerKey(trigger), uid: trigger.uid, workflow: report?.workflow, why, outcome, decision: decision.kind, durationMs, ...explain(report, result) };
+  const fields = {
+    trigger: triggerKey(trigger),
+    uid: trigger.uid,
+    workflow: report?.workflow,
+    why,
+    outcome,
+    decision: decision.kind,
+    durationMs,
+    ...explain(report, result),
+  };
   deps.metrics.count("Reconciles", { outcome });
   deps.metrics.milliseconds("ReconcileDuration", durationMs);
   if (decision.kind === "backoff") deps.metrics.count("SystemErrorRetries");

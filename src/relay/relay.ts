@@ -42,7 +42,6 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-
 export function startRelay(options: RelayOptions): Relay {
   const sender = createSender(options.work, options.logger);
   const filter = createHashFilter();

@@ -67,7 +67,8 @@ async function loop(options: KindWatchOptions, state: LoopState): Promise<void> 
     if (ended === "gone" || ended === "renew") resourceVersion = undefined;
     if (ended !== "failed") continue;
     errors += 1;
-    if (errors > options.backoff.maxErrors) throw new Error(`watch of ${options.kind} in ${options.namespace}: gave up after ${options.backoff.maxErrors} consecutive errors`);
+    if (errors > options.backoff.maxErrors)
+      throw new Error(`watch of ${options.kind} in ${options.namespace}: gave up after ${options.backoff.maxErrors} consecutive errors`);
     await sleep(state, backoffMs(options, errors));
   }
 }

@@ -38,7 +38,12 @@ const KEY_RE = /^(!?)\s*([^\s!=(),]+)$/;
 function parseRequirement(text: string): Requirement | undefined {
   const set = SET_RE.exec(text);
   if (set !== null) {
-    const values = new Set((set[3] ?? "").split(",").map((v) => v.trim()).filter((v) => v !== ""));
+    const values = new Set(
+      (set[3] ?? "")
+        .split(",")
+        .map((v) => v.trim())
+        .filter((v) => v !== ""),
+    );
     return { op: set[2] === "in" ? "in" : "notin", key: set[1] ?? "", values };
   }
   const eq = EQ_RE.exec(text);

@@ -141,7 +141,11 @@ async function reconcileOnce(ref: TriggerRef, deps: ReconcileDeps, config: Recon
     triggerHash: hash,
     outcome: run.outcome,
     ...nextDue(run.outcome, config),
-    steps: run.steps.map((s) => ({ label: s.label, outcome: s.outcome.kind, ...("message" in s.outcome && s.outcome.message !== undefined && { message: s.outcome.message }) })),
+    steps: run.steps.map((s) => ({
+      label: s.label,
+      outcome: s.outcome.kind,
+      ...("message" in s.outcome && s.outcome.message !== undefined && { message: s.outcome.message }),
+    })),
   };
   return write(trigger, runPatch(trigger, run, selection.name, status), base, deps, config);
 }

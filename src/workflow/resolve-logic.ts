@@ -10,9 +10,7 @@ export const NOT_HEALTHY_DELAY = 180;
 
 import { LOGIC_KINDS } from "./references.ts";
 
-export type Resolved =
-  | { readonly ok: true; readonly target: LogicTarget }
-  | { readonly ok: false; readonly outcome: Outcome };
+export type Resolved = { readonly ok: true; readonly target: LogicTarget } | { readonly ok: false; readonly outcome: Outcome };
 
 /**
  * WF-7: resolve one `{kind, name}` through the definition lookup.

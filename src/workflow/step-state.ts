@@ -8,10 +8,7 @@ import type { StepReport } from "./run-context.ts";
  * WF-30: Ok steps with `state` contribute their top-level keys, merged shallowly in
  * declaration order; failures become state errors and never change any outcome.
  */
-export function mergeStepState(
-  steps: readonly PreparedStep[],
-  reports: readonly StepReport[],
-): { state: ValueMap; stateErrors: Record<string, string> } {
+export function mergeStepState(steps: readonly PreparedStep[], reports: readonly StepReport[]): { state: ValueMap; stateErrors: Record<string, string> } {
   const state: ValueMap = {};
   const stateErrors: Record<string, string> = {};
   steps.forEach((step, i) => {

@@ -112,7 +112,10 @@ test("Deployment: strategy, revisionHistoryLimit, progressDeadlineSeconds and re
   try {
     const r = await h.req("POST", "/apis/apps/v1/namespaces/default/deployments", {
       metadata: { name: "web" },
-      spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "app", image: "nginx:1.27" }] } } },
+      spec: {
+        selector: { matchLabels: { app: "web" } },
+        template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "app", image: "nginx:1.27" }] } },
+      },
     });
     assert.equal(r.status, 201);
     const spec = r.body.spec;
@@ -122,7 +125,10 @@ test("Deployment: strategy, revisionHistoryLimit, progressDeadlineSeconds and re
     assert.equal(spec.replicas, 1);
     assert.equal(spec.template.spec.restartPolicy, "Always");
     assert.equal(spec.template.spec.containers[0].imagePullPolicy, "IfNotPresent");
-    const recreate = await h.req("POST", "/apis/apps/v1/namespaces/default/deployments", { metadata: { name: "r" }, spec: { strategy: { type: "Recreate" }, template: { spec: { containers: [] } } } });
+    const recreate = await h.req("POST", "/apis/apps/v1/namespaces/default/deployments", {
+      metadata: { name: "r" },
+      spec: { strategy: { type: "Recreate" }, template: { spec: { containers: [] } } },
+    });
     assert.deepEqual(recreate.body.spec.strategy, { type: "Recreate" }, "Recreate gets no rollingUpdate");
   } finally {
     await h.close();
@@ -143,7 +149,15 @@ test("kubectl: an applied Service reads back its ClusterIP; re-applying Service 
   const h = await harness();
   try {
     const k = kubectl(h);
-    const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "app", image: "nginx:1.27" }] } } } };
+    const deployment = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web" },
+      spec: {
+        selector: { matchLabels: { app: "web" } },
+        template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "app", image: "nginx:1.27" }] } },
+      },
+    };
     const file = k.file("web.yaml", `${stringify({ apiVersion: "v1", kind: "Service", ...service("web") })}---\n${stringify(deployment)}`);
     const first = await k.run(["apply", "-f", file]);
     assert.equal(first.code, 0, first.stderr);
@@ -154,7 +168,13 @@ test("kubectl: an applied Service reads back its ClusterIP; re-applying Service 
     assert.match(again.stdout, /service\/web unchanged/);
     assert.match(again.stdout, /deployment.apps\/web unchanged/);
     assert.equal(again.stderr, "", "no warnings");
-    const strategy = await k.run(["get", "deployment", "web", "-o", "jsonpath={.spec.strategy.type} {.spec.revisionHistoryLimit} {.spec.progressDeadlineSeconds}"]);
+    const strategy = await k.run([
+      "get",
+      "deployment",
+      "web",
+      "-o",
+      "jsonpath={.spec.strategy.type} {.spec.revisionHistoryLimit} {.spec.progressDeadlineSeconds}",
+    ]);
     assert.equal(strategy.stdout, "RollingUpdate 10 600");
   } finally {
     await h.close();

@@ -37,7 +37,9 @@ test("legacy and aggregated discovery list CRD categories and short names; `all`
     assert.deepEqual(apps.body.resources.find((r: { name: string }) => r.name === "deployments").categories, ["all"]);
     const aggregated = await fetch(`${h.server.url}/apis`, { headers: { accept: `${AGGREGATED};as=APIGroupDiscoveryList,application/json` } });
     assert.equal(aggregated.headers.get("content-type"), `${AGGREGATED};as=APIGroupDiscoveryList`);
-    const groups = ((await aggregated.json()) as { items: { metadata: { name: string }; versions: { version: string; resources: Record<string, unknown>[] }[] }[] }).items;
+    const groups = (
+      (await aggregated.json()) as { items: { metadata: { name: string }; versions: { version: string; resources: Record<string, unknown>[] }[] }[] }
+    ).items;
     const koreoGroup = groups.find((g) => g.metadata.name === "koreo.dev");
     const wf = koreoGroup?.versions[0]?.resources.find((r) => r["resource"] === "workflows");
     assert.deepEqual(wf?.["categories"], ["koreo"]);
@@ -97,10 +99,16 @@ test("OpenAPI v3: a CRD's full schema, and no strategic merge patch advertised",
     assert.equal(deploymentPatch.requestBody.content["application/strategic-merge-patch+json"], undefined);
     const smp = await h.req("POST", "/apis/apps/v1/namespaces/default/deployments", { metadata: { name: "d" }, spec: {} });
     assert.equal(smp.status, 201);
-    assert.equal((await h.req("PATCH", "/apis/apps/v1/namespaces/default/deployments/d", { spec: { replicas: 2 } }, "application/strategic-merge-patch+json")).status, 200);
+    assert.equal(
+      (await h.req("PATCH", "/apis/apps/v1/namespaces/default/deployments/d", { spec: { replicas: 2 } }, "application/strategic-merge-patch+json")).status,
+      200,
+    );
     const crPatch = await h.req("POST", "/apis/koreo.dev/v1beta1/namespaces/default/valuefunctions", valueFunction("v", "=1"));
     assert.equal(crPatch.status, 201);
-    assert.equal((await h.req("PATCH", "/apis/koreo.dev/v1beta1/namespaces/default/valuefunctions/v", { spec: {} }, "application/strategic-merge-patch+json")).status, 415);
+    assert.equal(
+      (await h.req("PATCH", "/apis/koreo.dev/v1beta1/namespaces/default/valuefunctions/v", { spec: {} }, "application/strategic-merge-patch+json")).status,
+      415,
+    );
   } finally {
     await h.close();
   }

@@ -26,7 +26,13 @@ export function caOf(server: RunningApiServer): string | undefined {
 }
 
 /** One request over node:https trusting only `ca` (global fetch cannot be given a CA without undici). */
-function httpsText(url: string, ca: string, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
+function httpsText(
+  url: string,
+  ca: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(url, { method, headers, ca }, (res) => {
       let text = "";

@@ -19,12 +19,31 @@ test("oversized, malformed and alias-bomb bodies and unknown paths get Status er
 
     // "Billion laughs": each anchor references the previous one nine times.
     const names = "abcdefghi".split("");
-    const lol = names.map((n, i) => (i === 0 ? `${n}: &${n} [x, x, x, x, x, x, x, x, x]` : `${n}: &${n} [${Array(9).fill(`*${names[i - 1]}`).join(", ")}]`)).join("\n");
-    const bomb = await h.req("PATCH", `${CMS}/bomb?fieldManager=evil`, `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\n${lol}\n`, "application/apply-patch+yaml");
+    const lol = names
+      .map((n, i) =>
+        i === 0
+          ? `${n}: &${n} [x, x, x, x, x, x, x, x, x]`
+          : `${n}: &${n} [${Array(9)
+              .fill(`*${names[i - 1]}`)
+              .join(", ")}]`,
+      )
+      .join("\n");
+    const bomb = await h.req(
+      "PATCH",
+      `${CMS}/bomb?fieldManager=evil`,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\n${lol}\n`,
+      "application/apply-patch+yaml",
+    );
     assert.equal(bomb.status, 400);
     assert.equal(bomb.body.reason, "BadRequest");
 
-    for (const path of ["/nope", "/api/v2", "/apis/example.com/v1/foos", "/api/v1/namespaces/default/widgets/x", "/api/v1/namespaces/default/configmaps/a/b/c"]) {
+    for (const path of [
+      "/nope",
+      "/api/v2",
+      "/apis/example.com/v1/foos",
+      "/api/v1/namespaces/default/widgets/x",
+      "/api/v1/namespaces/default/configmaps/a/b/c",
+    ]) {
       const r = await h.req("GET", path);
       assert.equal(r.status, 404, path);
       assert.equal(r.body.kind, "Status");

@@ -67,7 +67,7 @@ test("kubectl get ns, apply -f (client- and server-side) and get -w over HTTPS",
     assert.equal(ssa.code, 0, ssa.stderr);
     assert.match(ssa.stdout, /serverside-applied/);
 
-    const watcher = k.spawn(["get", "foo", "a", "-w", "-o", "jsonpath={.spec.size}{\"\\n\"}"]);
+    const watcher = k.spawn(["get", "foo", "a", "-w", "-o", 'jsonpath={.spec.size}{"\\n"}']);
     try {
       await readUntil(watcher, (out) => out.includes("1"));
       const patched = await k.run(["patch", "foo", "a", "--type", "merge", "-p", '{"spec":{"size":7}}']);
@@ -111,10 +111,15 @@ test("client-node 1.1 (the web UI's) lists and watches namespaces through the ku
     let abort: AbortController | undefined;
     const sawCreate = new Promise<void>((resolve) => {
       void new k8s11.Watch(kc)
-        .watch("/api/v1/namespaces", {}, (type: string, obj: k8s11.V1Namespace) => {
-          seen.push(`${type}:${obj.metadata?.name}`);
-          if (obj.metadata?.name === "web-ui") resolve();
-        }, () => {})
+        .watch(
+          "/api/v1/namespaces",
+          {},
+          (type: string, obj: k8s11.V1Namespace) => {
+            seen.push(`${type}:${obj.metadata?.name}`);
+            if (obj.metadata?.name === "web-ui") resolve();
+          },
+          () => {},
+        )
         .then((controller: AbortController) => (abort = controller));
     });
     while (abort === undefined) await new Promise((r) => setTimeout(r, 10));
@@ -134,13 +139,28 @@ test("client-node 1.4 KubernetesObjectApi and Watch over HTTPS", { timeout: 60_0
   const api = k8s.KubernetesObjectApi.makeApiClient(kc);
   try {
     const watch = await rawWatch(`${h.server.url}/api/v1/namespaces/default/configmaps?watch=true`, caOf(h.server));
-    const created = await api.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "tls", namespace: "default" }, data: { v: "1" } } as k8s.KubernetesObject);
+    const created = await api.create({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "tls", namespace: "default" },
+      data: { v: "1" },
+    } as k8s.KubernetesObject);
     assert.ok(created.metadata?.uid);
-    const applied = await api.patch({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "tls", namespace: "default" }, data: { v: "2" } } as k8s.KubernetesObject, undefined, undefined, "tls-test", true, k8s.PatchStrategy.ServerSideApply);
+    const applied = await api.patch(
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "tls", namespace: "default" }, data: { v: "2" } } as k8s.KubernetesObject,
+      undefined,
+      undefined,
+      "tls-test",
+      true,
+      k8s.PatchStrategy.ServerSideApply,
+    );
     assert.equal((applied as { data?: { v?: string } }).data?.v, "2");
     const events = await watch.take(2);
     watch.close();
-    assert.deepEqual(events.map((e) => e.type), ["ADDED", "MODIFIED"]);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ["ADDED", "MODIFIED"],
+    );
   } finally {
     await h.close();
   }

@@ -4,7 +4,12 @@ import assert from "node:assert/strict";
 import { stringify } from "yaml";
 import { FOO_CRD, harness, kubectl, readUntil } from "./helpers.ts";
 
-const foo = (name: string, size: number, extra: object = {}): object => ({ apiVersion: "example.com/v1", kind: "Foo", metadata: { name, namespace: "default", ...extra }, spec: { size } });
+const foo = (name: string, size: number, extra: object = {}): object => ({
+  apiVersion: "example.com/v1",
+  kind: "Foo",
+  metadata: { name, namespace: "default", ...extra },
+  spec: { size },
+});
 
 test("kubectl applies a CRD and custom resources, client-side and server-side", { timeout: 120_000 }, async () => {
   const h = await harness();
@@ -42,9 +47,12 @@ test("kubectl applies a CRD and custom resources, client-side and server-side", 
 test("kubectl patch (merge and json), get -w sees the update", { timeout: 120_000 }, async () => {
   const h = await harness();
   const k = kubectl(h);
-  assert.equal((await k.run(["apply", "-f", k.file("cm.yaml", stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "w" }, data: { v: "one" } }))])).code, 0);
+  assert.equal(
+    (await k.run(["apply", "-f", k.file("cm.yaml", stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "w" }, data: { v: "one" } }))])).code,
+    0,
+  );
   // Watching a named object needs it to exist first; the watch prints its value on every change.
-  const watcher = k.spawn(["get", "configmap", "w", "-w", "-o", "jsonpath={.data.v}{\"\\n\"}"]);
+  const watcher = k.spawn(["get", "configmap", "w", "-w", "-o", 'jsonpath={.data.v}{"\\n"}']);
   try {
     await readUntil(watcher, (out) => out.includes("one"));
     const merge = await k.run(["patch", "configmap", "w", "--type", "merge", "-p", '{"data":{"v":"two"}}']);

@@ -9,7 +9,12 @@ import type { JsonObject } from "../../src/apiserver/json.ts";
 const obj: JsonObject = {
   metadata: { name: "a", labels: { "app.kubernetes.io/name": "web" } },
   spec: { ports: [{ port: 80 }, { port: 443 }] },
-  status: { conditions: [{ type: "Synced", status: "False" }, { type: "Ready", status: "True", ok: true }] },
+  status: {
+    conditions: [
+      { type: "Synced", status: "False" },
+      { type: "Ready", status: "True", ok: true },
+    ],
+  },
 };
 
 test("JSONPath: fields, quoted keys, indexes, wildcards and filters", () => {
@@ -44,8 +49,14 @@ test("ages print as kubectl's HumanDuration does", () => {
 });
 
 test("Accept negotiation: the first Table entry in meta.k8s.io v1 or v1beta1 wins; anything else is plain JSON", () => {
-  assert.deepEqual(tableRequest("application/json;as=Table;v=v1;g=meta.k8s.io,application/json", null), { apiVersion: "meta.k8s.io/v1", includeObject: "Metadata" });
-  assert.deepEqual(tableRequest("application/json; as=Table; g=meta.k8s.io; v=v1beta1", "Object"), { apiVersion: "meta.k8s.io/v1beta1", includeObject: "Object" });
+  assert.deepEqual(tableRequest("application/json;as=Table;v=v1;g=meta.k8s.io,application/json", null), {
+    apiVersion: "meta.k8s.io/v1",
+    includeObject: "Metadata",
+  });
+  assert.deepEqual(tableRequest("application/json; as=Table; g=meta.k8s.io; v=v1beta1", "Object"), {
+    apiVersion: "meta.k8s.io/v1beta1",
+    includeObject: "Object",
+  });
   assert.equal(tableRequest("application/json", null), undefined);
   assert.equal(tableRequest(undefined, null), undefined);
   assert.equal(tableRequest("application/json;as=Table;v=v2;g=meta.k8s.io,application/json", null), undefined);

@@ -20,7 +20,13 @@ test("generation follows spec only; status subresource splits writes", { timeout
   const h = await harness();
   try {
     await withFoos(h);
-    const created = await h.req("POST", FOOS, { apiVersion: "example.com/v1", kind: "Foo", metadata: { name: "a" }, spec: { size: 1 }, status: { ignored: true } });
+    const created = await h.req("POST", FOOS, {
+      apiVersion: "example.com/v1",
+      kind: "Foo",
+      metadata: { name: "a" },
+      spec: { size: 1 },
+      status: { ignored: true },
+    });
     assert.equal(created.body.metadata.generation, 1);
     assert.equal(created.body.status, undefined, "status is not settable on create");
     const labelled = await h.req("PATCH", `${FOOS}/a`, { metadata: { labels: { x: "y" } }, status: { main: true } }, MERGE);
@@ -34,7 +40,10 @@ test("generation follows spec only; status subresource splits writes", { timeout
     assert.equal(spec.body.metadata.generation, 2);
     const noop = await h.req("PATCH", `${FOOS}/a`, { spec: { size: 2 } }, MERGE);
     assert.equal(noop.body.metadata.resourceVersion, spec.body.metadata.resourceVersion, "no-op writes keep the resourceVersion");
-    const stale = await h.req("PUT", `${FOOS}/a`, { ...spec.body, metadata: { ...spec.body.metadata, resourceVersion: created.body.metadata.resourceVersion } });
+    const stale = await h.req("PUT", `${FOOS}/a`, {
+      ...spec.body,
+      metadata: { ...spec.body.metadata, resourceVersion: created.body.metadata.resourceVersion },
+    });
     assert.equal(stale.status, 409);
   } finally {
     await h.close();
@@ -60,7 +69,10 @@ test("CRD schema: defaults, pruning, Strict field validation, 422 on invalid, dr
     assert.equal(dry.status, 201);
     assert.equal((await h.req("GET", `${FOOS}/dry`)).status, 404);
     const discovery = await h.req("GET", "/apis/example.com/v1");
-    assert.deepEqual(discovery.body.resources.map((r: { name: string }) => r.name), ["foos", "foos/status"]);
+    assert.deepEqual(
+      discovery.body.resources.map((r: { name: string }) => r.name),
+      ["foos", "foos/status"],
+    );
     assert.equal((await h.req("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/foos.example.com")).status, 200);
     assert.equal((await h.req("GET", FOOS)).status, 404);
     await withFoos(h);
@@ -108,7 +120,10 @@ test("server-side apply: ownership, conflicts, force, and removal of fields a ma
     const first = await h.req("PATCH", `${CMS}/s?fieldManager=alice`, cm({ a: "1", b: "1" }), APPLY);
     assert.equal(first.status, 201);
     const entry = first.body.metadata.managedFields[0];
-    assert.deepEqual({ manager: entry.manager, operation: entry.operation, fieldsType: entry.fieldsType }, { manager: "alice", operation: "Apply", fieldsType: "FieldsV1" });
+    assert.deepEqual(
+      { manager: entry.manager, operation: entry.operation, fieldsType: entry.fieldsType },
+      { manager: "alice", operation: "Apply", fieldsType: "FieldsV1" },
+    );
     assert.deepEqual(entry.fieldsV1, { "f:data": { "f:a": {}, "f:b": {} } });
     const clash = await h.req("PATCH", `${CMS}/s?fieldManager=bob`, cm({ a: "2" }), APPLY);
     assert.equal(clash.status, 409);
@@ -131,10 +146,19 @@ test("server-side apply: ownership, conflicts, force, and removal of fields a ma
 test("selectors, pagination and strategic merge of containers", { timeout: 60_000 }, async () => {
   const h = await harness();
   try {
-    for (const [name, tier] of [["a", "web"], ["b", "db"], ["c", "web"], ["d", ""]] as const) {
+    for (const [name, tier] of [
+      ["a", "web"],
+      ["b", "db"],
+      ["c", "web"],
+      ["d", ""],
+    ] as const) {
       await h.req("POST", CMS, { metadata: { name, labels: tier === "" ? {} : { tier } } });
     }
-    const names = async (q: string): Promise<string> => (await h.req("GET", `${CMS}?${q}`)).body.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort().join(",");
+    const names = async (q: string): Promise<string> =>
+      (await h.req("GET", `${CMS}?${q}`)).body.items
+        .map((i: { metadata: { name: string } }) => i.metadata.name)
+        .sort()
+        .join(",");
     assert.equal(await names("labelSelector=tier%3Dweb"), "a,c");
     assert.equal(await names("labelSelector=tier!%3Dweb"), "b,d");
     assert.equal(await names("labelSelector=tier%20in%20(db,web)"), "a,b,c");
@@ -145,14 +169,42 @@ test("selectors, pagination and strategic merge of containers", { timeout: 60_00
     const page1 = await h.req("GET", `${CMS}?limit=3`);
     assert.equal(page1.body.items.length, 3);
     const page2 = await h.req("GET", `${CMS}?limit=3&continue=${page1.body.metadata.continue}`);
-    assert.deepEqual(page2.body.items.map((i: { metadata: { name: string } }) => i.metadata.name), ["d"]);
+    assert.deepEqual(
+      page2.body.items.map((i: { metadata: { name: string } }) => i.metadata.name),
+      ["d"],
+    );
 
-    const deploy = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" }, spec: { template: { spec: { containers: [{ name: "app", image: "a:1", env: [{ name: "X", value: "1" }] }, { name: "side", image: "s:1" }] } } } };
+    const deploy = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "d" },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              { name: "app", image: "a:1", env: [{ name: "X", value: "1" }] },
+              { name: "side", image: "s:1" },
+            ],
+          },
+        },
+      },
+    };
     await h.req("POST", "/apis/apps/v1/namespaces/default/deployments", deploy);
-    const smp = await h.req("PATCH", "/apis/apps/v1/namespaces/default/deployments/d", { spec: { template: { spec: { containers: [{ name: "app", image: "a:2", env: [{ name: "Y", value: "2" }] }] } } } }, "application/strategic-merge-patch+json");
+    const smp = await h.req(
+      "PATCH",
+      "/apis/apps/v1/namespaces/default/deployments/d",
+      { spec: { template: { spec: { containers: [{ name: "app", image: "a:2", env: [{ name: "Y", value: "2" }] }] } } } },
+      "application/strategic-merge-patch+json",
+    );
     const containers = smp.body.spec.template.spec.containers;
-    assert.deepEqual(containers.map((c: { name: string; image: string }) => `${c.name}=${c.image}`), ["app=a:2", "side=s:1"]);
-    assert.deepEqual(containers[0].env.map((e: { name: string }) => e.name), ["X", "Y"]);
+    assert.deepEqual(
+      containers.map((c: { name: string; image: string }) => `${c.name}=${c.image}`),
+      ["app=a:2", "side=s:1"],
+    );
+    assert.deepEqual(
+      containers[0].env.map((e: { name: string }) => e.name),
+      ["X", "Y"],
+    );
   } finally {
     await h.close();
   }
@@ -183,27 +235,36 @@ test("a restarted server with a data directory keeps its objects and CRDs", { ti
   }
 });
 
-test("re-applying an unchanged CRD writes nothing: resourceVersion, managedFields time and condition lastTransitionTime stay", { timeout: 60_000 }, async () => {
-  const h = await harness();
-  try {
-    const path = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/foos.example.com";
-    const first = await h.req("PATCH", `${path}?fieldManager=kubectl`, FOO_CRD, APPLY);
-    assert.equal(first.status, 201, JSON.stringify(first.body));
-    // Timestamps have one-second resolution: without the wait a rewrite could not show.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const again = await h.req("PATCH", `${path}?fieldManager=kubectl`, FOO_CRD, APPLY);
-    assert.equal(again.status, 200, JSON.stringify(again.body));
-    const put = await h.req("PUT", path, FOO_CRD);
-    assert.equal(put.status, 200, JSON.stringify(put.body));
-    for (const reply of [again, put]) {
-      assert.equal(reply.body.metadata.resourceVersion, first.body.metadata.resourceVersion);
-      assert.deepEqual(reply.body.metadata.managedFields, first.body.metadata.managedFields);
-      assert.deepEqual(reply.body.status.conditions, first.body.status.conditions);
+test(
+  "re-applying an unchanged CRD writes nothing: resourceVersion, managedFields time and condition lastTransitionTime stay",
+  { timeout: 60_000 },
+  async () => {
+    const h = await harness();
+    try {
+      const path = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/foos.example.com";
+      const first = await h.req("PATCH", `${path}?fieldManager=kubectl`, FOO_CRD, APPLY);
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      // Timestamps have one-second resolution: without the wait a rewrite could not show.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const again = await h.req("PATCH", `${path}?fieldManager=kubectl`, FOO_CRD, APPLY);
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      const put = await h.req("PUT", path, FOO_CRD);
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      for (const reply of [again, put]) {
+        assert.equal(reply.body.metadata.resourceVersion, first.body.metadata.resourceVersion);
+        assert.deepEqual(reply.body.metadata.managedFields, first.body.metadata.managedFields);
+        assert.deepEqual(reply.body.status.conditions, first.body.status.conditions);
+      }
+      const changed = await h.req(
+        "PATCH",
+        `${path}?fieldManager=kubectl`,
+        { ...FOO_CRD, spec: { ...FOO_CRD.spec, names: { ...FOO_CRD.spec.names, shortNames: ["fo", "fu"] } } },
+        APPLY,
+      );
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+      assert.notEqual(changed.body.metadata.resourceVersion, first.body.metadata.resourceVersion, "a real change still writes");
+    } finally {
+      await h.close();
     }
-    const changed = await h.req("PATCH", `${path}?fieldManager=kubectl`, { ...FOO_CRD, spec: { ...FOO_CRD.spec, names: { ...FOO_CRD.spec.names, shortNames: ["fo", "fu"] } } }, APPLY);
-    assert.equal(changed.status, 200, JSON.stringify(changed.body));
-    assert.notEqual(changed.body.metadata.resourceVersion, first.body.metadata.resourceVersion, "a real change still writes");
-  } finally {
-    await h.close();
-  }
-});
+  },
+);

@@ -32,7 +32,10 @@ test("a list asked as Table: column definitions, cells, PartialObjectMetadata ro
     assert.equal(r.body.kind, "Table");
     assert.equal(r.body.apiVersion, "meta.k8s.io/v1");
     assert.ok(r.body.metadata.resourceVersion);
-    assert.deepEqual(r.body.columnDefinitions.map((c: { name: string }) => c.name), ["Name", "Data", "Age"]);
+    assert.deepEqual(
+      r.body.columnDefinitions.map((c: { name: string }) => c.name),
+      ["Name", "Data", "Age"],
+    );
     assert.equal(r.body.columnDefinitions[0].format, "name");
     assert.equal(r.body.rows.length, 1);
     const [row] = r.body.rows;
@@ -54,7 +57,10 @@ test("Table: single GET, includeObject=Object and None, v1beta1, and plain JSON 
     const one = await getJson(h, "/api/v1/namespaces/default", KUBECTL_ACCEPT);
     assert.equal(one.body.kind, "Table");
     assert.deepEqual(one.body.rows[0].cells.slice(0, 2), ["default", "Active"]);
-    assert.deepEqual(one.body.columnDefinitions.map((c: { name: string }) => c.name), ["Name", "Status", "Age"]);
+    assert.deepEqual(
+      one.body.columnDefinitions.map((c: { name: string }) => c.name),
+      ["Name", "Status", "Age"],
+    );
     const full = await getJson(h, "/api/v1/namespaces/default?includeObject=Object", KUBECTL_ACCEPT);
     assert.equal(full.body.rows[0].object.kind, "Namespace");
     assert.equal(full.body.rows[0].object.status.phase, "Active");
@@ -74,11 +80,24 @@ test("Table for custom resources: NAME plus the CRD's additionalPrinterColumns (
   try {
     assert.equal((await h.req("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", FOO_WITH_COLUMNS)).status, 201);
     await h.req("POST", "/apis/example.com/v1/namespaces/default/foos", { metadata: { name: "a" }, spec: { size: 3 } });
-    const status = { status: { conditions: [{ type: "Synced", status: "False" }, { type: "Ready", status: "True" }] } };
+    const status = {
+      status: {
+        conditions: [
+          { type: "Synced", status: "False" },
+          { type: "Ready", status: "True" },
+        ],
+      },
+    };
     assert.equal((await h.req("PATCH", "/apis/example.com/v1/namespaces/default/foos/a/status", status, "application/merge-patch+json")).status, 200);
     const r = await getJson(h, "/apis/example.com/v1/namespaces/default/foos", KUBECTL_ACCEPT);
     const columns = r.body.columnDefinitions.map((c: { name: string; type: string; priority: number }) => [c.name, c.type, c.priority]);
-    assert.deepEqual(columns, [["Name", "string", 0], ["Size", "integer", 0], ["Color", "string", 1], ["Ready", "string", 0], ["Age", "date", 0]]);
+    assert.deepEqual(columns, [
+      ["Name", "string", 0],
+      ["Size", "integer", 0],
+      ["Color", "string", 1],
+      ["Ready", "string", 0],
+      ["Age", "date", 0],
+    ]);
     const cells = r.body.rows[0].cells;
     assert.deepEqual(cells.slice(0, 4), ["a", 3, "blue", "True"]);
     assert.match(cells[4], /^\d+s$/, "dates print as ages");
@@ -88,7 +107,10 @@ test("Table for custom resources: NAME plus the CRD's additionalPrinterColumns (
     plainCrd.spec.names = { kind: "Bar", plural: "bars", singular: "bar", listKind: "BarList" };
     await h.req("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", plainCrd);
     const bars = await getJson(h, "/apis/example.com/v1/namespaces/default/bars", KUBECTL_ACCEPT);
-    assert.deepEqual(bars.body.columnDefinitions.map((c: { name: string }) => c.name), ["Name", "Age"]);
+    assert.deepEqual(
+      bars.body.columnDefinitions.map((c: { name: string }) => c.name),
+      ["Name", "Age"],
+    );
   } finally {
     await h.close();
   }
@@ -100,7 +122,16 @@ test("kubectl get prints server columns for built-in kinds and custom resources;
     const k = kubectl(h);
     assert.equal((await k.run(["apply", "-f", k.file("crd.yaml", stringify(FOO_WITH_COLUMNS))])).code, 0);
     const svc = { apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } };
-    const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { replicas: 2, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "app", image: "nginx:1.27" }] } } } };
+    const deployment = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web" },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: "web" } },
+        template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "app", image: "nginx:1.27" }] } },
+      },
+    };
     const cm = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings" }, data: { a: "1" } };
     const foo = { apiVersion: "example.com/v1", kind: "Foo", metadata: { name: "a" }, spec: { size: 3 } };
     const applied = await k.run(["apply", "-f", k.file("all.yaml", [svc, deployment, cm, foo].map((o) => stringify(o)).join("---\n"))]);
@@ -127,7 +158,11 @@ test("kubectl get prints server columns for built-in kinds and custom resources;
     assert.match(foosWide.stdout, /^NAME\s+SIZE\s+COLOR\s+READY\s+AGE\na\s+3\s+blue\s+\d+s\n$/);
     const labels = await k.run(["get", "configmaps", "--show-labels"]);
     assert.match(labels.stdout, /LABELS/);
-    for (const [name, tier] of [["x", "2"], ["y", "1"]]) await h.req("POST", "/api/v1/namespaces/default/configmaps", { metadata: { name, labels: { tier } } });
+    for (const [name, tier] of [
+      ["x", "2"],
+      ["y", "1"],
+    ])
+      await h.req("POST", "/api/v1/namespaces/default/configmaps", { metadata: { name, labels: { tier } } });
     // --sort-by asks for includeObject=Object; -L reads labels off the rows' metadata.
     const sorted = await k.run(["get", "configmaps", "-l", "tier", "--sort-by=.metadata.labels.tier", "-L", "tier"]);
     assert.match(sorted.stdout, /^NAME\s+DATA\s+AGE\s+TIER\ny\s+0\s+\d+s\s+1\nx\s+0\s+\d+s\s+2\n$/);

@@ -15,10 +15,19 @@ test("a watch from an old resourceVersion replays every later event in order, th
     const w = await rawWatch(`${h.server.url}${CMS}?watch=true&resourceVersion=${start}`);
     try {
       const replayed = await w.take(6);
-      assert.deepEqual(replayed.map((e) => e.type), ["MODIFIED", "MODIFIED", "MODIFIED", "MODIFIED", "MODIFIED", "DELETED"]);
-      assert.deepEqual(replayed.slice(0, 5).map((e) => e.object.data.v), ["1", "2", "3", "4", "5"]);
+      assert.deepEqual(
+        replayed.map((e) => e.type),
+        ["MODIFIED", "MODIFIED", "MODIFIED", "MODIFIED", "MODIFIED", "DELETED"],
+      );
+      assert.deepEqual(
+        replayed.slice(0, 5).map((e) => e.object.data.v),
+        ["1", "2", "3", "4", "5"],
+      );
       const rvs = replayed.map((e) => Number(e.object.metadata.resourceVersion));
-      assert.deepEqual([...rvs].sort((x, y) => x - y), rvs);
+      assert.deepEqual(
+        [...rvs].sort((x, y) => x - y),
+        rvs,
+      );
       await h.req("POST", CMS, { metadata: { name: "b" } });
       const live = await w.take(7);
       assert.equal(live[6]!.type, "ADDED");
@@ -44,7 +53,10 @@ test("a client reconnecting from its last seen resourceVersion misses nothing", 
     const w2 = await rawWatch(`${h.server.url}${CMS}?watch=true&resourceVersion=${seen!.object.metadata.resourceVersion}`);
     try {
       const rest = await w2.take(3);
-      assert.deepEqual(rest.map((e) => `${e.type}:${e.object.metadata.name}`), ["ADDED:x2", "ADDED:x3", "DELETED:x1"]);
+      assert.deepEqual(
+        rest.map((e) => `${e.type}:${e.object.metadata.name}`),
+        ["ADDED:x2", "ADDED:x3", "DELETED:x1"],
+      );
     } finally {
       w2.close();
     }
@@ -79,7 +91,10 @@ test("watches honour selectors (objects leaving the selection are DELETED) and g
       await h.req("PATCH", `${CMS}/in`, { metadata: { labels: { app: "z" } } }, "application/merge-patch+json");
       const changes = (e: WatchEventLine[]): WatchEventLine[] => e.filter((x) => x.type !== "BOOKMARK");
       const events = await w.until((e) => changes(e).length >= 2 && e.some((x) => x.type === "BOOKMARK"));
-      assert.deepEqual(changes(events).map((e) => `${e.type}:${e.object.metadata.name}`), ["ADDED:in", "DELETED:in"]);
+      assert.deepEqual(
+        changes(events).map((e) => `${e.type}:${e.object.metadata.name}`),
+        ["ADDED:in", "DELETED:in"],
+      );
       const bookmark = events.find((e) => e.type === "BOOKMARK")!;
       assert.match(bookmark.object.metadata.resourceVersion, /^\d+$/);
       assert.equal(bookmark.object.kind, "ConfigMap");

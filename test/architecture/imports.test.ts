@@ -15,7 +15,15 @@ const ENGINE = new Set(["value", "outcome", "expressions", "definitions", "logic
 /** Port files that live beside adapters (the ClusterApi contract). */
 const PORT_FILES = new Set(["cluster/cluster-api.ts"]);
 /** Packages that talk to the outside world; only adapters may import them. */
-const ADAPTER_PACKAGES = [/^@kubernetes\/client-node/, /^@aws-sdk\//, /^@aws-lambda-powertools\//, /^@smithy\//, /^hono/, /^fauxqs/, /^node:(http|https|net|child_process)$/];
+const ADAPTER_PACKAGES = [
+  /^@kubernetes\/client-node/,
+  /^@aws-sdk\//,
+  /^@aws-lambda-powertools\//,
+  /^@smithy\//,
+  /^hono/,
+  /^fauxqs/,
+  /^node:(http|https|net|child_process)$/,
+];
 
 interface Import {
   readonly from: string;
@@ -83,5 +91,8 @@ test("boundaries: no two folders of src/ import each other in a cycle", () => {
 
 test("boundaries: the check sees the imports it judges (it is not vacuous)", () => {
   assert.ok(local.length > 300, `only ${local.length} local imports read`);
-  assert.ok(local.some((i) => i.from.startsWith("workflow/") && i.to === "cluster/cluster-api.ts"), "the engine's use of the ClusterApi port is seen");
+  assert.ok(
+    local.some((i) => i.from.startsWith("workflow/") && i.to === "cluster/cluster-api.ts"),
+    "the engine's use of the ClusterApi port is seen",
+  );
 });

@@ -85,7 +85,10 @@ test("CLI-10 / CLI-1 a --namespace conflicting with a document's namespace is an
   const run = await h.koreo("apply", "-n", "team-b", "--create-namespaces", PROGRAM, TEAM_A);
   assert.equal(run.code, 1);
   assert.equal(run.stdout, "");
-  assert.match(run.stderr, /labels\.k\.yaml:\d+:\d+: error: ValueFunction team-a\/team-labels: metadata\.namespace: the document's namespace 'team-a' conflicts with --namespace team-b/);
+  assert.match(
+    run.stderr,
+    /labels\.k\.yaml:\d+:\d+: error: ValueFunction team-a\/team-labels: metadata\.namespace: the document's namespace 'team-a' conflicts with --namespace team-b/,
+  );
   assert.equal(await h.read(vf("team-b", "greeting")), undefined);
   assert.equal(await h.read({ apiVersion: "v1", kind: "Namespace", name: "team-b" }), undefined);
 });
@@ -94,14 +97,20 @@ test("CLI-10 / CLI-11 validation errors are printed as koreo validate prints the
   const run = await h.koreo("apply", "-n", "apply-invalid", "--create-namespaces", INVALID);
   assert.equal(run.code, 1);
   assert.equal(run.stdout, "");
-  assert.match(run.stderr, /broken\.k\.yaml:19:5: error: ResourceFunction\/broken: spec\.resourceTemplateRef\.name: ResourceTemplate 'no-such-template' is not defined/);
+  assert.match(
+    run.stderr,
+    /broken\.k\.yaml:19:5: error: ResourceFunction\/broken: spec\.resourceTemplateRef\.name: ResourceTemplate 'no-such-template' is not defined/,
+  );
   assert.equal(await h.read(vf("apply-invalid", "fine")), undefined);
 });
 
 test("CLI-10 --dry-run=client predicts created/unchanged/configured from the live objects and writes nothing", async () => {
   const fresh = await h.koreo("apply", "-n", "dry-client", "--dry-run=client", PROGRAM);
   assert.equal(fresh.code, 0, fresh.stderr);
-  assert.deepEqual(lines(fresh.stdout), ["created ValueFunction/dry-client/greeting (dry run)", "created ResourceFunction/dry-client/greeting-config-map (dry run)"]);
+  assert.deepEqual(lines(fresh.stdout), [
+    "created ValueFunction/dry-client/greeting (dry run)",
+    "created ResourceFunction/dry-client/greeting-config-map (dry run)",
+  ]);
   assert.equal(await h.read(vf("dry-client", "greeting")), undefined);
 
   const dir = join(h.dir, "dry-client-program");
@@ -110,7 +119,10 @@ test("CLI-10 --dry-run=client predicts created/unchanged/configured from the liv
   const file = join(dir, "functions.k.yaml");
   await writeFile(file, (await readFile(file, "utf8")).replace('"Hello, "', '"Hey, "'));
   const edited = await h.koreo("apply", "-n", "dry-client", "--dry-run=client", dir);
-  assert.deepEqual(lines(edited.stdout), ["configured ValueFunction/dry-client/greeting (dry run)", "unchanged ResourceFunction/dry-client/greeting-config-map (dry run)"]);
+  assert.deepEqual(lines(edited.stdout), [
+    "configured ValueFunction/dry-client/greeting (dry run)",
+    "unchanged ResourceFunction/dry-client/greeting-config-map (dry run)",
+  ]);
   const stored = await h.read(vf("dry-client", "greeting"));
   assert.doesNotMatch(toJsonText(stored ?? null), /Hey, /);
 });
@@ -118,7 +130,10 @@ test("CLI-10 --dry-run=client predicts created/unchanged/configured from the liv
 test("CLI-10 --dry-run=server sends dryRun applies: lines say so and nothing persists", async () => {
   const run = await h.koreo("apply", "-n", "default", "--dry-run=server", PROGRAM);
   assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(lines(run.stdout), ["created ValueFunction/default/greeting (server dry run)", "created ResourceFunction/default/greeting-config-map (server dry run)"]);
+  assert.deepEqual(lines(run.stdout), [
+    "created ValueFunction/default/greeting (server dry run)",
+    "created ResourceFunction/default/greeting-config-map (server dry run)",
+  ]);
   assert.equal(await h.read(vf("default", "greeting")), undefined);
 });
 

@@ -7,7 +7,15 @@ let h: ClusterHarness;
 let triggerUid = "";
 const uids: Record<string, string> = {};
 
-const record = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", name, readonly: false, namespace: "team", resourceFunction: "greeting-config-map" });
+const record = (name: string) => ({
+  apiVersion: "v1",
+  kind: "ConfigMap",
+  plural: "configmaps",
+  name,
+  readonly: false,
+  namespace: "team",
+  resourceFunction: "greeting-config-map",
+});
 
 /** ST-11 shape, set by hand: a record, a forEach list (one object gone), a sub-Workflow, a ValueFunction step. */
 const MANAGED = JSON.stringify({
@@ -38,7 +46,12 @@ before(async () => {
     assert.ok(made.ok);
     uids[name] = String((made.value.metadata as { uid: string }).uid);
   }
-  const bare = await h.cluster.create({ apiVersion: "demo.koreo.test/v1", kind: "Greeter", metadata: { name: "never-run", namespace: "team" }, spec: { name: "x" } });
+  const bare = await h.cluster.create({
+    apiVersion: "demo.koreo.test/v1",
+    kind: "Greeter",
+    metadata: { name: "never-run", namespace: "team" },
+    spec: { name: "x" },
+  });
   assert.ok(bare.ok);
 });
 after(() => h.close());
@@ -85,7 +98,10 @@ test("CLI-14 --output json mirrors the annotation's shape with each record resol
   assert.equal(report.managed.resources.config.uid, uids["hello-greeting"]);
   assert.deepEqual(
     report.managed.resources.items.map((i: { name: string; found: boolean; missing: boolean }) => [i.name, i.found, i.missing]),
-    [["item-0", true, false], ["item-gone", false, true]],
+    [
+      ["item-0", true, false],
+      ["item-gone", false, true],
+    ],
   );
   assert.deepEqual(report.managed.resources.sub.resources.compute, null);
   assert.equal(report.managed.resources.value, null);

@@ -34,14 +34,18 @@ test("CLI-14 / ST-11 the annotation: {} means the Workflow did not run; a flat l
   assert.deepEqual(empty.tree, { steps: [] });
   const flat = parseManagedResources('{"a":{"apiVersion":"v1","kind":"ConfigMap","name":"x"},"b":42}');
   assert.ok(flat.ok);
-  assert.deepEqual(flat.tree?.steps.map((s) => s.entry.type), ["resource", "invalid"]);
+  assert.deepEqual(
+    flat.tree?.steps.map((s) => s.entry.type),
+    ["resource", "invalid"],
+  );
   const broken = parseManagedResources("{not json");
   assert.equal(broken.ok, false);
 });
 
 /** Discovery documents by path, read as the client-node adapter reads them. */
 function discovery(documents: Record<string, Value>): ClusterDiscovery {
-  const get = (path: string) => (path in documents ? { ok: true as const, value: documents[path] ?? null } : { ok: false as const, error: { reason: "NotFound" as const, message: "404" } });
+  const get = (path: string) =>
+    path in documents ? { ok: true as const, value: documents[path] ?? null } : { ok: false as const, error: { reason: "NotFound" as const, message: "404" } };
   return {
     apiGroups: async () => {
       const got = get("/apis");
@@ -54,11 +58,18 @@ function discovery(documents: Record<string, Value>): ClusterDiscovery {
   };
 }
 
-const resources = (...list: [string, string][]) => ({ resources: list.map(([name, kind]) => ({ name, kind, namespaced: true, singularName: kind.toLowerCase() })) });
+const resources = (...list: [string, string][]) => ({
+  resources: list.map(([name, kind]) => ({ name, kind, namespaced: true, singularName: kind.toLowerCase() })),
+});
 
 test("CLI-13 / CLI-14 KIND resolution: the core group wins like kubectl; two other groups serving the kind is ambiguous", async () => {
   const api = discovery({
-    "/apis": { groups: [{ name: "a.example", versions: [{ version: "v1" }], preferredVersion: { version: "v1" } }, { name: "b.example", versions: [{ version: "v2" }] }] },
+    "/apis": {
+      groups: [
+        { name: "a.example", versions: [{ version: "v1" }], preferredVersion: { version: "v1" } },
+        { name: "b.example", versions: [{ version: "v2" }] },
+      ],
+    },
     "/api/v1": resources(["events", "Event"]),
     "/apis/a.example/v1": resources(["events", "Event"], ["widgets", "Widget"]),
     "/apis/b.example/v2": resources(["widgets", "Widget"]),

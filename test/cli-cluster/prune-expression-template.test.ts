@@ -33,5 +33,8 @@ test("CLI-3 an expression resourceTemplateRef name cannot be resolved statically
 test("CLI-3 -v shows the template kept for the expression's sake", async () => {
   const run = await h.koreo("prune", "-n", "prune-expr", "-v");
   assert.equal(run.code, 0, run.stderr);
-  assert.ok(lines(run.stdout).includes("Kept resourcetemplates: prune-expr/rt-maybe (may be chosen by ResourceFunction prune-expr/rf-dynamic's template expression)"), run.stdout);
+  assert.ok(
+    lines(run.stdout).includes("Kept resourcetemplates: prune-expr/rt-maybe (may be chosen by ResourceFunction prune-expr/rf-dynamic's template expression)"),
+    run.stdout,
+  );
 });

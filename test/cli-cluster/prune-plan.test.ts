@@ -25,13 +25,19 @@ test("CLI-3 sub-Workflow steps, refSwitch cases, overlayRefs, constant template 
     [
       vf("ns", "z-orphan"),
       rt("ns", "rt-orphan"),
-      wf("ns", "main", step("sub", "Workflow", "sub"), { label: "pick", refSwitch: { switchOn: "=inputs.x", cases: [{ case: "a", kind: "ResourceFunction", name: "rf-case" }] } }),
+      wf("ns", "main", step("sub", "Workflow", "sub"), {
+        label: "pick",
+        refSwitch: { switchOn: "=inputs.x", cases: [{ case: "a", kind: "ResourceFunction", name: "rf-case" }] },
+      }),
       wf("ns", "sub", step("only", "ValueFunction", "vf-sub")),
       rf("ns", "rf-case", { resourceTemplateRef: { name: "rt-used" }, overlays: [{ overlayRef: { kind: "ValueFunction", name: "vf-overlay" } }] }),
       vf("ns", "vf-sub"),
       vf("ns", "vf-overlay"),
       rt("ns", "rt-used"),
-      definition("FunctionTest", "ns", "ft", { functionRef: { kind: "ValueFunction", name: "vf-tested" }, testCases: [{ expectReturn: { value: "vf-tested" } }] }),
+      definition("FunctionTest", "ns", "ft", {
+        functionRef: { kind: "ValueFunction", name: "vf-tested" },
+        testCases: [{ expectReturn: { value: "vf-tested" } }],
+      }),
       vf("ns", "vf-tested"),
       rf("ns", "a-orphan", { resource: { data: {} } }),
     ],
@@ -43,7 +49,14 @@ test("CLI-3 sub-Workflow steps, refSwitch cases, overlayRefs, constant template 
 
 test("CLI-3 references are by kind and name only: every namespace's copy of a named function is kept, and a shadowed Workflow copy's steps count", () => {
   const plan = planPrune(
-    [wf("a", "same", step("one", "ValueFunction", "from-a")), wf("b", "same", step("two", "ValueFunction", "from-b")), vf("c", "from-a"), vf("d", "from-a"), vf("c", "from-b"), vf("c", "lonely")],
+    [
+      wf("a", "same", step("one", "ValueFunction", "from-a")),
+      wf("b", "same", step("two", "ValueFunction", "from-b")),
+      vf("c", "from-a"),
+      vf("d", "from-a"),
+      vf("c", "from-b"),
+      vf("c", "lonely"),
+    ],
     { namespace: undefined },
   );
   assert.deepEqual(orphanNames(plan), ["valuefunctions:c/lonely"]);
@@ -60,20 +73,36 @@ test("CLI-3 / RT-5 an expression template name in any ResourceFunction (even an 
   assert.deepEqual(orphanNames(plan), ["resourcefunctions:x/dynamic", "valuefunctions:y/unused"]);
   assert.equal(plan.notes.length, 1);
   assert.match(plan.notes[0] ?? "", /ResourceFunction x\/dynamic chooses its template with an expression \(=inputs\.t\)/);
-  assert.deepEqual(plan.kept.map((k) => k.reason), ["may be chosen by ResourceFunction x/dynamic's template expression"]);
+  assert.deepEqual(
+    plan.kept.map((k) => k.reason),
+    ["may be chosen by ResourceFunction x/dynamic's template expression"],
+  );
 });
 
 test("CLI-3 / WF-32 Workflows that fail to prepare (a reference cycle) still keep what they name, and the walk ends", () => {
-  const plan = planPrune([wf("ns", "a", step("call_b", "Workflow", "b"), step("use", "ValueFunction", "kept")), wf("ns", "b", step("call_a", "Workflow", "a")), vf("ns", "kept")], {
-    namespace: "ns",
-  });
+  const plan = planPrune(
+    [wf("ns", "a", step("call_b", "Workflow", "b"), step("use", "ValueFunction", "kept")), wf("ns", "b", step("call_a", "Workflow", "a")), vf("ns", "kept")],
+    {
+      namespace: "ns",
+    },
+  );
   assert.deepEqual(orphanNames(plan), []);
-  assert.deepEqual(plan.kept.map((k) => `${k.name} ${k.reason}`), ["kept used by Workflow ns/a"]);
+  assert.deepEqual(
+    plan.kept.map((k) => `${k.name} ${k.reason}`),
+    ["kept used by Workflow ns/a"],
+  );
 });
 
 test("CLI-3 a ResourceFunction nothing uses does not keep its overlay ValueFunction or its template", () => {
-  const plan = planPrune([rf("ns", "unused", { resourceTemplateRef: { name: "tpl" }, overlays: [{ overlayRef: { kind: "ValueFunction", name: "overlay" } }] }), vf("ns", "overlay"), rt("ns", "tpl")], {
-    namespace: "ns",
-  });
+  const plan = planPrune(
+    [
+      rf("ns", "unused", { resourceTemplateRef: { name: "tpl" }, overlays: [{ overlayRef: { kind: "ValueFunction", name: "overlay" } }] }),
+      vf("ns", "overlay"),
+      rt("ns", "tpl"),
+    ],
+    {
+      namespace: "ns",
+    },
+  );
   assert.deepEqual(orphanNames(plan), ["resourcefunctions:ns/unused", "resourcetemplates:ns/tpl", "valuefunctions:ns/overlay"]);
 });

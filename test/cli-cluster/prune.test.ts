@@ -33,7 +33,10 @@ test("CLI-3 / CLI-16 without --yes the orphans are listed, sorted, and nothing i
   const run = await h.koreo("prune", "-n", "prune-list");
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stderr, "");
-  assert.deepEqual(lines(run.stdout), [...ORPHAN_LINES("prune-list", "Orphaned"), "Dry run: 3 orphaned definition(s) listed; run again with --yes to delete them."]);
+  assert.deepEqual(lines(run.stdout), [
+    ...ORPHAN_LINES("prune-list", "Orphaned"),
+    "Dry run: 3 orphaned definition(s) listed; run again with --yes to delete them.",
+  ]);
   assert.ok(await h.read(koreoRef("ValueFunction", "prune-list", "vf-orphan")));
   assert.ok(await h.read(koreoRef("ResourceFunction", "prune-list", "rf-orphan")));
   assert.ok(await h.read(koreoRef("ResourceTemplate", "prune-list", "rt-orphan")));
@@ -77,7 +80,10 @@ test("CLI-3 references resolve by name across namespaces, as in the engine: a Wo
   assert.equal(applied.code, 0, applied.stderr);
   const run = await h.koreo("prune", "-n", "prune-cross-defs");
   assert.equal(run.code, 0, run.stderr);
-  assert.deepEqual(lines(run.stdout), ["Orphaned valuefunctions: prune-cross-defs/vf-lonely", "Dry run: 1 orphaned definition(s) listed; run again with --yes to delete them."]);
+  assert.deepEqual(lines(run.stdout), [
+    "Orphaned valuefunctions: prune-cross-defs/vf-lonely",
+    "Dry run: 1 orphaned definition(s) listed; run again with --yes to delete them.",
+  ]);
 });
 
 test("CLI-3 --all-namespaces lists the orphans of every namespace", async () => {

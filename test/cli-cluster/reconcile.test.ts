@@ -16,8 +16,13 @@ before(async () => {
   assert.equal(applied.code, 0, applied.stderr);
   // A Workflow binds Greeter, so a reconcile request has something to run.
   const workflow = {
-    apiVersion: "koreo.dev/v1beta1", kind: "Workflow", metadata: { name: "greeter", namespace: "team" },
-    spec: { crdRef: { apiGroup: "demo.koreo.test", version: "v1", kind: "Greeter" }, steps: [{ label: "greet", ref: { kind: "ValueFunction", name: "greeting" } }] },
+    apiVersion: "koreo.dev/v1beta1",
+    kind: "Workflow",
+    metadata: { name: "greeter", namespace: "team" },
+    spec: {
+      crdRef: { apiGroup: "demo.koreo.test", version: "v1", kind: "Greeter" },
+      steps: [{ label: "greet", ref: { kind: "ValueFunction", name: "greeting" } }],
+    },
   };
   const bound = await h.cluster.apply(workflow, { fieldManager: "test", force: true });
   assert.ok(bound.ok, bound.ok ? "" : bound.error.message);
@@ -61,7 +66,11 @@ test("CLI-13 a kind no Workflow binds: says nothing will reconcile it instead of
   assert.equal(run.code, 1);
   assert.equal(run.stdout, "");
   assert.match(run.stderr, /nothing will reconcile ConfigMap team\/lonely: no Workflow binds ConfigMap \(v1\)/);
-  assert.equal(annotation(await h.read({ apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespace: "team", name: "lonely" }), LAST), undefined, "not annotated");
+  assert.equal(
+    annotation(await h.read({ apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", namespace: "team", name: "lonely" }), LAST),
+    undefined,
+    "not annotated",
+  );
 });
 
 test("CLI-13 / CLI-16 usage errors exit 2", async () => {

@@ -23,12 +23,18 @@ test("CLI-11 / WF-9 a step reading a later step, or an unknown label, is reporte
 
 test("CLI-11 / WF-6 a duplicate step label is reported at the second label", async () => {
   const out = await validate(BAD);
-  assert.ok(out.includes(`${BAD}:15:7: error: Workflow koreo/wf-bad: spec.steps[2].label: Duplicate step-label (second) can not prepare Workflow.`), out.join("\n"));
+  assert.ok(
+    out.includes(`${BAD}:15:7: error: Workflow koreo/wf-bad: spec.steps[2].label: Duplicate step-label (second) can not prepare Workflow.`),
+    out.join("\n"),
+  );
 });
 
 test("CLI-11 / WF-7 a step naming Logic that is not defined is reported at its ref", async () => {
   const out = await validate(BAD);
-  assert.ok(out.includes(`${BAD}:18:7: error: Workflow koreo/wf-bad: spec.steps[3].ref: ValueFunction 'vf-missing' is not defined in the given paths`), out.join("\n"));
+  assert.ok(
+    out.includes(`${BAD}:18:7: error: Workflow koreo/wf-bad: spec.steps[3].ref: ValueFunction 'vf-missing' is not defined in the given paths`),
+    out.join("\n"),
+  );
 });
 
 test("CLI-11 / WF-32 a sub-Workflow reference cycle is reported on every Workflow in it, at spec.steps", async () => {
@@ -41,5 +47,8 @@ test("CLI-11 / WF-32 a sub-Workflow reference cycle is reported on every Workflo
 test("CLI-11 the whole folder: exactly the Workflow graph errors, nothing about the well-formed ValueFunction", async () => {
   const out = await validate(DIR);
   assert.equal(out.length, 6, out.join("\n"));
-  assert.ok(out.every((l) => l.includes(": error: Workflow koreo/wf-")), out.join("\n"));
+  assert.ok(
+    out.every((l) => l.includes(": error: Workflow koreo/wf-")),
+    out.join("\n"),
+  );
 });

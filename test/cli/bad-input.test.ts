@@ -74,12 +74,19 @@ test("CLI-11 language-specific and local YAML tags (!!python/object, !!python/na
   assert.equal(run.code, 1);
   assert.deepEqual(
     run.stdout.split("\n").map((l) => l.split(" is not allowed")[0]),
-    [`${path}:6:8: error: ValueFunction/deep: YAML tag '!!python/object:foo.Bar'`, `${path}:7:8: error: ValueFunction/deep: YAML tag '!!python/name:os.system'`, `${path}:8:8: error: ValueFunction/deep: YAML tag '!Secret'`],
+    [
+      `${path}:6:8: error: ValueFunction/deep: YAML tag '!!python/object:foo.Bar'`,
+      `${path}:7:8: error: ValueFunction/deep: YAML tag '!!python/name:os.system'`,
+      `${path}:8:8: error: ValueFunction/deep: YAML tag '!Secret'`,
+    ],
   );
 });
 
 test("FT-34 koreo render refuses a trigger or cluster file with a language-specific tag, naming file:line:col and printing no pass", async () => {
-  const { dir, path } = await file("trigger.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  run: !!python/object/apply:os.system [ls]\n");
+  const { dir, path } = await file(
+    "trigger.yaml",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  run: !!python/object/apply:os.system [ls]\n",
+  );
   const trigger = await koreo("render", "examples/functions", "--trigger", path);
   clean(trigger);
   assert.equal(trigger.code, 2);
@@ -87,7 +94,16 @@ test("FT-34 koreo render refuses a trigger or cluster file with a language-speci
   assert.match(trigger.stderr, new RegExp(`^${path}:6:8: error: YAML tag '!!python/object/apply:os.system' is not allowed`));
   const deep = join(dir, "cluster.yaml");
   await writeFile(deep, `a: ${"{a: ".repeat(10_000)}1${"}".repeat(10_000)}\n`);
-  const cluster = await koreo("render", "examples/crds", "examples/functions", "examples/workflow/webapp.k.yaml", "--trigger", "examples/workflow/shop.webapp.yaml", "--cluster", deep);
+  const cluster = await koreo(
+    "render",
+    "examples/crds",
+    "examples/functions",
+    "examples/workflow/webapp.k.yaml",
+    "--trigger",
+    "examples/workflow/shop.webapp.yaml",
+    "--cluster",
+    deep,
+  );
   clean(cluster);
   assert.equal(cluster.code, 2);
   assert.equal(cluster.stdout, "");
@@ -122,7 +138,18 @@ test("FT-33 koreo test at the repository root (no path, or .) skips the delibera
     assert.match(lastLine(run.stdout), /^\d+ passed, 0 failed$/);
   }
   const validate = await koreo("validate");
-  assert.equal(validate.code, 0, validate.stdout.split("\n").filter((l) => !l.includes(": info: ")).join("\n"));
+  assert.equal(
+    validate.code,
+    0,
+    validate.stdout
+      .split("\n")
+      .filter((l) => !l.includes(": info: "))
+      .join("\n"),
+  );
   assert.doesNotMatch(validate.stdout, /fixtures\//);
-  assert.deepEqual(validate.stdout.split("\n").filter((l) => !l.includes(": info: ")), [], "only info lines");
+  assert.deepEqual(
+    validate.stdout.split("\n").filter((l) => !l.includes(": info: ")),
+    [],
+    "only info lines",
+  );
 });

@@ -63,7 +63,10 @@ spec:
       inputs:
         v: =1 +
 `);
-  assert.ok(run.lines.some((l) => l.startsWith("program.k.yaml:15:12: error: Workflow/wf: spec.steps[0].inputs.v: Parsing error")), run.lines.join("\n"));
+  assert.ok(
+    run.lines.some((l) => l.startsWith("program.k.yaml:15:12: error: Workflow/wf: spec.steps[0].inputs.v: Parsing error")),
+    run.lines.join("\n"),
+  );
 });
 
 test("CLI-11 a reference to a missing function or template is 'not defined in the given paths', with did you mean when a near name exists", async () => {
@@ -141,7 +144,10 @@ spec:
     letters: =inputs.name.matches("\\\\p{L}+")
 `);
   assert.equal(run.code, 1);
-  assert.deepEqual(run.lines.filter((l) => l.includes("error")), [
-    "program.k.yaml:8:14: error: ValueFunction/check-name: spec.return.letters: Expression rejected in ValueFunction:check-name:spec.return: invalid regular expression '\\p{L}+': bad escape \\p at position 2",
-  ]);
+  assert.deepEqual(
+    run.lines.filter((l) => l.includes("error")),
+    [
+      "program.k.yaml:8:14: error: ValueFunction/check-name: spec.return.letters: Expression rejected in ValueFunction:check-name:spec.return: invalid regular expression '\\p{L}+': bad escape \\p at position 2",
+    ],
+  );
 });

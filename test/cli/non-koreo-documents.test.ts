@@ -67,7 +67,16 @@ test("CLI-11 koreo validate prints the TriggerDummy as an info line at its kind 
   const json = await koreo("validate", dir, "--format", "json");
   assert.equal(json.code, 0);
   assert.deepEqual(JSON.parse(json.stdout), [
-    { file: `${dir}/dummy.yaml`, line: 2, column: 1, severity: "info", kind: "TriggerDummy", name: "sample-trigger", path: null, message: "'TriggerDummy' is not a supported Koreo Resource." },
+    {
+      file: `${dir}/dummy.yaml`,
+      line: 2,
+      column: 1,
+      severity: "info",
+      kind: "TriggerDummy",
+      name: "sample-trigger",
+      path: null,
+      message: "'TriggerDummy' is not a supported Koreo Resource.",
+    },
   ]);
 });
 
@@ -117,7 +126,16 @@ const GREETER = "apiVersion: test.koreo.example/v1\nkind: Greeter\nmetadata: {na
 
 test("CLI-11 koreo render goes on past a TriggerDummy among the program's files (no CRD serves it: it is not seeded)", async () => {
   const dir = await folder({ "program.k.yaml": RENDER_PROGRAM, "shout.k.yaml": VF, "dummy.yaml": DUMMY, "trigger.yaml": GREETER });
-  const run = await koreo("render", join(dir, "program.k.yaml"), join(dir, "shout.k.yaml"), join(dir, "dummy.yaml"), "--trigger", join(dir, "trigger.yaml"), "--output", "json");
+  const run = await koreo(
+    "render",
+    join(dir, "program.k.yaml"),
+    join(dir, "shout.k.yaml"),
+    join(dir, "dummy.yaml"),
+    "--trigger",
+    join(dir, "trigger.yaml"),
+    "--output",
+    "json",
+  );
   assert.equal(run.code, 0, run.stderr);
   const { passes } = JSON.parse(run.stdout) as { passes: Array<{ outcome: string; trigger: { status: { state: unknown } } }> };
   assert.equal(passes.at(-1)?.outcome, "Ok");

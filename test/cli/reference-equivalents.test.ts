@@ -54,7 +54,16 @@ test("CLI-6 / CLI-15 the language server's diagnostics come from `koreo validate
   const run = await koreo("validate", dir, "--format", "json");
   assert.equal(run.code, 1);
   const problems = JSON.parse(run.stdout) as Array<{ file: string; line: number; message: string; name: string | null }>;
-  assert.ok(problems.some((p) => p.file.endsWith("two.k.yaml") && p.name === "dup" && /duplicate/i.test(p.message)), "duplicate definition");
-  assert.ok(problems.some((p) => p.file.endsWith("two.k.yaml") && p.name === "bad" && /Parsing error/.test(p.message)), "preparation error");
-  assert.ok(problems.some((p) => p.file.endsWith("three.k.yaml") && p.line > 0), "YAML error with position");
+  assert.ok(
+    problems.some((p) => p.file.endsWith("two.k.yaml") && p.name === "dup" && /duplicate/i.test(p.message)),
+    "duplicate definition",
+  );
+  assert.ok(
+    problems.some((p) => p.file.endsWith("two.k.yaml") && p.name === "bad" && /Parsing error/.test(p.message)),
+    "preparation error",
+  );
+  assert.ok(
+    problems.some((p) => p.file.endsWith("three.k.yaml") && p.line > 0),
+    "YAML error with position",
+  );
 });

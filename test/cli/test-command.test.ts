@@ -55,9 +55,17 @@ test("CLI-12 --json prints only the JSON document of the fixed shape", async () 
   assert.equal(run.code, 1);
   const doc = JSON.parse(run.stdout) as { tests: Array<Record<string, unknown> & { cases: Array<Record<string, unknown>> }> };
   assert.deepEqual(Object.keys(doc), ["tests"]);
-  assert.deepEqual(doc.tests.map((t) => Object.keys(t)), Array(4).fill(["name", "passed", "error", "cases"]));
+  assert.deepEqual(
+    doc.tests.map((t) => Object.keys(t)),
+    Array(4).fill(["name", "passed", "error", "cases"]),
+  );
   assert.deepEqual(Object.keys(doc.tests[0]?.cases[0] ?? {}), ["label", "passed", "skipped", "message"]);
-  assert.deepEqual(doc.tests[2], { name: "missing-function", passed: false, error: "ValueFunction (not-there) not found or not ready, FunctionTest 'missing-function' must wait.", cases: [] });
+  assert.deepEqual(doc.tests[2], {
+    name: "missing-function",
+    passed: false,
+    error: "ValueFunction (not-there) not found or not ready, FunctionTest 'missing-function' must wait.",
+    cases: [],
+  });
   assert.deepEqual(doc.tests[1]?.cases[2], { label: "a skipped case", passed: true, skipped: true, message: "user skipped" });
   const same = await koreo("test", FAILING, "--format", "json");
   assert.equal(same.stdout, run.stdout);
@@ -71,7 +79,10 @@ test("CLI-12 --junit writes JUnit XML beside the text report; --format junit pri
   const xml = await readFile(file, "utf8");
   assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>/);
   assert.match(xml, /<testsuite name="wrong-replicas" tests="2" failures="1" skipped="1"/);
-  assert.match(xml, /<testcase name="creates with three replicas" classname="wrong-replicas"><failure message="differences found">expected: expectResource\nspec\.replicas: expected 3, got 2/);
+  assert.match(
+    xml,
+    /<testcase name="creates with three replicas" classname="wrong-replicas"><failure message="differences found">expected: expectResource\nspec\.replicas: expected 3, got 2/,
+  );
   assert.match(xml, /<testcase name="\(definition\)" classname="missing-function"><error message="ValueFunction \(not-there\)/);
   const printed = await koreo("test", FAILING, "--format", "junit");
   assert.equal(printed.stdout.trim(), xml.trim());

@@ -69,10 +69,23 @@ test("CLI-11 / FT-7 each problem is reported as file:line:col: severity: Kind/na
   const run = await koreo("validate", dir);
   assert.equal(run.code, 1);
   const lines = run.stdout.split("\n").map((l) => l.replace(`${dir}/`, ""));
-  assert.ok(lines.includes("tests.k.yaml:8:5: error: FunctionTest/orphan: spec.functionRef.name: ValueFunction 'nope' is not defined in the given paths"), lines.join("\n"));
-  assert.ok(lines.some((l) => /^tests\.k\.yaml:24:9: error: FunctionTest\/null-ok: spec\.testCases\[0\]\.expectOutcome\.ok: must be an object$/.test(l)), "FT-3 schema error, the path said once");
-  assert.ok(lines.some((l) => /^tests\.k\.yaml:22:7: warning: FunctionTest\/null-ok: spec\.testCases\[0\]\.currentResource: /.test(l)), "FT-12 warning");
-  assert.ok(lines.includes("rf.k.yaml:7:25: error: ResourceFunction/rf: spec.resourceTemplateRef.name: ResourceTemplate 'missing-template' is not defined in the given paths"));
+  assert.ok(
+    lines.includes("tests.k.yaml:8:5: error: FunctionTest/orphan: spec.functionRef.name: ValueFunction 'nope' is not defined in the given paths"),
+    lines.join("\n"),
+  );
+  assert.ok(
+    lines.some((l) => /^tests\.k\.yaml:24:9: error: FunctionTest\/null-ok: spec\.testCases\[0\]\.expectOutcome\.ok: must be an object$/.test(l)),
+    "FT-3 schema error, the path said once",
+  );
+  assert.ok(
+    lines.some((l) => /^tests\.k\.yaml:22:7: warning: FunctionTest\/null-ok: spec\.testCases\[0\]\.currentResource: /.test(l)),
+    "FT-12 warning",
+  );
+  assert.ok(
+    lines.includes(
+      "rf.k.yaml:7:25: error: ResourceFunction/rf: spec.resourceTemplateRef.name: ResourceTemplate 'missing-template' is not defined in the given paths",
+    ),
+  );
   assert.ok(lines.some((l) => /^syntax\.yaml:\d+:\d+: error: YAML syntax error/.test(l)));
 });
 

@@ -77,7 +77,11 @@ test("FT-34 koreo render of a trigger with `flag: yes` sees the boolean true in 
   assert.equal(pass.outcome, "Ok");
   assert.equal(pass.trigger.spec.flag, true, "the trigger as stored");
   assert.deepEqual(pass.trigger.status.state, { flag: true, isBool: true });
-  for (const [word, value] of [["Off", false], ["ON", true], ["no", false]] as const) {
+  for (const [word, value] of [
+    ["Off", false],
+    ["ON", true],
+    ["no", false],
+  ] as const) {
     assert.deepEqual((await render(word)).trigger.status.state, { flag: value, isBool: true }, word);
   }
   assert.deepEqual((await render('"yes"')).trigger.status.state, { flag: "yes", isBool: false }, "quoted stays a string");
@@ -103,7 +107,12 @@ test("FT-34 kubectl apply of the same trigger stores the values koreo render rea
 });
 
 test("FT-34 koreo eval --inputs (text and @file) reads yes/no/on/off as booleans, ints as ints, 1.0 as a double", async () => {
-  const text = await koreo("eval", "=[inputs.a, inputs.b, type(inputs.c) == int, type(inputs.d) == double, inputs.e]", "--inputs", "{inputs: {a: yes, b: off, c: 1, d: 1.0, e: 'on'}}");
+  const text = await koreo(
+    "eval",
+    "=[inputs.a, inputs.b, type(inputs.c) == int, type(inputs.d) == double, inputs.e]",
+    "--inputs",
+    "{inputs: {a: yes, b: off, c: 1, d: 1.0, e: 'on'}}",
+  );
   assert.equal(text.code, 0, text.stderr);
   assert.equal(text.stdout, '[true,false,true,true,"on"]');
   const dir = await mkdtemp(join(tmpdir(), "koreo-yaml11-"));

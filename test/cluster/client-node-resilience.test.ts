@@ -24,7 +24,11 @@ const widgetResources = {
   ],
 };
 
-async function withStub(reply: (r: RecordedRequest, i: number) => StubReply, options: ClientNodeClusterOptions, run: (cluster: ReturnType<typeof createClientNodeCluster>, requests: RecordedRequest[]) => Promise<void>) {
+async function withStub(
+  reply: (r: RecordedRequest, i: number) => StubReply,
+  options: ClientNodeClusterOptions,
+  run: (cluster: ReturnType<typeof createClientNodeCluster>, requests: RecordedRequest[]) => Promise<void>,
+) {
   const stub = await startStub(reply);
   try {
     await run(createClientNodeCluster(loadKubeConfig({ server: stub.url }), { readRetry: FAST_RETRY, ...options }), stub.requests);
@@ -55,12 +59,16 @@ describe("client-node adapter resilience", () => {
   });
 
   it("a slow endpoint times out as Unavailable", async () => {
-    await withStub(() => "hang", { timeoutMs: 100, readRetry: { attempts: 2, baseDelayMs: 1 } }, async (cluster, requests) => {
-      const read = await cluster.get(cmRef);
-      assert.equal(!read.ok && read.error.reason, "Unavailable");
-      assert.match(!read.ok ? read.error.message : "", /timed out after 100 ms/);
-      assert.equal(requests.length, 2, "timeouts on reads are retried");
-    });
+    await withStub(
+      () => "hang",
+      { timeoutMs: 100, readRetry: { attempts: 2, baseDelayMs: 1 } },
+      async (cluster, requests) => {
+        const read = await cluster.get(cmRef);
+        assert.equal(!read.ok && read.error.reason, "Unavailable");
+        assert.match(!read.ok ? read.error.message : "", /timed out after 100 ms/);
+        assert.equal(requests.length, 2, "timeouts on reads are retried");
+      },
+    );
   });
 
   it("5xx on GET is retried and then succeeds", async () => {
@@ -74,7 +82,9 @@ describe("client-node adapter resilience", () => {
 
   it("429 on list is retried; writes are never retried (RF-21, RF-28)", async () => {
     const reply = (r: RecordedRequest, i: number): StubReply =>
-      r.method === "GET" && i > 0 ? { status: 200, body: { kind: "ConfigMapList", metadata: { resourceVersion: "9" }, items: [{ metadata: { name: "a" } }] } } : status(429, "TooManyRequests", "slow down");
+      r.method === "GET" && i > 0
+        ? { status: 200, body: { kind: "ConfigMapList", metadata: { resourceVersion: "9" }, items: [{ metadata: { name: "a" } }] } }
+        : status(429, "TooManyRequests", "slow down");
     await withStub(reply, {}, async (cluster, requests) => {
       const listed = await cluster.list("v1", "ConfigMap", { plural: "configmaps", namespace: "ns" });
       assert.deepEqual(listed, { ok: true, value: { resourceVersion: "9", items: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a" } }] } });
@@ -85,17 +95,31 @@ describe("client-node adapter resilience", () => {
   });
 
   it("maps HTTP statuses to error reasons with the server's message (RF-20, RF-28)", async () => {
-    const cases: [number, string][] = [[404, "NotFound"], [409, "Conflict"], [422, "Invalid"], [400, "Invalid"], [401, "Forbidden"], [403, "Forbidden"], [410, "Gone"], [500, "Unavailable"]];
+    const cases: [number, string][] = [
+      [404, "NotFound"],
+      [409, "Conflict"],
+      [422, "Invalid"],
+      [400, "Invalid"],
+      [401, "Forbidden"],
+      [403, "Forbidden"],
+      [410, "Gone"],
+      [500, "Unavailable"],
+    ];
     for (const [code, reason] of cases) {
-      await withStub(() => status(code, "X", `boom ${code}`), { readRetry: { attempts: 1, baseDelayMs: 1 } }, async (cluster) => {
-        const result = await cluster.get(cmRef);
-        assert.deepEqual(result, { ok: false, error: { reason, status: code, message: `boom ${code}` } });
-      });
+      await withStub(
+        () => status(code, "X", `boom ${code}`),
+        { readRetry: { attempts: 1, baseDelayMs: 1 } },
+        async (cluster) => {
+          const result = await cluster.get(cmRef);
+          assert.deepEqual(result, { ok: false, error: { reason, status: code, message: `boom ${code}` } });
+        },
+      );
     }
   });
 
   it("sends merge patches, status patches, SSA and dryRun as the API expects (RF-23, ST-1)", async () => {
-    const reply = (r: RecordedRequest): StubReply => (r.url.startsWith("/apis/x.io/v1?") || r.url === "/apis/x.io/v1" ? { status: 200, body: widgetResources } : { status: 200, body: configMap });
+    const reply = (r: RecordedRequest): StubReply =>
+      r.url.startsWith("/apis/x.io/v1?") || r.url === "/apis/x.io/v1" ? { status: 200, body: widgetResources } : { status: 200, body: configMap };
     await withStub(reply, {}, async (cluster, requests) => {
       const widget = { apiVersion: "x.io/v1", kind: "Widget", name: "w", namespace: "ns" };
       await cluster.mergePatch(widget, { spec: { a: null, n: 3n, d: 1.5 } });
@@ -114,11 +138,15 @@ describe("client-node adapter resilience", () => {
   });
 
   it("concurrent lookups of one apiVersion share a single discovery request (RF-40)", async () => {
-    await withStub(() => ({ status: 200, body: widgetResources }), {}, async (cluster, requests) => {
-      const results = await Promise.all([1, 2, 3, 4].map(() => cluster.discover("x.io/v1", "Widget")));
-      for (const r of results) assert.deepEqual(r, { ok: true, value: { plural: "widgets", namespaced: true, hasStatus: true } });
-      assert.equal(requests.length, 1);
-    });
+    await withStub(
+      () => ({ status: 200, body: widgetResources }),
+      {},
+      async (cluster, requests) => {
+        const results = await Promise.all([1, 2, 3, 4].map(() => cluster.discover("x.io/v1", "Widget")));
+        for (const r of results) assert.deepEqual(r, { ok: true, value: { plural: "widgets", namespaced: true, hasStatus: true } });
+        assert.equal(requests.length, 1);
+      },
+    );
   });
 
   it("a failed discovery is not cached", async () => {
@@ -131,11 +159,18 @@ describe("client-node adapter resilience", () => {
 
   it("uses the bearer token provider on every request (EKS tokens expire)", async () => {
     let n = 0;
-    await withStub(() => ({ status: 200, body: configMap }), { bearerToken: async () => `token-${++n}` }, async (cluster, requests) => {
-      await cluster.get(cmRef);
-      await cluster.get(cmRef);
-      assert.deepEqual(requests.map((r) => r.headers.authorization), ["Bearer token-1", "Bearer token-2"]);
-    });
+    await withStub(
+      () => ({ status: 200, body: configMap }),
+      { bearerToken: async () => `token-${++n}` },
+      async (cluster, requests) => {
+        await cluster.get(cmRef);
+        await cluster.get(cmRef);
+        assert.deepEqual(
+          requests.map((r) => r.headers.authorization),
+          ["Bearer token-1", "Bearer token-2"],
+        );
+      },
+    );
   });
 
   it("a watch answered 410 is Gone; an ERROR event ends the stream with its status", async () => {
@@ -144,7 +179,8 @@ describe("client-node adapter resilience", () => {
       res.write(`${JSON.stringify({ type: "ADDED", object: configMap })}\n`);
       res.end(`${JSON.stringify({ type: "ERROR", object: { kind: "Status", code: 410, reason: "Expired", message: "too old resource version" } })}\n`);
     };
-    const reply = (r: RecordedRequest): StubReply => (r.url.includes("resourceVersion=1&") || r.url.endsWith("resourceVersion=1") ? status(410, "Expired", "too old") : stream);
+    const reply = (r: RecordedRequest): StubReply =>
+      r.url.includes("resourceVersion=1&") || r.url.endsWith("resourceVersion=1") ? status(410, "Expired", "too old") : stream;
     await withStub(reply, {}, async (cluster) => {
       const gone = await cluster.watch("v1", "ConfigMap", { plural: "configmaps", resourceVersion: "1" }, () => {});
       assert.equal(!gone.ok && gone.error.reason, "Gone");
@@ -153,7 +189,10 @@ describe("client-node adapter resilience", () => {
       assert.ok(handle.ok);
       const done = await handle.value.done;
       assert.equal(!done.ok && done.error.reason, "Gone");
-      assert.deepEqual(events.map((e) => e.type), ["ADDED"]);
+      assert.deepEqual(
+        events.map((e) => e.type),
+        ["ADDED"],
+      );
       assert.deepEqual(events[0]?.object.metadata, configMap.metadata);
     });
   });

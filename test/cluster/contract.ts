@@ -143,12 +143,21 @@ export function runClusterContract(name: string, makeCluster: () => Promise<Cont
       assert.deepEqual(listed.items.map((o) => at(o, "metadata", "name")).sort(), [a, b].sort());
       assert.equal(typeof listed.resourceVersion, "string");
       const web = must(await cluster.list("v1", "ConfigMap", { namespace: NAMESPACE, labelSelector: `app=${app},tier!=db` }));
-      assert.deepEqual(web.items.map((o) => at(o, "metadata", "name")), [a]);
+      assert.deepEqual(
+        web.items.map((o) => at(o, "metadata", "name")),
+        [a],
+      );
       // One selector grammar (value/selectors.ts) for the API server and the in-memory adapter.
       const set = must(await cluster.list("v1", "ConfigMap", { namespace: NAMESPACE, labelSelector: `app=${app},tier in(db)` }));
-      assert.deepEqual(set.items.map((o) => at(o, "metadata", "name")), [b]);
+      assert.deepEqual(
+        set.items.map((o) => at(o, "metadata", "name")),
+        [b],
+      );
       const byName = must(await cluster.list("v1", "ConfigMap", { namespace: NAMESPACE, labelSelector: `app=${app}`, fieldSelector: `metadata.name==${a}` }));
-      assert.deepEqual(byName.items.map((o) => at(o, "metadata", "name")), [a]);
+      assert.deepEqual(
+        byName.items.map((o) => at(o, "metadata", "name")),
+        [a],
+      );
       const badField = await cluster.list("v1", "ConfigMap", { namespace: NAMESPACE, fieldSelector: "spec.x=1" });
       assert.equal(!badField.ok && badField.error.status, 400);
     });
@@ -276,7 +285,10 @@ export function runClusterContract(name: string, makeCluster: () => Promise<Cont
       const events = await collector.until(2);
       handle.stop();
       const mine = events.filter((e) => at(e.object, "metadata", "name") === name);
-      assert.deepEqual(mine.map((e) => e.type), ["MODIFIED", "DELETED"]);
+      assert.deepEqual(
+        mine.map((e) => e.type),
+        ["MODIFIED", "DELETED"],
+      );
       assert.equal(at(mine[0]?.object, "spec", "v"), "2");
       assert.deepEqual(await handle.done, { ok: true, value: undefined });
     });
@@ -285,9 +297,11 @@ export function runClusterContract(name: string, makeCluster: () => Promise<Cont
       const name = uniqueName("g");
       must(await cluster.create({ ...GADGET, metadata: { name, namespace: NAMESPACE }, spec: {} }));
       const collector = eventCollector();
-      const handle = must(await cluster.watch(GADGET.apiVersion, GADGET.kind, { namespace: NAMESPACE }, (e) => {
-        if (at(e.object, "metadata", "name") === name) collector.onEvent(e);
-      }));
+      const handle = must(
+        await cluster.watch(GADGET.apiVersion, GADGET.kind, { namespace: NAMESPACE }, (e) => {
+          if (at(e.object, "metadata", "name") === name) collector.onEvent(e);
+        }),
+      );
       const [event] = await collector.until(1);
       handle.stop();
       assert.equal(event?.type, "ADDED");

@@ -51,7 +51,10 @@ describe("withDryRun", () => {
     assert.ok((await dry.delete(ref)).ok);
     assert.equal(real.calls.writes(), 0);
     assert.equal(inner.all().length, 1);
-    assert.deepEqual(dry.writes().map((w) => w.verb), ["apply", "apply", "delete"]);
+    assert.deepEqual(
+      dry.writes().map((w) => w.verb),
+      ["apply", "apply", "delete"],
+    );
   });
 
   it("records copies: later mutation of the caller's objects does not change the record", async () => {

@@ -37,13 +37,19 @@ describe("EKS bearer token", () => {
   });
 
   it("is deterministic for fixed credentials and time, and differs per cluster", async () => {
-    const make = (clusterName: string) => createEksTokenProvider({ clusterName, region: "us-east-1", clock: fixedClock(T0), credentials: async () => credentials })();
+    const make = (clusterName: string) =>
+      createEksTokenProvider({ clusterName, region: "us-east-1", clock: fixedClock(T0), credentials: async () => credentials })();
     assert.equal(await make("a"), await make("a"));
     assert.notEqual(await make("a"), await make("b"));
   });
 
   it("carries the session token of temporary credentials", async () => {
-    const provider = createEksTokenProvider({ clusterName: "c", region: "us-east-1", clock: fixedClock(T0), credentials: async () => ({ ...credentials, sessionToken: "SESSION" }) });
+    const provider = createEksTokenProvider({
+      clusterName: "c",
+      region: "us-east-1",
+      clock: fixedClock(T0),
+      credentials: async () => ({ ...credentials, sessionToken: "SESSION" }),
+    });
     assert.equal(decode(await provider()).searchParams.get("X-Amz-Security-Token"), "SESSION");
   });
 

@@ -46,14 +46,19 @@ describe("in-memory cluster specifics", () => {
     await cluster.create(cm("grandchild", { ownerReferences: [{ ...ownerRef, name: "child", uid: at(child.value, "metadata", "uid") ?? null }] }));
     await cluster.create(cm("bystander"));
     assert.ok((await cluster.delete(cmRef("owner"))).ok);
-    assert.deepEqual(cluster.all().map((o) => at(o, "metadata", "name")), ["bystander"]);
+    assert.deepEqual(
+      cluster.all().map((o) => at(o, "metadata", "name")),
+      ["bystander"],
+    );
   });
 
   it("Orphan propagation keeps dependents and drops the owner reference", async () => {
     const cluster = createInMemoryCluster();
     const owner = await cluster.create(cm("owner"));
     assert.ok(owner.ok);
-    await cluster.create(cm("child", { ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: at(owner.value, "metadata", "uid") ?? null }] }));
+    await cluster.create(
+      cm("child", { ownerReferences: [{ apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: at(owner.value, "metadata", "uid") ?? null }] }),
+    );
     await cluster.delete(cmRef("owner"), { propagationPolicy: "Orphan" });
     const child = await cluster.get(cmRef("child"));
     assert.ok(child.ok);

@@ -147,7 +147,10 @@ for (const [unit, paths] of Object.entries(UNITS)) {
       if (Object.keys(tests).length === 0) {
         test(`${file}: contributes no FunctionTest (its documents are not koreo.dev/v1beta1)`, () => {
           const found = result.runs.filter((r) => r.definition.source !== undefined && fixturePath(r.definition.source.file) === file);
-          assert.deepEqual(found.map((r) => r.result.name), []);
+          assert.deepEqual(
+            found.map((r) => r.result.name),
+            [],
+          );
         });
         continue;
       }

@@ -50,7 +50,9 @@ function observed(p: Problem, message: string): Expected {
 }
 
 test("the corpus has at least 50 broken files, each with recorded expectations", () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith(".koreo")).sort();
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith(".koreo"))
+    .sort();
   assert.ok(files.length >= 50, `only ${files.length} files`);
   assert.deepEqual(files, Object.keys(manifest).sort());
 });

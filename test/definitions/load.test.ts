@@ -45,7 +45,12 @@ test("positionOf gives 1-based positions of fields and falls back to the nearest
   assert.deepEqual(d.positionOf("spec.return.ratio"), { file: "vf.yaml", line: 9, column: 5 });
   assert.deepEqual(d.positionOf("spec.return.missing.deeper"), { file: "vf.yaml", line: 7, column: 3 });
   assert.deepEqual(d.source, { file: "vf.yaml", line: 1, column: 1 });
-  const wf = only(loadText("apiVersion: koreo.dev/v1beta1\nkind: Workflow\nmetadata: {name: w}\nspec:\n  steps:\n    - label: a\n    - label: b\n      inputs:\n        x: =1\n", "w.yaml").definitions);
+  const wf = only(
+    loadText(
+      "apiVersion: koreo.dev/v1beta1\nkind: Workflow\nmetadata: {name: w}\nspec:\n  steps:\n    - label: a\n    - label: b\n      inputs:\n        x: =1\n",
+      "w.yaml",
+    ).definitions,
+  );
   assert.deepEqual(wf.positionOf("spec.steps[1].inputs.x"), { file: "w.yaml", line: 9, column: 9 });
   assert.deepEqual(wf.positionOf("spec.steps[1]"), { file: "w.yaml", line: 7, column: 7 });
 });
@@ -67,7 +72,10 @@ test("FT-34 non-Koreo documents are returned as foreign, not rejected", () => {
   const text = `${VF}---\napiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n---\n# only a comment\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n`;
   const result = loadText(text, "mixed.yaml");
   assert.equal(result.definitions.length, 1);
-  assert.deepEqual(result.foreign.map((f) => `${f.apiVersion}/${f.kind}`), ["v1/Namespace", "example.com/v1/Widget"]);
+  assert.deepEqual(
+    result.foreign.map((f) => `${f.apiVersion}/${f.kind}`),
+    ["v1/Namespace", "example.com/v1/Widget"],
+  );
   assert.deepEqual(result.foreign[0]?.source, { file: "mixed.yaml", line: 12, column: 1 });
   assert.deepEqual(errors(result.problems), []);
 });
@@ -75,17 +83,23 @@ test("FT-34 non-Koreo documents are returned as foreign, not rejected", () => {
 test("CLI-11 a koreo.dev document of another kind (TriggerDummy) is skipped with an info line, never an error", () => {
   const result = loadText("apiVersion: koreo.dev/v1beta1\nkind: TriggerDummy\nmetadata: {name: t}\nspec: {flag: yes}\n", "t.yaml");
   assert.deepEqual(result.definitions, []);
-  assert.deepEqual(result.foreign.map((f) => `${f.apiVersion}/${f.kind}`), ["koreo.dev/v1beta1/TriggerDummy"]);
+  assert.deepEqual(
+    result.foreign.map((f) => `${f.apiVersion}/${f.kind}`),
+    ["koreo.dev/v1beta1/TriggerDummy"],
+  );
   const info = only(result.problems);
   assert.equal(formatProblem(info), "t.yaml:2:1: info: TriggerDummy/t: 'TriggerDummy' is not a supported Koreo Resource.");
   const typo = only(loadText("apiVersion: koreo.dev/v1beta1\nkind: Workflows\nmetadata: {name: w}\n", "w.yaml").problems);
   assert.equal(typo.severity, "info");
   assert.equal(typo.message, "'Workflows' is not a supported Koreo Resource. (did you mean 'Workflow'?)");
   const other = loadText("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\nreplicas: 3\n", "o.yaml").problems;
-  assert.deepEqual(other.map((p) => [p.severity, p.line, p.message]), [
-    ["info", 2, "'ConfigMap' is not a supported Koreo Resource."],
-    ["info", 5, "a document without a kind is not a Koreo Resource; skipped."],
-  ]);
+  assert.deepEqual(
+    other.map((p) => [p.severity, p.line, p.message]),
+    [
+      ["info", 2, "'ConfigMap' is not a supported Koreo Resource."],
+      ["info", 5, "a document without a kind is not a Koreo Resource; skipped."],
+    ],
+  );
 });
 
 test("CLI-11 a Koreo kind under another koreo.dev apiVersion is still an error with its position", () => {
@@ -121,12 +135,15 @@ test("bad input: language-specific and local YAML tags in a Koreo document are r
   ].join("\n");
   const result = loadText(text, "tags.yaml");
   assert.deepEqual(result.definitions, [], "the document is not loaded");
-  assert.deepEqual(result.problems.map((p) => `${p.line}:${p.column} ${p.severity} ${p.kind}/${p.name} ${p.message.split(" is not allowed")[0]}`), [
-    "6:8 error ValueFunction/tagged YAML tag '!!python/object:foo.Bar'",
-    "7:8 error ValueFunction/tagged YAML tag '!!python/name:os.system'",
-    "8:8 error ValueFunction/tagged YAML tag '!local'",
-    "9:8 error ValueFunction/tagged YAML tag '!!binary'",
-  ]);
+  assert.deepEqual(
+    result.problems.map((p) => `${p.line}:${p.column} ${p.severity} ${p.kind}/${p.name} ${p.message.split(" is not allowed")[0]}`),
+    [
+      "6:8 error ValueFunction/tagged YAML tag '!!python/object:foo.Bar'",
+      "7:8 error ValueFunction/tagged YAML tag '!!python/name:os.system'",
+      "8:8 error ValueFunction/tagged YAML tag '!local'",
+      "9:8 error ValueFunction/tagged YAML tag '!!binary'",
+    ],
+  );
   // Another tool's YAML beside the program (CloudFormation's `!Ref`) is skipped like any non-Koreo document.
   const foreign = loadText("Resources:\n  Queue: {Type: AWS::SQS::Queue}\nOutputs:\n  Url: !Ref Queue\n", "serverless.yml");
   assert.deepEqual(errors(foreign.problems), []);
@@ -135,7 +152,11 @@ test("bad input: language-specific and local YAML tags in a Koreo document are r
 test("bad input: a file that is not UTF-8 is refused at the line and column of the first bad byte", async () => {
   const dir = await tempDir();
   const file = join(dir, "latin1.k.yaml");
-  const bytes = Buffer.concat([Buffer.from("apiVersion: koreo.dev/v1beta1\nkind: ValueFunction\nmetadata: {name: caf"), Buffer.from([0xe9]), Buffer.from("}\n")]);
+  const bytes = Buffer.concat([
+    Buffer.from("apiVersion: koreo.dev/v1beta1\nkind: ValueFunction\nmetadata: {name: caf"),
+    Buffer.from([0xe9]),
+    Buffer.from("}\n"),
+  ]);
   await writeFile(file, bytes);
   const result = await loadPaths([dir]);
   assert.deepEqual(result.definitions, []);
@@ -145,7 +166,8 @@ test("bad input: a file that is not UTF-8 is refused at the line and column of t
 test("FT-33 .koreoignore at the root of a walked folder skips what it lists; dot-directories and node_modules always; named paths are read", async () => {
   const dir = await tempDir();
   const doc = (name: string): string => VF.replace("name: vf", `name: ${name}`);
-  for (const sub of ["keep", "test/fixtures/broken", "test/e2e/fixtures", "node_modules/pkg", "drafts", "nested/drafts"]) await mkdir(join(dir, sub), { recursive: true });
+  for (const sub of ["keep", "test/fixtures/broken", "test/e2e/fixtures", "node_modules/pkg", "drafts", "nested/drafts"])
+    await mkdir(join(dir, sub), { recursive: true });
   await writeFile(join(dir, ".koreoignore"), "# fixtures are broken on purpose\ntest/**/fixtures/\n/drafts/\n*.wip.yaml\n!keep\n");
   await writeFile(join(dir, "keep", "a.k.yaml"), doc("a"));
   await writeFile(join(dir, "keep", "b.wip.yaml"), doc("b"));
@@ -155,10 +177,17 @@ test("FT-33 .koreoignore at the root of a walked folder skips what it lists; dot
   await writeFile(join(dir, "drafts", "f.yaml"), doc("f"));
   await writeFile(join(dir, "nested/drafts", "g.yaml"), doc("g"));
   const walked = await loadPaths([dir]);
-  assert.deepEqual(walked.definitions.map((d) => d.name), ["a", "g"], "`/drafts/` is anchored to the root; nested/drafts stays");
+  assert.deepEqual(
+    walked.definitions.map((d) => d.name),
+    ["a", "g"],
+    "`/drafts/` is anchored to the root; nested/drafts stays",
+  );
   assert.deepEqual(walked.emptyPaths, []);
   const named = await loadPaths([join(dir, "test/fixtures/broken"), join(dir, "keep", "b.wip.yaml")]);
-  assert.deepEqual(named.definitions.map((d) => d.name), ["c", "b"]);
+  assert.deepEqual(
+    named.definitions.map((d) => d.name),
+    ["c", "b"],
+  );
 });
 
 test("loadPaths names each given path that holds no Koreo definition (emptyPaths)", async () => {
@@ -194,7 +223,16 @@ test("CACHE-1 duplicate Kind/name in the loaded set: first kept, second reported
 test("loader limits: documents per file, alias bombs and nesting depth are clear errors naming the file", () => {
   const many = Array.from({ length: LIMITS.maxDocuments + 1 }, () => "a: 1").join("\n---\n");
   assert.match(only(loadText(many, "many.yaml").problems).message, /too many YAML documents/);
-  const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n");
+  const bomb = [
+    "a: &a [x, x, x, x, x, x, x, x, x, x]",
+    ...Array.from(
+      { length: 8 },
+      (_, i) =>
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(", ")}]`,
+    ),
+  ].join("\n");
   const bombProblem = only(loadText(bomb, "bomb.yaml").problems);
   assert.match(bombProblem.message, /alias expansion limit exceeded/);
   assert.equal(bombProblem.file, "bomb.yaml");
@@ -214,18 +252,31 @@ test("YAML syntax errors (tabs, duplicate keys) are errors with the offending po
 });
 
 test("YAML merge keys (<<) work as in PyYAML: explicit keys win", () => {
-  const d = only(loadText("apiVersion: koreo.dev/v1beta1\nkind: ValueFunction\nmetadata: {name: m}\nspec:\n  locals: &base {a: 1, b: 2}\n  return:\n    <<: *base\n    b: 3\n", "m.yaml").definitions);
+  const d = only(
+    loadText(
+      "apiVersion: koreo.dev/v1beta1\nkind: ValueFunction\nmetadata: {name: m}\nspec:\n  locals: &base {a: 1, b: 2}\n  return:\n    <<: *base\n    b: 3\n",
+      "m.yaml",
+    ).definitions,
+  );
   assert.deepEqual(d.spec.return, { b: 3n, a: 1n });
 });
 
 test("formatProblem renders the CLI-11 line and omits missing parts cleanly", () => {
-  assert.equal(formatProblem({ severity: "error", message: "m", file: "f.yaml", line: 3, column: 5, kind: "Workflow", name: "w", path: "spec.steps[0]" }), "f.yaml:3:5: error: Workflow/w: spec.steps[0]: m");
+  assert.equal(
+    formatProblem({ severity: "error", message: "m", file: "f.yaml", line: 3, column: 5, kind: "Workflow", name: "w", path: "spec.steps[0]" }),
+    "f.yaml:3:5: error: Workflow/w: spec.steps[0]: m",
+  );
   assert.equal(formatProblem({ severity: "warning", message: "m", kind: "Workflow", name: "w", namespace: "ns" }), "warning: Workflow ns/w: m");
   assert.equal(formatProblem({ severity: "error", message: "m", file: "f.yaml" }), "f.yaml: error: m");
 });
 
 test("definitionFromObject builds definitions from cluster objects and rejects bad ones (CACHE-2)", () => {
-  const d = definitionFromObject({ apiVersion: "koreo.dev/v1beta1", kind: "Workflow", metadata: { name: "w", namespace: "ns", resourceVersion: "7", labels: { a: "b" } }, spec: { steps: [] } }) as Definition;
+  const d = definitionFromObject({
+    apiVersion: "koreo.dev/v1beta1",
+    kind: "Workflow",
+    metadata: { name: "w", namespace: "ns", resourceVersion: "7", labels: { a: "b" } },
+    spec: { steps: [] },
+  }) as Definition;
   assert.equal(d.resourceVersion, "7");
   assert.deepEqual(d.labels, { a: "b" });
   assert.equal(d.positionOf("spec.steps"), undefined);
@@ -252,7 +303,10 @@ test("FT-33 loadPaths walks folders recursively in sorted order with Koreo suffi
   await writeFile(join(dir, ".hidden", "e.yaml"), doc("e"));
   await symlink(dir, join(dir, "sub", "loop"));
   const result = await loadPaths([dir]);
-  assert.deepEqual(result.definitions.map((d) => d.name), ["a", "b", "c", "d"]);
+  assert.deepEqual(
+    result.definitions.map((d) => d.name),
+    ["a", "b", "c", "d"],
+  );
   assert.deepEqual(result.problems, []);
 });
 

@@ -41,7 +41,10 @@ test("CACHE-1 keyed by (kind, name): same name in different kinds are separate e
   registry.upsert(def("ResourceFunction", "x", { resource: {} }));
   assert.deepEqual(registry.get("ValueFunction", "x")?.prepared, { ok: true, value: { return: { a: 1n } }, dependsOn: [] });
   assert.equal(registry.get("ResourceFunction", "x")?.definition.kind, "ResourceFunction");
-  assert.deepEqual([...registry.entries("ValueFunction")].map((e) => e.definition.name), ["x"]);
+  assert.deepEqual(
+    [...registry.entries("ValueFunction")].map((e) => e.definition.name),
+    ["x"],
+  );
 });
 
 test("CACHE-1 same kind+name in two namespaces without a priority list: first kept, duplicate reported", () => {
@@ -188,7 +191,9 @@ test("REG-4 rebuilding from the definition store gives the same result whatever 
   ];
   const snapshot = (seed: number): string[] => {
     const { registry } = loadRegistry({ definitions: shuffled(defs, seed), foreign: [], problems: [] }, recordingPreparers([]));
-    return (["ValueFunction", "ResourceFunction", "Workflow"] as const).flatMap((k) => [...registry.entries(k)].map((e) => `${k}:${e.definition.name}:${e.prepared.ok}`)).sort();
+    return (["ValueFunction", "ResourceFunction", "Workflow"] as const)
+      .flatMap((k) => [...registry.entries(k)].map((e) => `${k}:${e.definition.name}:${e.prepared.ok}`))
+      .sort();
   };
   const expected = snapshot(0);
   assert.ok(expected.every((s) => s.endsWith(":true")));
@@ -199,7 +204,10 @@ test("loadRegistry returns failed preparations as Problems positioned at the def
   const text = "apiVersion: koreo.dev/v1beta1\nkind: Workflow\nmetadata: {name: w}\nspec:\n  uses: ['ValueFunction:missing']\n";
   const { problems } = loadRegistry(loadText(text, "w.yaml"), recordingPreparers([]));
   assert.equal(problems.length, 1);
-  assert.deepEqual([problems[0]?.file, problems[0]?.line, problems[0]?.kind, problems[0]?.name, problems[0]?.message], ["w.yaml", 4, "Workflow", "w", "broken: missing"]);
+  assert.deepEqual(
+    [problems[0]?.file, problems[0]?.line, problems[0]?.kind, problems[0]?.name, problems[0]?.message],
+    ["w.yaml", 4, "Workflow", "w", "broken: missing"],
+  );
 });
 
 test("kinds without a preparer are stored with their spec as the prepared value", () => {

@@ -9,7 +9,10 @@ import { crdPath } from "../../src/definitions/crd-files.ts";
 import { KOREO_KINDS, type Definition, type KoreoKind } from "../../src/definitions/definition.ts";
 
 function define(kind: KoreoKind, specYaml: string, name = "x"): Definition {
-  const indented = specYaml.split("\n").map((l) => `  ${l}`).join("\n");
+  const indented = specYaml
+    .split("\n")
+    .map((l) => `  ${l}`)
+    .join("\n");
   const result = loadText(`apiVersion: koreo.dev/v1beta1\nkind: ${kind}\nmetadata:\n  name: ${name}\nspec:\n${indented}\n`, "def.yaml");
   const d = result.definitions[0];
   assert.ok(d, `definition did not load: ${JSON.stringify(result.problems)}`);
@@ -30,7 +33,16 @@ test("VAL-2 defaults are filled in and ints stay bigint", () => {
   assert.ok(v.ok);
   assert.deepEqual(v.spec.create, { enabled: true, delay: 30n });
   assert.deepEqual(v.spec.update, { patch: { delay: 30n } });
-  assert.deepEqual(v.spec.apiConfig, { apiVersion: "v1", kind: "ConfigMap", name: "=inputs.name", namespace: "ns", namespaced: true, owned: true, readonly: false, deleteIfExists: false });
+  assert.deepEqual(v.spec.apiConfig, {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    name: "=inputs.name",
+    namespace: "ns",
+    namespaced: true,
+    owned: true,
+    readonly: false,
+    deleteIfExists: false,
+  });
   const recreate = validateSpec(define("ResourceFunction", `${RF}\nupdate: {recreate: {}}\ncreate: {delay: 5}`));
   assert.ok(recreate.ok);
   assert.deepEqual(recreate.spec.update, { recreate: { delay: 30n } });
@@ -48,7 +60,10 @@ test("VAL-2 type violations name the field with `spec`, one problem per violatio
   ]);
   assert.equal(v.outcome.kind, "PermFail");
   // VAL-2 (V): the PermFail keeps the reference's wording, path included.
-  assert.deepEqual((v.outcome.message ?? "").split("; ").sort(), ["integer spec.preconditions[0].retry.delay must be integer", "object spec.locals must be object"]);
+  assert.deepEqual((v.outcome.message ?? "").split("; ").sort(), [
+    "integer spec.preconditions[0].retry.delay must be integer",
+    "object spec.locals must be object",
+  ]);
 });
 
 test("VAL-2 integer fields accept bigint ints, and whole doubles as JSON Schema does", () => {
@@ -68,7 +83,9 @@ test("VAL-3 ValueFunction needs preconditions or return", () => {
 });
 
 test("VAL-3 predicates: at most 20, exactly one outcome key, locals/return not null", () => {
-  assert.deepEqual(messages(define("ValueFunction", "preconditions:\n  - assert: =true\n    ok: {}\n    skip: {message: s}")), ["spec.preconditions[0] must be valid exactly by one definition (2 matches found)"]);
+  assert.deepEqual(messages(define("ValueFunction", "preconditions:\n  - assert: =true\n    ok: {}\n    skip: {message: s}")), [
+    "spec.preconditions[0] must be valid exactly by one definition (2 matches found)",
+  ]);
   const many = Array.from({ length: 21 }, () => "  - {assert: =true, ok: {}}").join("\n");
   assert.deepEqual(messages(define("ValueFunction", `preconditions:\n${many}`)), ["spec.preconditions must contain less than or equal to 20 items"]);
   assert.deepEqual(messages(define("ValueFunction", "return: null")), ["object spec.return must be object"]);
@@ -83,30 +100,47 @@ test("VAL-4 apiConfig identity and namespace rules with exact messages and spec.
   assert.ok(!ns.ok);
   assert.equal(ns.outcome.message, "`namespace` is required when `spec.apiConfig.namespaced` is `true`");
   assert.deepEqual(messages(define("ResourceFunction", "apiConfig: {apiVersion: v1, kind: Namespace, name: n, namespaced: false}\nresource: {}")), []);
-  assert.deepEqual(messages(define("ResourceFunction", `${RF}\nupdate: {patch: {}, never: {}}`)), ["spec.update must be valid exactly by one definition (2 matches found)"]);
+  assert.deepEqual(messages(define("ResourceFunction", `${RF}\nupdate: {patch: {}, never: {}}`)), [
+    "spec.update must be valid exactly by one definition (2 matches found)",
+  ]);
   assert.deepEqual(messages(define("ResourceFunction", "resource: {}")), ["spec must contain ['apiConfig'] properties"]);
 });
 
 test("VAL-5 exactly one of resource / resourceTemplateRef, whose name is required", () => {
   const base = "apiConfig: {apiVersion: v1, kind: ConfigMap, name: n, namespace: ns}";
   assert.deepEqual(messages(define("ResourceFunction", base)), ["spec must be valid exactly by one definition (0 matches found)"]);
-  assert.deepEqual(messages(define("ResourceFunction", `${base}\nresource: {}\nresourceTemplateRef: {name: t}`)), ["spec must be valid exactly by one definition (2 matches found)"]);
+  assert.deepEqual(messages(define("ResourceFunction", `${base}\nresource: {}\nresourceTemplateRef: {name: t}`)), [
+    "spec must be valid exactly by one definition (2 matches found)",
+  ]);
   assert.deepEqual(messages(define("ResourceFunction", `${base}\nresourceTemplateRef: {}`)), ["spec.resourceTemplateRef must contain ['name'] properties"]);
   assert.deepEqual(messages(define("ResourceFunction", `${base}\nresourceTemplateRef: {name: =inputs.t}`)), []);
 });
 
 test("VAL-6 overlay items: overlay or overlayRef, and overlayRef.kind must be ValueFunction", () => {
   const base = `${RF}\noverlays:`;
-  assert.deepEqual(messages(define("ResourceFunction", `${base}\n  - overlay: {a: 1}\n  - overlayRef: {kind: ValueFunction, name: v}\n    inputs: {x: 1}`)), []);
-  assert.deepEqual(messages(define("ResourceFunction", `${base}\n  - overlayRef: {kind: ResourceFunction, name: v}`)), ["spec.overlays[0].overlayRef.kind must be one of ['ValueFunction']"]);
-  assert.deepEqual(messages(define("ResourceFunction", `${base}\n  - skipIf: =true`)), ["spec.overlays[0] must be valid exactly by one definition (0 matches found)"]);
+  assert.deepEqual(
+    messages(define("ResourceFunction", `${base}\n  - overlay: {a: 1}\n  - overlayRef: {kind: ValueFunction, name: v}\n    inputs: {x: 1}`)),
+    [],
+  );
+  assert.deepEqual(messages(define("ResourceFunction", `${base}\n  - overlayRef: {kind: ResourceFunction, name: v}`)), [
+    "spec.overlays[0].overlayRef.kind must be one of ['ValueFunction']",
+  ]);
+  assert.deepEqual(messages(define("ResourceFunction", `${base}\n  - skipIf: =true`)), [
+    "spec.overlays[0] must be valid exactly by one definition (0 matches found)",
+  ]);
 });
 
 test("VAL-7 ResourceTemplate needs a template with apiVersion and kind", () => {
   assert.deepEqual(messages(define("ResourceTemplate", "context: {a: 1}")), ["spec must contain ['template'] properties"]);
-  assert.deepEqual(messages(define("ResourceTemplate", "template: {}", "t")), ["ResourceTemplate 't' `apiVersion` and `kind` must be set within `spec.template` (apiVersion: 'None', kind: 'None')"]);
-  assert.deepEqual(messages(define("ResourceTemplate", "template: {apiVersion: v1}", "t")), ["ResourceTemplate 't' `apiVersion` and `kind` must be set within `spec.template` (apiVersion: 'v1', kind: 'None')"]);
-  assert.deepEqual(messages(define("ResourceTemplate", "template: {apiVersion: v1, kind: ConfigMap}\ncontext: 5")), ["object or null spec.context must be object or null"]);
+  assert.deepEqual(messages(define("ResourceTemplate", "template: {}", "t")), [
+    "ResourceTemplate 't' `apiVersion` and `kind` must be set within `spec.template` (apiVersion: 'None', kind: 'None')",
+  ]);
+  assert.deepEqual(messages(define("ResourceTemplate", "template: {apiVersion: v1}", "t")), [
+    "ResourceTemplate 't' `apiVersion` and `kind` must be set within `spec.template` (apiVersion: 'v1', kind: 'None')",
+  ]);
+  assert.deepEqual(messages(define("ResourceTemplate", "template: {apiVersion: v1, kind: ConfigMap}\ncontext: 5")), [
+    "object or null spec.context must be object or null",
+  ]);
   assert.deepEqual(messages(define("ResourceTemplate", "template: {apiVersion: v1, kind: ConfigMap}\ncontext: null")), []);
 });
 
@@ -121,7 +155,9 @@ test("VAL-8 load failures carry prepare:<Kind>:<name>[:spec.<field>] locations",
 
 test("FT-3 FunctionTest schema messages", () => {
   assert.deepEqual(messages(define("FunctionTest", "inputs: {}")), ["spec must contain ['functionRef'] properties"]);
-  assert.deepEqual(messages(define("FunctionTest", "functionRef: {kind: Workflow, name: w}")), ["spec.functionRef.kind must be one of ['ResourceFunction', 'ValueFunction']"]);
+  assert.deepEqual(messages(define("FunctionTest", "functionRef: {kind: Workflow, name: w}")), [
+    "spec.functionRef.kind must be one of ['ResourceFunction', 'ValueFunction']",
+  ]);
   assert.deepEqual(messages(define("FunctionTest", "functionRef: {kind: ValueFunction, name: v}\ntestCases:\n  - expectOutcome: {ok: null}")), [
     "object spec.testCases[0].expectOutcome.ok must be object",
   ]);
@@ -130,21 +166,35 @@ test("FT-3 FunctionTest schema messages", () => {
   ]);
   assert.deepEqual(messages(define("FunctionTest", "functionRef: {kind: ValueFunction, name: v}\ninputs: []")), ["object spec.inputs must be object"]);
   const cases = Array.from({ length: 21 }, () => "  - expectReturn: {a: 1}").join("\n");
-  assert.deepEqual(messages(define("FunctionTest", `functionRef: {kind: ValueFunction, name: v}\ntestCases:\n${cases}`)), ["spec.testCases must contain less than or equal to 20 items"]);
+  assert.deepEqual(messages(define("FunctionTest", `functionRef: {kind: ValueFunction, name: v}\ntestCases:\n${cases}`)), [
+    "spec.testCases must contain less than or equal to 20 items",
+  ]);
 });
 
 test("WF-2/WF-3 Workflow schema: steps required, ≤ 20, label 3..45, ref xor refSwitch, cases 1..10, state ≤ 10 keys", () => {
   assert.deepEqual(messages(define("Workflow", "crdRef: {kind: K}")), ["spec must contain ['steps'] properties"]);
   const steps = Array.from({ length: 21 }, (_, i) => `  - {label: s${i}xx, ref: {kind: ValueFunction, name: v}}`).join("\n");
   assert.deepEqual(messages(define("Workflow", `steps:\n${steps}`)), ["spec.steps must contain less than or equal to 20 items"]);
-  assert.deepEqual(messages(define("Workflow", "steps:\n  - {label: ab, ref: {kind: ValueFunction, name: v}}")), ["spec.steps[0].label must be longer than or equal to 3 characters"]);
-  assert.deepEqual(messages(define("Workflow", `steps:\n  - {label: ${"a".repeat(46)}, ref: {kind: ValueFunction, name: v}}`)), ["spec.steps[0].label must be shorter than or equal to 45 characters"]);
+  assert.deepEqual(messages(define("Workflow", "steps:\n  - {label: ab, ref: {kind: ValueFunction, name: v}}")), [
+    "spec.steps[0].label must be longer than or equal to 3 characters",
+  ]);
+  assert.deepEqual(messages(define("Workflow", `steps:\n  - {label: ${"a".repeat(46)}, ref: {kind: ValueFunction, name: v}}`)), [
+    "spec.steps[0].label must be shorter than or equal to 45 characters",
+  ]);
   assert.deepEqual(messages(define("Workflow", "steps:\n  - {label: abc}")), ["spec.steps[0] must be valid exactly by one definition (0 matches found)"]);
-  assert.deepEqual(messages(define("Workflow", "steps:\n  - {label: abc, refSwitch: {switchOn: =1, cases: []}}")), ["spec.steps[0].refSwitch.cases must contain at least 1 items"]);
-  assert.deepEqual(messages(define("Workflow", "steps:\n  - {label: abc, ref: {kind: ResourceTemplate, name: t}}")), ["spec.steps[0].ref.kind must be one of ['ValueFunction', 'ResourceFunction', 'Workflow']"]);
+  assert.deepEqual(messages(define("Workflow", "steps:\n  - {label: abc, refSwitch: {switchOn: =1, cases: []}}")), [
+    "spec.steps[0].refSwitch.cases must contain at least 1 items",
+  ]);
+  assert.deepEqual(messages(define("Workflow", "steps:\n  - {label: abc, ref: {kind: ResourceTemplate, name: t}}")), [
+    "spec.steps[0].ref.kind must be one of ['ValueFunction', 'ResourceFunction', 'Workflow']",
+  ]);
   const state = Array.from({ length: 11 }, (_, i) => `k${i}: 1`).join(", ");
-  assert.deepEqual(messages(define("Workflow", `steps:\n  - {label: abc, ref: {kind: ValueFunction, name: v}, state: {${state}}}`)), ["spec.steps[0].state must contain less than or equal to 10 properties"]);
-  assert.deepEqual(messages(define("Workflow", "steps:\n  - {label: abc, ref: {kind: ValueFunction, name: v}, condition: {type: T}}")), ["spec.steps[0].condition must contain ['type', 'name'] properties"]);
+  assert.deepEqual(messages(define("Workflow", `steps:\n  - {label: abc, ref: {kind: ValueFunction, name: v}, state: {${state}}}`)), [
+    "spec.steps[0].state must contain less than or equal to 10 properties",
+  ]);
+  assert.deepEqual(messages(define("Workflow", "steps:\n  - {label: abc, ref: {kind: ValueFunction, name: v}, condition: {type: T}}")), [
+    "spec.steps[0].condition must contain ['type', 'name'] properties",
+  ]);
   const ok = validateSpec(define("Workflow", "steps:\n  - {label: abc, refSwitch: {switchOn: =1, cases: [{case: a, kind: ValueFunction, name: v}]}}"));
   assert.ok(ok.ok);
   assert.deepEqual(ok.spec.steps, [{ label: "abc", refSwitch: { switchOn: "=1", cases: [{ case: "a", kind: "ValueFunction", name: "v", default: false }] } }]);
@@ -157,7 +207,13 @@ function field(kind: KoreoKind, path: string): unknown {
   return node;
 }
 
-const PLURALS: Record<KoreoKind, string> = { ValueFunction: "valuefunctions", ResourceFunction: "resourcefunctions", ResourceTemplate: "resourcetemplates", Workflow: "workflows", FunctionTest: "functiontests" };
+const PLURALS: Record<KoreoKind, string> = {
+  ValueFunction: "valuefunctions",
+  ResourceFunction: "resourcefunctions",
+  ResourceTemplate: "resourcetemplates",
+  Workflow: "workflows",
+  FunctionTest: "functiontests",
+};
 
 const SCHEMA = "spec.versions[0].schema.openAPIV3Schema";
 
@@ -168,9 +224,15 @@ test("CRD-1 five CRDs: apiextensions v1, group koreo.dev, one served+storage v1b
     assert.equal(field(kind, "metadata.name"), `${PLURALS[kind]}.koreo.dev`);
     assert.equal(field(kind, "spec.group"), "koreo.dev");
     assert.equal(field(kind, "spec.scope"), "Namespaced");
-    assert.deepEqual([field(kind, "spec.names.kind"), field(kind, "spec.names.plural"), field(kind, "spec.names.singular")], [kind, PLURALS[kind], kind.toLowerCase()]);
+    assert.deepEqual(
+      [field(kind, "spec.names.kind"), field(kind, "spec.names.plural"), field(kind, "spec.names.singular")],
+      [kind, PLURALS[kind], kind.toLowerCase()],
+    );
     assert.equal((field(kind, "spec.versions") as unknown[]).length, 1);
-    assert.deepEqual([field(kind, "spec.versions[0].name"), field(kind, "spec.versions[0].served"), field(kind, "spec.versions[0].storage")], ["v1beta1", true, true]);
+    assert.deepEqual(
+      [field(kind, "spec.versions[0].name"), field(kind, "spec.versions[0].served"), field(kind, "spec.versions[0].storage")],
+      ["v1beta1", true, true],
+    );
     assert.equal(field(kind, `${SCHEMA}.properties.spec.type`), "object");
     assert.deepEqual(field(kind, `${SCHEMA}.properties.status`), { type: "object", "x-kubernetes-preserve-unknown-fields": true });
   }
@@ -189,7 +251,10 @@ test("CRD-3 our additions: status subresource, short names, category koreo, Read
     assert.deepEqual(field(kind, "spec.names.shortNames"), [shortNames[kind]]);
     assert.deepEqual(field(kind, "spec.names.categories"), ["koreo"]);
     assert.deepEqual(field(kind, "spec.versions[0].subresources"), { status: {} });
-    assert.deepEqual([field(kind, "spec.versions[0].additionalPrinterColumns[0].name"), field(kind, "spec.versions[0].additionalPrinterColumns[1].name")], ["Ready", "Age"]);
+    assert.deepEqual(
+      [field(kind, "spec.versions[0].additionalPrinterColumns[0].name"), field(kind, "spec.versions[0].additionalPrinterColumns[1].name")],
+      ["Ready", "Age"],
+    );
   }
 });
 

@@ -2,20 +2,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import {
-  INDEX_PATH,
-  bareIdDocComments,
-  citedIds,
-  readRules,
-  renderIndex,
-  undocumentedCitations,
-} from "../../scripts/rule-index.mjs";
+import { INDEX_PATH, bareIdDocComments, citedIds, readRules, renderIndex, undocumentedCitations } from "../../scripts/rule-index.mjs";
 
 // Rule IDs are assembled here so that this file does not itself cite them.
 const id = (prefix: string, rest: string) => `${prefix}-${rest}`;
 
 test("citations: ranges, lists and slashes resolve to single rule IDs", () => {
-  assert.deepEqual(citedIds(id("EXPR", "100..103")), ["100", "101", "102", "103"].map((n) => id("EXPR", n)));
+  assert.deepEqual(
+    citedIds(id("EXPR", "100..103")),
+    ["100", "101", "102", "103"].map((n) => id("EXPR", n)),
+  );
   assert.deepEqual(citedIds(`${id("FT", "1")}…${id("FT", "3")}`), [id("FT", "1"), id("FT", "2"), id("FT", "3")]);
   assert.deepEqual(citedIds(id("EXPR", "82, -85")), [id("EXPR", "82"), id("EXPR", "85")]);
   assert.deepEqual(citedIds(id("EXPR-FN", "9/10")), [id("EXPR-FN", "9"), id("EXPR-FN", "10")]);

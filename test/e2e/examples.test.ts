@@ -54,6 +54,10 @@ test("simulated Deployment controller: reports spec.replicas (default 1) and the
     status: { replicas: 2n, readyReplicas: 2n, availableReplicas: 2n, updatedReplicas: 2n, observedGeneration: 3n },
   });
   assert.deepEqual(statusPatch({ metadata: {}, spec: {} }), { status: { replicas: 1n, readyReplicas: 1n, availableReplicas: 1n, updatedReplicas: 1n } });
-  const settled = { metadata: { generation: 3n }, spec: { replicas: 2n }, status: { replicas: 2n, readyReplicas: 2n, availableReplicas: 2n, updatedReplicas: 2n, observedGeneration: 3n } };
+  const settled = {
+    metadata: { generation: 3n },
+    spec: { replicas: 2n },
+    status: { replicas: 2n, readyReplicas: 2n, availableReplicas: 2n, updatedReplicas: 2n, observedGeneration: 3n },
+  };
   assert.equal(statusPatch(settled), undefined);
 });

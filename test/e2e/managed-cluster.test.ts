@@ -42,7 +42,10 @@ after(async () => {
 
 test("CTL-19 two API servers: the managed ConfigMap is in the remote one, owned by the trigger; the trigger's status is patched at home", async () => {
   await waitFor("the relay to watch Widget", () => stack.relay.watchedKinds().some((k) => k.includes("Widget")) || undefined);
-  const applied = await stack.cluster.apply({ apiVersion: "e2e.koreo.dev/v1", kind: "Widget", metadata: { name: "far", namespace: NS }, spec: { value: "away" } }, { fieldManager: "e2e", force: true });
+  const applied = await stack.cluster.apply(
+    { apiVersion: "e2e.koreo.dev/v1", kind: "Widget", metadata: { name: "far", namespace: NS }, spec: { value: "away" } },
+    { fieldManager: "e2e", force: true },
+  );
   assert.ok(applied.ok);
   const ref = { apiVersion: "v1", kind: "ConfigMap", name: "far-cm", namespace: NS };
   const cm = await waitFor("the ConfigMap in the managed cluster", async () => {
@@ -52,7 +55,10 @@ test("CTL-19 two API servers: the managed ConfigMap is in the remote one, owned 
   assert.ok(isMap(cm.data) && cm.data.value === "away");
   const widgetUid = isMap(applied.value.metadata) ? applied.value.metadata.uid : undefined;
   const owners = isMap(cm.metadata) && Array.isArray(cm.metadata.ownerReferences) ? cm.metadata.ownerReferences : [];
-  assert.ok(owners.some((o) => isMap(o) && o.kind === "Widget" && o.name === "far" && o.uid === widgetUid), "owner reference names the trigger");
+  assert.ok(
+    owners.some((o) => isMap(o) && o.kind === "Widget" && o.name === "far" && o.uid === widgetUid),
+    "owner reference names the trigger",
+  );
   assert.equal((await stack.cluster.get(ref)).ok, false, "nothing managed in the controller's cluster");
   await waitFor("the Widget's state on the controller's cluster", async () => {
     const w = await stack.cluster.get({ apiVersion: "e2e.koreo.dev/v1", kind: "Widget", name: "far", namespace: NS });

@@ -56,7 +56,10 @@ async function uidOf(name: string): Promise<string> {
 const dataOf = (cm: Value | undefined) => (isMap(cm) && isMap(cm.data) ? cm.data : {});
 
 async function applyWidget(name: string, spec: Record<string, Value>) {
-  const applied = await stack.cluster.apply({ apiVersion: "e2e.koreo.dev/v1", kind: "Widget", metadata: { name, namespace: NS }, spec }, { fieldManager: "e2e", force: true });
+  const applied = await stack.cluster.apply(
+    { apiVersion: "e2e.koreo.dev/v1", kind: "Widget", metadata: { name, namespace: NS }, spec },
+    { fieldManager: "e2e", force: true },
+  );
   assert.ok(applied.ok, JSON.stringify(!applied.ok && applied.error));
 }
 
@@ -119,9 +122,15 @@ test("SRV-10: webhook reconcile-now (bearer and HMAC), dry-run with writes suppr
   assert.equal(signed.status, 202);
   const badSig = await fetch(`${stack.webhookUrl}${path}`, { method: "POST", body, headers: { "x-koreo-signature": `sha256=${sign("wrong", body)}` } });
   assert.equal(badSig.status, 401);
-  const missing = await fetch(`${stack.webhookUrl}/reconcile/e2e.koreo.dev/v1/Widget/${NS}/nope`, { method: "POST", headers: { authorization: `Bearer ${stack.secret}` } });
+  const missing = await fetch(`${stack.webhookUrl}/reconcile/e2e.koreo.dev/v1/Widget/${NS}/nope`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${stack.secret}` },
+  });
   assert.equal(missing.status, 404);
-  const bad = await fetch(`${stack.webhookUrl}/reconcile/e2e.koreo.dev/v1/Widget/${NS}/Bad_Name`, { method: "POST", headers: { authorization: `Bearer ${stack.secret}` } });
+  const bad = await fetch(`${stack.webhookUrl}/reconcile/e2e.koreo.dev/v1/Widget/${NS}/Bad_Name`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${stack.secret}` },
+  });
   assert.equal(bad.status, 400);
   assert.match(((await bad.json()) as { error: string }).error, /invalid name/);
   const health = await fetch(`${stack.webhookUrl}/healthz`);
@@ -130,11 +139,17 @@ test("SRV-10: webhook reconcile-now (bearer and HMAC), dry-run with writes suppr
   assert.equal(big.status, 413);
   const runsBeforeDry = probe.runs(uid);
   await applyUnwatched("beta");
-  const dry = await fetch(`${stack.webhookUrl}/dry-run/e2e.koreo.dev/v1/Widget/${UNWATCHED}/beta`, { method: "POST", headers: { authorization: `Bearer ${stack.secret}` } });
+  const dry = await fetch(`${stack.webhookUrl}/dry-run/e2e.koreo.dev/v1/Widget/${UNWATCHED}/beta`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${stack.secret}` },
+  });
   assert.equal(dry.status, 200);
   const result = (await dry.json()) as { report: { steps: { label: string; outcome: string }[] }; writes: { verb: string; ref: { kind: string } }[] };
   assert.deepEqual(result.report.steps.map((s) => s.label).sort(), ["config_map", "gate"]);
-  assert.ok(result.writes.some((w) => (w.verb === "create" || w.verb === "apply") && w.ref.kind === "ConfigMap"), "the would-be ConfigMap is reported");
+  assert.ok(
+    result.writes.some((w) => (w.verb === "create" || w.verb === "apply") && w.ref.kind === "ConfigMap"),
+    "the would-be ConfigMap is reported",
+  );
   assert.equal(await get({ ...configMap("beta"), namespace: UNWATCHED }), undefined, "dry-run wrote nothing");
   assert.equal(probe.runs(uid), runsBeforeDry);
 });
@@ -172,7 +187,11 @@ test("SRV-2 / CTL-10: duplicate and out-of-order events collapse; the handler re
   const runs = probe.runs(uid);
   const work = createSqsWorkQueue(stack.sqs.client, stack.sqs.workUrl);
   const trigger = { apiVersion: "e2e.koreo.dev/v1", kind: "Widget", namespace: NS, name: "alpha", uid };
-  await work.enqueue([{ trigger, reason: "event", hash: "stale-1" }, { trigger, reason: "event", hash: "stale-1" }, { trigger, reason: "event", hash: "stale-0" }]);
+  await work.enqueue([
+    { trigger, reason: "event", hash: "stale-1" },
+    { trigger, reason: "event", hash: "stale-1" },
+    { trigger, reason: "event", hash: "stale-0" },
+  ]);
   await waitFor("the work queue to drain", () => (stack.sqs.depth("work").ready + stack.sqs.depth("work").inflight === 0 ? true : undefined));
   assert.equal(probe.runs(uid), runs, "stale events with the current hash on the object run nothing");
   assert.equal(dataOf(await get(configMap("alpha"))).value, "four");
@@ -198,7 +217,9 @@ test("CTL-16 / SRV-11: deleting the trigger removes its owned objects and later 
   await waitFor("the owned ConfigMap to be collected", async () => ((await get(configMap("alpha"))) === undefined ? true : undefined));
   const runs = probe.runs(uid);
   const work = createSqsWorkQueue(stack.sqs.client, stack.sqs.workUrl);
-  await work.enqueue([{ trigger: { apiVersion: "e2e.koreo.dev/v1", kind: "Widget", namespace: NS, name: "alpha", uid }, reason: "force", nonce: "after-delete" }]);
+  await work.enqueue([
+    { trigger: { apiVersion: "e2e.koreo.dev/v1", kind: "Widget", namespace: NS, name: "alpha", uid }, reason: "force", nonce: "after-delete" },
+  ]);
   await waitFor("the work queue to drain", () => (stack.sqs.depth("work").ready + stack.sqs.depth("work").inflight === 0 ? true : undefined));
   assert.equal(probe.runs(uid), runs);
   assert.equal(probe.maxOverlap, 1);

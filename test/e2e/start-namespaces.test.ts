@@ -31,7 +31,10 @@ before(async () => {
 after(async () => stack?.stop());
 
 async function applyGadget(name: string, spec: Record<string, Value>): Promise<void> {
-  const applied = await stack.cluster.apply({ apiVersion: "demo.koreo.test/v1", kind: "Gadget", metadata: { name, namespace: "demo" }, spec }, { fieldManager: "e2e", force: true });
+  const applied = await stack.cluster.apply(
+    { apiVersion: "demo.koreo.test/v1", kind: "Gadget", metadata: { name, namespace: "demo" }, spec },
+    { fieldManager: "e2e", force: true },
+  );
   assert.ok(applied.ok, applied.ok ? "" : applied.error.message);
 }
 
@@ -64,7 +67,10 @@ test("a failing pass: its console line carries the outcome's message and the ste
   await waitFor("g1 to fail", async () => ((await readyReason("g1")) === "Failure" ? true : undefined));
   const line = await waitFor("the PermFail line", () => lines.find((l) => l.includes("Gadget:demo/g1") && l.includes("PermFail")));
   assert.match(line, /step check: .*g1 asked to fail/);
-  assert.ok(lines.filter((l) => l.includes("Gadget:demo/g1") && / Ok /.test(l)).every((l) => !l.includes("step ")), "an Ok line says nothing more");
+  assert.ok(
+    lines.filter((l) => l.includes("Gadget:demo/g1") && / Ok /.test(l)).every((l) => !l.includes("step ")),
+    "an Ok line says nothing more",
+  );
 });
 
 test("Events: one per outcome transition on the trigger; the same outcome again bumps its count", async () => {
@@ -86,7 +92,12 @@ test("Events: one per outcome transition on the trigger; the same outcome again 
 
 test("a trigger whose Workflow is missing: a console line saying so and its not-ready condition", async () => {
   const applied = await stack.cluster.apply(
-    { apiVersion: "demo.koreo.test/v1", kind: "Gadget", metadata: { name: "g2", namespace: "demo", annotations: { "koreo.dev/workflow": "no-such-workflow" } }, spec: { value: "two" } },
+    {
+      apiVersion: "demo.koreo.test/v1",
+      kind: "Gadget",
+      metadata: { name: "g2", namespace: "demo", annotations: { "koreo.dev/workflow": "no-such-workflow" } },
+      spec: { value: "two" },
+    },
     { fieldManager: "e2e", force: true },
   );
   assert.ok(applied.ok);

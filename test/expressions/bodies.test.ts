@@ -56,24 +56,56 @@ test("EXPR-50 a non-list condition spec is malformed; outcome values may hold ex
 
 test("EXPR-51 every assert is evaluated and must be boolean", () => {
   assert.equal(predicates([{ assert: "=true", skip: { message: "x" } }]), undefined);
-  for (const spec of [[{ assert: 1, skip: { message: "m" } }], [{ assert: "text", skip: { message: "m" } }], [{ skip: { message: "m" } }], [{ assert: false, skip: { message: "m" } }, { assert: "=1/0", ok: {} }]]) {
+  for (const spec of [
+    [{ assert: 1, skip: { message: "m" } }],
+    [{ assert: "text", skip: { message: "m" } }],
+    [{ skip: { message: "m" } }],
+    [
+      { assert: false, skip: { message: "m" } },
+      { assert: "=1/0", ok: {} },
+    ],
+  ]) {
     const o = predicates(spec);
     assert.equal(o?.kind, "PermFail", JSON.stringify(spec));
     assert.match(o?.message ?? "", /^Error evaluating `VF:ns:n:spec.preconditions`/);
   }
   assert.equal(predicates([{ assert: true, skip: { message: "=1/0" } }]), undefined, "OUT-6: a passing entry's message is not evaluated");
-  assert.equal(predicates([{ assert: false, skip: { message: "a" } }, { assert: false, skip: { message: "=1/0" } }])?.kind, "PermFail");
+  assert.equal(
+    predicates([
+      { assert: false, skip: { message: "a" } },
+      { assert: false, skip: { message: "=1/0" } },
+    ])?.kind,
+    "PermFail",
+  );
 });
 
 test("EXPR-52 the first false item decides the outcome", () => {
   const loc = "VF:ns:n:spec.preconditions";
-  assert.equal(predicates([{ assert: false, ok: {} }, { assert: false, permFail: { message: "x" } }]), undefined);
-  assert.deepEqual(predicates([{ assert: true, skip: { message: "no" } }, { assert: false, depSkip: { message: "d" } }, { assert: false, skip: { message: "s" } }]), { kind: "DepSkip", message: "d", location: loc });
+  assert.equal(
+    predicates([
+      { assert: false, ok: {} },
+      { assert: false, permFail: { message: "x" } },
+    ]),
+    undefined,
+  );
+  assert.deepEqual(
+    predicates([
+      { assert: true, skip: { message: "no" } },
+      { assert: false, depSkip: { message: "d" } },
+      { assert: false, skip: { message: "s" } },
+    ]),
+    { kind: "DepSkip", message: "d", location: loc },
+  );
   assert.deepEqual(predicates([{ assert: false, skip: { message: "s" } }]), { kind: "Skip", message: "s", location: loc });
   assert.deepEqual(predicates([{ assert: false, permFail: { message: "p" } }]), { kind: "PermFail", message: "p", location: loc });
   assert.deepEqual(predicates([{ assert: false, retry: { message: "r", delay: 30 } }]), { kind: "Retry", delay: 30, message: "r", location: loc });
   assert.deepEqual(predicates([{ assert: false, retry: { message: "r", delay: "=string(45)" } }]), { kind: "Retry", delay: 45, message: "r", location: loc });
-  for (const spec of [{ assert: false, bogus: {} }, { assert: false, skip: "x" }, { assert: false, retry: { message: "m" } }, { assert: false, skip: {} }]) {
+  for (const spec of [
+    { assert: false, bogus: {} },
+    { assert: false, skip: "x" },
+    { assert: false, retry: { message: "m" } },
+    { assert: false, skip: {} },
+  ]) {
     const o = predicates([spec]);
     assert.equal(o?.kind, "PermFail");
     assert.match(o?.message ?? "", /^Unknown predicate type: /);

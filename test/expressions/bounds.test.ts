@@ -35,7 +35,11 @@ test("EXPR-93 bounds: a reduce that doubles a list stops on the budget", () => {
 
 test("EXPR-30 bounds: strings that grow geometrically through replace, + or to_json stop on the budget, never on V8's 'Invalid string length'", () => {
   const tenfold = '.replace("a", "aaaaaaaaaa")'.repeat(10);
-  for (const source of [`"a"${tenfold}`, `"x"${'.replace("", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")'.repeat(6)}`, "l.reduce(acc, x, ['aaaaaaaaaa'], [acc, acc]).to_json()"]) {
+  for (const source of [
+    `"a"${tenfold}`,
+    `"x"${'.replace("", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")'.repeat(6)}`,
+    "l.reduce(acc, x, ['aaaaaaaaaa'], [acc, acc]).to_json()",
+  ]) {
     const r = evaluateSource(source, { l: bigList.slice(0, 30) });
     assert.equal(r.ok, false, source);
     if (!r.ok) {

@@ -36,7 +36,11 @@ const pyyamlSpecialFloat: ScalarTag = {
   test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
   resolve: (s) => (s.toLowerCase().includes("nan") ? NaN : s.startsWith("-") ? -Infinity : Infinity),
 };
-const pyyamlScalars = (tags: Tags): Tags => [pyyamlFloat, pyyamlSpecialFloat, ...withYaml11Scalars(tags).filter((t) => typeof t === "string" || t.tag !== FLOAT)];
+const pyyamlScalars = (tags: Tags): Tags => [
+  pyyamlFloat,
+  pyyamlSpecialFloat,
+  ...withYaml11Scalars(tags).filter((t) => typeof t === "string" || t.tag !== FLOAT),
+];
 
 /** YAML node → Value, keeping key order (EXPR-108) and `__proto__` keys as data. */
 function toValue(node: unknown): Value {

@@ -10,7 +10,9 @@ import type { Outcome } from "../../src/outcome/outcome.ts";
 import { MAX_BACKTRACKING_SUBJECT } from "../../src/expressions/regex.ts";
 import { ev, evErr, inputs, v } from "./helpers.ts";
 
-const deployment = (status?: unknown) => ({ resource: v({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, ...(status === undefined ? {} : { status }) }) });
+const deployment = (status?: unknown) => ({
+  resource: v({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, ...(status === undefined ? {} : { status }) }),
+});
 
 test("EXPR-100 a postcondition on a status that is not there yet waits (Retry) instead of failing", () => {
   const p = preparePredicates(v([{ assert: '=resource.status.phase == "Ready"', retry: { message: "not ready", delay: 5 } }]), "RF:ns:web:spec.postconditions");
@@ -46,7 +48,7 @@ test("EXPR-101 a failed left operand of `in` is not a member of a map, a string 
   assert.match(evErr('"a" in inputs.missing', inputs({})), /field not found: missing/);
 });
 
-test("EXPR-102 split functions answer \"\" for a null or empty receiver, after the empty-separator check", () => {
+test('EXPR-102 split functions answer "" for a null or empty receiver, after the empty-separator check', () => {
   assert.equal(ev('inputs.x.split_last("-")', inputs({ x: null })), "");
   assert.equal(ev('"".split_index(".", "1")'), "");
   assert.match(evErr('"".split_first("")'), /split separator may not be empty/);
@@ -77,7 +79,7 @@ test("EXPR-105 durations: units required, microsecond precision, ±10 000 years,
 });
 
 test("EXPR-106 matches() takes Python re syntax", () => {
-  const bucket = '^(?!.*\\\\.\\\\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+  const bucket = "^(?!.*\\\\.\\\\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
   assert.equal(ev(`inputs.name.matches("${bucket}")`, inputs({ name: "my-bucket" })), true);
   assert.equal(ev(`inputs.name.matches("${bucket}")`, inputs({ name: "my..bucket" })), false);
   assert.equal(ev('"abab".matches("(?P<x>ab)(?P=x)")'), true);
@@ -97,8 +99,8 @@ test("EXPR-106 an invalid constant pattern fails preparation; an invalid pattern
 
 test("EXPR-106 evaluation stays bounded: RE2 runs catastrophic shapes in linear time; backtracking patterns are capped", () => {
   const long = "a".repeat(100_000);
-  assert.equal(ev("inputs.s.matches(\"^(a+)+$\")", inputs({ s: `${long}!` })), false, "RE2 answers without backtracking");
-  assert.equal(ev("inputs.s.matches(\"^(a|aa)*$\")", inputs({ s: long })), true);
+  assert.equal(ev('inputs.s.matches("^(a+)+$")', inputs({ s: `${long}!` })), false, "RE2 answers without backtracking");
+  assert.equal(ev('inputs.s.matches("^(a|aa)*$")', inputs({ s: long })), true);
   assert.match(evErr('"a".matches("(?=a)(a+)+$")'), /may not repeat a group that repeats or alternates/);
   assert.equal(ev('inputs.s.matches("(?=a)a+")', inputs({ s: "a".repeat(MAX_BACKTRACKING_SUBJECT) })), true);
   assert.match(evErr('inputs.s.matches("(?=a)a+")', inputs({ s: "a".repeat(MAX_BACKTRACKING_SUBJECT + 1) })), /subjects are limited to 10000 characters/);

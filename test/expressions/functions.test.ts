@@ -5,10 +5,19 @@ import { ev, evErr, inputs, v } from "./helpers.ts";
 
 test("EXPR-FN-1 to_ref builds a reference from a map", () => {
   assert.deepEqual(ev('{"name": "test-case"}.to_ref()'), { name: "test-case" });
-  assert.deepEqual(ev('{"apiVersion": "g/v2", "kind": "K", "external": "group/id", "name": "x"}.to_ref()'), { apiVersion: "g/v2", kind: "K", external: "group/id" });
+  assert.deepEqual(ev('{"apiVersion": "g/v2", "kind": "K", "external": "group/id", "name": "x"}.to_ref()'), {
+    apiVersion: "g/v2",
+    kind: "K",
+    external: "group/id",
+  });
   assert.deepEqual(ev('{"name": "n", "namespace": "", "other": 1}.to_ref()'), { name: "n" });
   assert.deepEqual(ev('to_ref({"name": 5, "namespace": "ns", "kind": "K"})'), { kind: "K", name: 5n, namespace: "ns" });
-  assert.deepEqual(Object.keys(ev('{"namespace": "ns", "name": "n", "kind": "K", "apiVersion": "v"}.to_ref()') as object), ["apiVersion", "kind", "name", "namespace"]);
+  assert.deepEqual(Object.keys(ev('{"namespace": "ns", "name": "n", "kind": "K", "apiVersion": "v"}.to_ref()') as object), [
+    "apiVersion",
+    "kind",
+    "name",
+    "namespace",
+  ]);
   assert.match(evErr('{"external": ""}.to_ref()'), /`external` must contain a value\./);
   assert.match(evErr('{"external": null}.to_ref()'), /`external` must contain a value\./);
   assert.match(evErr('{"kind": "K"}.to_ref()'), /`external` or `name` are required to build a reference\./);
@@ -31,7 +40,12 @@ test("EXPR-FN-2 self_ref requires apiVersion, kind and metadata name/namespace",
 });
 
 test("EXPR-FN-3 group_ref derives apiGroup from apiVersion", () => {
-  assert.deepEqual(ev('{"apiVersion": "some.api.group/v2", "kind": "K", "name": "n", "namespace": "ns"}.group_ref()'), { apiGroup: "some.api.group", kind: "K", name: "n", namespace: "ns" });
+  assert.deepEqual(ev('{"apiVersion": "some.api.group/v2", "kind": "K", "name": "n", "namespace": "ns"}.group_ref()'), {
+    apiGroup: "some.api.group",
+    kind: "K",
+    name: "n",
+    namespace: "ns",
+  });
   assert.deepEqual(ev('{"apiVersion": "a.b/v1/x", "name": "n"}.group_ref()'), { apiGroup: "a.b", name: "n" });
   assert.deepEqual(ev('{"apiVersion": "v1", "name": "n"}.group_ref()'), { apiGroup: "v1", name: "n" });
   assert.deepEqual(ev('{"apiVersion": 1, "name": "n"}.group_ref()'), { name: "n" });
@@ -67,7 +81,9 @@ test("EXPR-107 config_connect_ready on lists and wrongly shaped status is false;
 
 test("EXPR-FN-6 overlay deep-merges into a new map", () => {
   assert.deepEqual(ev('{"a": {"b": 1}}.overlay({"a": 5})'), { a: 5n });
-  assert.deepEqual(ev('{"nested": {"deep": {"key": "value"}}}.overlay({"nested": {"deep": {"new_key": "new_value"}}})'), { nested: { deep: { key: "value", new_key: "new_value" } } });
+  assert.deepEqual(ev('{"nested": {"deep": {"key": "value"}}}.overlay({"nested": {"deep": {"new_key": "new_value"}}})'), {
+    nested: { deep: { key: "value", new_key: "new_value" } },
+  });
   assert.deepEqual(ev('{"a": 1, "b": [1]}.overlay({"c": 2, "a": null, "b": [2], "x.y": 1})'), { a: null, b: [2n], c: 2n, "x.y": 1n });
   const base = inputs({ a: { b: 1 } });
   assert.deepEqual(ev('[inputs.overlay({"a": {"c": 2}}), inputs]', base), [{ a: { b: 1n, c: 2n } }, { a: { b: 1n } }]);
@@ -203,7 +219,7 @@ test("EXPR-FN-20 functionRef resolution", () => {
   assert.deepEqual(resolveFunctionRef(v({ kind: "ValueFunction", name: "f" }), "loc"), { ok: true, value: { kind: "ValueFunction", name: "f" } });
   const msg = (x: unknown) => {
     const r = resolveFunctionRef(v(x), "loc");
-    return r.ok ? "" : r.outcome.message ?? "";
+    return r.ok ? "" : (r.outcome.message ?? "");
   };
   assert.match(msg("x"), /^Failed to process `functionRef`, expected object with `kind` and `name`\./);
   assert.equal(msg({ name: "f" }), "Missing `functionRef.kind`.");

@@ -17,7 +17,16 @@ import { ev, inputs } from "./helpers.ts";
 function calledFunctions(source: string): Set<string> {
   const parsed = parseSource(source, "test");
   assert.ok(parsed.ok);
-  const ctx = { ids: new IdAllocator(), positions: new Map(), maxDepth: 1000, fastHas: true, usedFastHas: false, usedComparison: false, insideHas: 0, scope: [] };
+  const ctx = {
+    ids: new IdAllocator(),
+    positions: new Map(),
+    maxDepth: 1000,
+    fastHas: true,
+    usedFastHas: false,
+    usedComparison: false,
+    insideHas: 0,
+    scope: [],
+  };
   const names = new Set<string>();
   const visit = (e: Expr | undefined): void => {
     const k = e?.exprKind;
@@ -73,10 +82,17 @@ test("EXPR-90 property: the has() walk agrees with evaluating the chain, for ran
     fc.property(value, fc.array(segment, { minLength: 1, maxLength: 5 }), fc.constantFrom("x", "nope", "item"), (bound, steps, root) => {
       const path = steps.join("");
       // `dyn(root)` is a call, not a variable, so its chain keeps the general path.
-      const [fast, general] = root === "item" ? [`[x].map(item, ${uses(`item${path}`)})`, `[x].map(item, ${uses(`dyn(item)${path}`)})`] : [uses(`${root}${path}`), uses(`dyn(${root})${path}`)];
+      const [fast, general] =
+        root === "item"
+          ? [`[x].map(item, ${uses(`item${path}`)})`, `[x].map(item, ${uses(`dyn(item)${path}`)})`]
+          : [uses(`${root}${path}`), uses(`dyn(${root})${path}`)];
       assert.ok(takesFastPath(fast), fast);
       assert.ok(!takesFastPath(general), general);
-      assert.deepEqual(outcome(fast, { x: bound }), outcome(general, { x: bound }), `${fast} with x = ${JSON.stringify(bound, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`);
+      assert.deepEqual(
+        outcome(fast, { x: bound }),
+        outcome(general, { x: bound }),
+        `${fast} with x = ${JSON.stringify(bound, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`,
+      );
     }),
     { numRuns: 1500 },
   );
@@ -86,14 +102,28 @@ test("EXPR-90 fast path: present null is true, selecting into null, scalars or l
   const scope = inputs({ a: null, n: 5, s: "x", l: [1], m: { k: null } });
   assert.ok(takesFastPath("has(inputs.a)"));
   assert.deepEqual(ev("[has(inputs.a), has(inputs.m.k), has(inputs['m']['k'])]", scope), [true, true, true]);
-  assert.deepEqual(ev("[has(inputs.a.b), has(inputs.n.b), has(inputs.s.b), has(inputs.l.b), has(inputs.m.k.z), has(inputs.zz)]", scope), [false, false, false, false, false, false]);
+  assert.deepEqual(ev("[has(inputs.a.b), has(inputs.n.b), has(inputs.s.b), has(inputs.l.b), has(inputs.m.k.z), has(inputs.zz)]", scope), [
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+  ]);
 });
 
 test("EXPR-90 fast path: list and string indexes, counting from the end, as evaluation does (EXPR-86/87)", () => {
   const scope = inputs({ l: [10, 20], s: "é😀", m: { "1": true } });
   assert.ok(takesFastPath("has(inputs.l[0])"));
   assert.deepEqual(ev("[has(inputs.l[1]), has(inputs.l[-2]), has(inputs.l[1u]), has(inputs.s[1]), has(inputs.s[-2])]", scope), [true, true, true, true, true]);
-  assert.deepEqual(ev("[has(inputs.l[2]), has(inputs.l[-3]), has(inputs.l[0.0]), has(inputs.s[2]), has(inputs.m[1]), has(inputs.l['0'])]", scope), [false, false, false, false, false, false]);
+  assert.deepEqual(ev("[has(inputs.l[2]), has(inputs.l[-3]), has(inputs.l[0.0]), has(inputs.s[2]), has(inputs.m[1]), has(inputs.l['0'])]", scope), [
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+  ]);
 });
 
 test("EXPR-90 fast path: an unbound root is false, directly and as a ternary condition", () => {

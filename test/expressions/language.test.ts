@@ -13,7 +13,6 @@ test("EXPR-22 unknown variables and functions fail at evaluation, not preparatio
 test("EXPR-24 a number literal followed by . is a double (1.flatten() does not parse)", () => {
   const p = prepareBody("=1.flatten()", "loc");
   assert.equal(p.ok && p.value !== undefined && p.value.evaluate({}).ok, false);
-
 });
 
 test("EXPR-30 the caller's variables are bound by name", () => {
@@ -139,11 +138,31 @@ test("EXPR-86 (optional quirks) strings index by code point and `in` tests subst
 
 test("EXPR-88 conversions follow the reference's Python behaviour", () => {
   const cases: Array<[string, unknown]> = [
-    ["int(4.9)", 5n], ["int(-4.9)", -5n], ["int(9.5)", 10n], ["int(10.5)", 10n], ["int(-0.5)", 0n], ["int(2.5)", 2n],
-    ['int(" 42 ")', 42n], ["int(42u)", 42n], ["uint(3.7)", 4n], ['double("1.5")', 1.5], ["double(2)", 2],
-    ["string(1.5)", "1.5"], ["string(3.0)", "3.0"], ["string(1e20)", "1e+20"], ["string(1e-5)", "1e-05"], ["string(-0.0)", "-0.0"],
-    ["string(true)", "True"], ["string(false)", "False"], ["string(null)", "None"], ["string(12)", "12"], ['string(b"hi")', "hi"],
-    ['bytes("é")', "w6k="], ['bool("true")', true], ['type("a") == string', true], ["dyn(3)", 3n],
+    ["int(4.9)", 5n],
+    ["int(-4.9)", -5n],
+    ["int(9.5)", 10n],
+    ["int(10.5)", 10n],
+    ["int(-0.5)", 0n],
+    ["int(2.5)", 2n],
+    ['int(" 42 ")', 42n],
+    ["int(42u)", 42n],
+    ["uint(3.7)", 4n],
+    ['double("1.5")', 1.5],
+    ["double(2)", 2],
+    ["string(1.5)", "1.5"],
+    ["string(3.0)", "3.0"],
+    ["string(1e20)", "1e+20"],
+    ["string(1e-5)", "1e-05"],
+    ["string(-0.0)", "-0.0"],
+    ["string(true)", "True"],
+    ["string(false)", "False"],
+    ["string(null)", "None"],
+    ["string(12)", "12"],
+    ['string(b"hi")', "hi"],
+    ['bytes("é")', "w6k="],
+    ['bool("true")', true],
+    ['type("a") == string', true],
+    ["dyn(3)", 3n],
     ["type([]) == list && type({}) == map && type(null) == null_type && type(1u) == uint && type(b'') == bytes", true],
   ];
   for (const [e, want] of cases) assert.deepEqual(ev(e), want, e);
@@ -199,7 +218,10 @@ test("EXPR-92 map/filter, map receivers iterate keys, chaining, three-argument m
   assert.deepEqual(ev("[1, 2, 3].map(x, x > 1, x * 10)"), [20n, 30n]);
   assert.match(evErr("[1, 0].map(x, 1 / x)"), /^Error evaluating/);
   assert.match(evErr("[1].filter(x, 1 / 0 == 1)"), /^Error evaluating/);
-  assert.deepEqual(ev("[1, 2].map(a, [1, 2].map(b, a * b))"), [[1n, 2n], [2n, 4n]]);
+  assert.deepEqual(ev("[1, 2].map(a, [1, 2].map(b, a * b))"), [
+    [1n, 2n],
+    [2n, 4n],
+  ]);
 });
 
 test("EXPR-93 reduce folds with an accumulator", () => {
@@ -228,8 +250,22 @@ test("EXPR-94 timestamps and durations parse, combine and expose accessors", () 
   assert.equal(ev('duration("1d")'), "86400s");
   assert.equal(ev('timestamp("2024-01-02T00:00:00Z") < timestamp("2024-01-03T00:00:00Z")'), true);
   const ts = 'timestamp("2024-03-05T06:07:08.009Z")';
-  const acc = ["getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours", "getMinutes", "getSeconds", "getMilliseconds"];
-  assert.deepEqual(acc.map((a) => ev(`${ts}.${a}()`)), [2024n, 2n, 5n, 4n, 2n, 64n, 6n, 7n, 8n, 9n]);
+  const acc = [
+    "getFullYear",
+    "getMonth",
+    "getDate",
+    "getDayOfMonth",
+    "getDayOfWeek",
+    "getDayOfYear",
+    "getHours",
+    "getMinutes",
+    "getSeconds",
+    "getMilliseconds",
+  ];
+  assert.deepEqual(
+    acc.map((a) => ev(`${ts}.${a}()`)),
+    [2024n, 2n, 5n, 4n, 2n, 64n, 6n, 7n, 8n, 9n],
+  );
   assert.equal(ev(`${ts}.getHours("Europe/Paris")`), 7n);
   assert.equal(ev(`int(${ts})`), 1709618828n);
 });
@@ -240,7 +276,12 @@ test("EXPR-95 timestamps print as RFC 3339 UTC without fractional seconds", () =
 });
 
 test("EXPR-96 durations print as whole seconds truncated toward zero", () => {
-  const cases: Array<[string, string]> = [['duration("1h")', "3600s"], ['duration("1.5s")', "1s"], ['duration("100ms")', "0s"], ['duration("-1m30s")', "-90s"]];
+  const cases: Array<[string, string]> = [
+    ['duration("1h")', "3600s"],
+    ['duration("1.5s")', "1s"],
+    ['duration("100ms")', "0s"],
+    ['duration("-1m30s")', "-90s"],
+  ];
   for (const [e, want] of cases) {
     assert.equal(ev(e), want, e);
     assert.equal(ev(`string(${e})`), want, e);

@@ -5,7 +5,18 @@ import { fileURLToPath } from "node:url";
 import { ev, evErr } from "./helpers.ts";
 
 const PROBE = fileURLToPath(new URL("./fixtures/accessor-probe.ts", import.meta.url));
-const ACCESSORS = ["getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear", "getHours", "getMinutes", "getSeconds", "getMilliseconds"];
+const ACCESSORS = [
+  "getFullYear",
+  "getMonth",
+  "getDate",
+  "getDayOfMonth",
+  "getDayOfWeek",
+  "getDayOfYear",
+  "getHours",
+  "getMinutes",
+  "getSeconds",
+  "getMilliseconds",
+];
 
 /** Evaluates `sources` in a child process whose local time zone is `tz`. */
 function evaluateInZone(tz: string, sources: readonly string[]): unknown[] {

@@ -43,7 +43,14 @@ test("EXPR-66 map key order: insertion order, except array-index keys first (doc
   assert.deepEqual(ev('{"b": 1, "2": 2, "1": 3}.map(k, k)'), ["b", "2", "1"], "within one evaluation a CEL map keeps insertion order");
   const converted = ev('{"b": 1, "10": 2, "a": 3, "2": 4, "4294967294": 5}') as object;
   assert.deepEqual(Object.keys(converted), ["2", "10", "4294967294", "b", "a"], "the limitation: array-index keys first, ascending");
-  const fromInput: Scope = { inputs: { m: Object.fromEntries([["b", 1n], ["1", 2n]]) } };
+  const fromInput: Scope = {
+    inputs: {
+      m: Object.fromEntries([
+        ["b", 1n],
+        ["1", 2n],
+      ]),
+    },
+  };
   assert.deepEqual(ev("inputs.m.map(k, k)", fromInput), ["1", "b"]);
   for (let i = 0; i < 3; i++) assert.deepEqual(Object.keys(ev('{"z": 0, "3": 1, "y": 2, "0": 3}') as object), ["0", "3", "z", "y"], "deterministic");
 });

@@ -9,7 +9,10 @@ test("FT-21 expectReturn passes on Ok with an exactly matching value", () => {
   assert.equal(judge({ kind: "return", value: { a: 1n } }, seen(Outcome.ok({ a: 1n }))).passed, true);
   const v = judge({ kind: "return", value: { a: 1n } }, seen(Outcome.ok({ a: 2n, b: 1n })));
   assert.equal(v.passed, false);
-  assert.deepEqual(v.differences.map((d) => d.path), ["a", "b"]);
+  assert.deepEqual(
+    v.differences.map((d) => d.path),
+    ["a", "b"],
+  );
   assert.deepEqual(v.actual, { a: 2n, b: 1n });
 });
 
@@ -24,10 +27,7 @@ test("FT-21 a function without return yields null, which never matches", () => {
 
 test("FT-22 expectResource without a write fails with the outcome's message", () => {
   assert.equal(judge({ kind: "resource", value: { a: 1n } }, seen(Outcome.ok(null))).message, "No resource changes attempted: unexpected Ok result");
-  assert.equal(
-    judge({ kind: "resource", value: { a: 1n } }, seen(Outcome.permFail("boom"))).message,
-    "No resource changes attempted: boom",
-  );
+  assert.equal(judge({ kind: "resource", value: { a: 1n } }, seen(Outcome.permFail("boom"))).message, "No resource changes attempted: boom");
 });
 
 test("FT-22 expectResource after a write needs a Retry", () => {
@@ -48,7 +48,10 @@ test("FTF-2 only the last-applied key goes when other annotations exist", () => 
 
 test("FT-22 after a delete the slot is empty, so every expected key is missing", () => {
   const v = judge({ kind: "resource", value: { spec: {} } }, seen(Outcome.retry(30, "Deleting"), { wrote: true, deleted: true, resource: {} }));
-  assert.deepEqual(v.differences.map((d) => d.kind), ["missing"]);
+  assert.deepEqual(
+    v.differences.map((d) => d.kind),
+    ["missing"],
+  );
 });
 
 test("FT-23 ok passes on any Ok value; kind mismatch renders both sides", () => {

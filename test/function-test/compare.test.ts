@@ -44,13 +44,31 @@ test("FT-20 x-koreo-compare-as-set on lists of maps cannot be compared", () => {
 });
 
 test("FT-20 x-koreo-compare-as-map keys list entries by the listed fields", () => {
-  const expected = { "x-koreo-compare-as-map": { env: ["name"] }, env: [{ name: "A", value: "1" }, { name: "B", value: "2" }] };
-  assert.deepEqual(compareValues(expected, { env: [{ name: "B", value: "2" }, { name: "A", value: "1" }] }), []);
-  assert.deepEqual(paths(expected, { env: [{ name: "B", value: "3" }, { name: "C", value: "1" }] }), [
-    "missing env[A]",
-    "mismatch env[B].value",
-    "unexpected env[C]",
-  ]);
+  const expected = {
+    "x-koreo-compare-as-map": { env: ["name"] },
+    env: [
+      { name: "A", value: "1" },
+      { name: "B", value: "2" },
+    ],
+  };
+  assert.deepEqual(
+    compareValues(expected, {
+      env: [
+        { name: "B", value: "2" },
+        { name: "A", value: "1" },
+      ],
+    }),
+    [],
+  );
+  assert.deepEqual(
+    paths(expected, {
+      env: [
+        { name: "B", value: "3" },
+        { name: "C", value: "1" },
+      ],
+    }),
+    ["missing env[A]", "mismatch env[B].value", "unexpected env[C]"],
+  );
 });
 
 test("FT-20 keys that are not plain names are quoted in paths", () => {

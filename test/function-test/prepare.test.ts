@@ -10,7 +10,10 @@ const prepared = (text: string, ...others: string[]) => {
 };
 
 test("FT-1 / CRD-1 a FunctionTest is known by name alone; the function is found across namespaces", async () => {
-  const result = await runOne(ECHO, functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  inputs: {value: 1}\n  testCases:\n    - expectReturn: {value: 1}\n"));
+  const result = await runOne(
+    ECHO,
+    functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  inputs: {value: 1}\n  testCases:\n    - expectReturn: {value: 1}\n"),
+  );
   assert.equal(result.passed, true);
 });
 
@@ -50,45 +53,81 @@ test("FT-4 labels default to `Test Case <n>` and variants get a `[variant] ` pre
     ECHO,
   );
   assert.ok(p.ok);
-  assert.deepEqual((p.value as PreparedFunctionTest).cases.map((c) => c.label), ["Test Case 1", "[variant] Test Case 2", "My Variant case", "Test Case 4"]);
+  assert.deepEqual(
+    (p.value as PreparedFunctionTest).cases.map((c) => c.label),
+    ["Test Case 1", "[variant] Test Case 2", "My Variant case", "Test Case 4"],
+  );
 });
 
 test("FT-5 a case needs exactly one assertion; expectDelete: false counts as present", () => {
-  const none = prepared(functionTest("t", "  functionRef: {kind: ResourceFunction, name: widget}\n  testCases:\n    - {label: a, inputOverrides: {x: 1}}\n"), WIDGET);
+  const none = prepared(
+    functionTest("t", "  functionRef: {kind: ResourceFunction, name: widget}\n  testCases:\n    - {label: a, inputOverrides: {x: 1}}\n"),
+    WIDGET,
+  );
   assert.ok(!none.ok);
   assert.equal(
     none.outcome.message,
     '`spec.testCases[0: "a"]` must contain exactly one assertion (`expectResource`, `expectReturn`, `expectOutcome`, or `expectDelete`).',
   );
-  const two = prepared(functionTest("t", "  functionRef: {kind: ResourceFunction, name: widget}\n  testCases:\n    - {expectDelete: false, expectOutcome: {ok: {}}}\n"), WIDGET);
+  const two = prepared(
+    functionTest("t", "  functionRef: {kind: ResourceFunction, name: widget}\n  testCases:\n    - {expectDelete: false, expectOutcome: {ok: {}}}\n"),
+    WIDGET,
+  );
   assert.ok(!two.ok);
   assert.equal(two.problems[0]?.path, "spec.testCases[0]");
 });
 
 test("FT-6 expectResource and expectDelete are only valid for ResourceFunction tests", () => {
-  const p = prepared(functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  testCases:\n    - {label: r, expectResource: {a: 1}}\n    - {label: d, expectDelete: true}\n"), ECHO);
+  const p = prepared(
+    functionTest(
+      "t",
+      "  functionRef: {kind: ValueFunction, name: echo}\n  testCases:\n    - {label: r, expectResource: {a: 1}}\n    - {label: d, expectDelete: true}\n",
+    ),
+    ECHO,
+  );
   assert.ok(!p.ok);
-  assert.deepEqual(p.problems.map((x) => x.message), [
-    '`spec.testCases[0: "r"].expectResource` only valid for `ResourceFunction` tests.',
-    '`spec.testCases[1: "d"].expectDelete` only valid for `ResourceFunction` tests.',
-  ]);
+  assert.deepEqual(
+    p.problems.map((x) => x.message),
+    [
+      '`spec.testCases[0: "r"].expectResource` only valid for `ResourceFunction` tests.',
+      '`spec.testCases[1: "d"].expectDelete` only valid for `ResourceFunction` tests.',
+    ],
+  );
 });
 
 test("FT-6 empty expectReturn/expectResource objects are definition errors", () => {
-  const p = prepared(functionTest("t", "  functionRef: {kind: ResourceFunction, name: widget}\n  testCases:\n    - {label: r, expectReturn: {}}\n    - {label: s, expectResource: {}}\n"), WIDGET);
+  const p = prepared(
+    functionTest(
+      "t",
+      "  functionRef: {kind: ResourceFunction, name: widget}\n  testCases:\n    - {label: r, expectReturn: {}}\n    - {label: s, expectResource: {}}\n",
+    ),
+    WIDGET,
+  );
   assert.ok(!p.ok);
-  assert.deepEqual(p.problems.map((x) => x.message), ['`spec.testCases[0: "r"].expectReturn` may not be an empty object.', '`spec.testCases[1: "s"].expectResource` may not be an empty object.']);
+  assert.deepEqual(
+    p.problems.map((x) => x.message),
+    ['`spec.testCases[0: "r"].expectReturn` may not be an empty object.', '`spec.testCases[1: "s"].expectResource` may not be an empty object.'],
+  );
 });
 
 test("FT-6 overlayResource expressions that do not compile are definition errors at that field", () => {
-  const p = prepared(functionTest("t", "  functionRef: {kind: ResourceFunction, name: widget}\n  testCases:\n    - overlayResource: {spec: {color: '=1 +'}}\n      expectOutcome: {ok: {}}\n"), WIDGET);
+  const p = prepared(
+    functionTest(
+      "t",
+      "  functionRef: {kind: ResourceFunction, name: widget}\n  testCases:\n    - overlayResource: {spec: {color: '=1 +'}}\n      expectOutcome: {ok: {}}\n",
+    ),
+    WIDGET,
+  );
   assert.ok(!p.ok);
   assert.equal(p.problems[0]?.path, "spec.testCases[0].overlayResource");
   assert.equal(p.problems[0]?.line, 9, "positioned at the field in the source");
 });
 
 test("FT-30 a definition error fails the whole test before any case runs", async () => {
-  const result = await runOne(WIDGET, functionTest("t", "  functionRef: {kind: ResourceFunction, name: widget}\n  testCases:\n    - {expectOutcome: {ok: {}}}\n    - {expectReturn: {}}\n"));
+  const result = await runOne(
+    WIDGET,
+    functionTest("t", "  functionRef: {kind: ResourceFunction, name: widget}\n  testCases:\n    - {expectOutcome: {ok: {}}}\n    - {expectReturn: {}}\n"),
+  );
   assert.equal(result.passed, false);
   assert.match(result.error ?? "", /may not be an empty object/);
   assert.deepEqual(result.cases, []);
@@ -110,17 +149,26 @@ test("FT-7 an invalid function fails the test with the function's PermFail messa
 });
 
 test("FT-7 recommendation: the test may be loaded before its function", async () => {
-  const result = await runOne(functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  inputs: {value: 2}\n  testCases:\n    - expectReturn: {value: 2}\n"), ECHO);
+  const result = await runOne(
+    functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  inputs: {value: 2}\n  testCases:\n    - expectReturn: {value: 2}\n"),
+    ECHO,
+  );
   assert.equal(result.passed, true);
 });
 
 test("FT-8 strings starting with = in inputs are plain strings, not expressions", async () => {
-  const result = await runOne(ECHO, functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  inputs: {value: '=1 + 1'}\n  testCases:\n    - expectReturn: {value: '=1 + 1'}\n"));
+  const result = await runOne(
+    ECHO,
+    functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  inputs: {value: '=1 + 1'}\n  testCases:\n    - expectReturn: {value: '=1 + 1'}\n"),
+  );
   assert.equal(result.passed, true);
 });
 
 test("FT-31 the inputs check is advisory: missing and unexpected inputs are warnings, the test still passes", async () => {
-  const result = await runOne(ECHO, functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  inputs: {extra: 1}\n  testCases:\n    - expectReturn: {value: null}\n"));
+  const result = await runOne(
+    ECHO,
+    functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  inputs: {extra: 1}\n  testCases:\n    - expectReturn: {value: null}\n"),
+  );
   assert.equal(result.passed, false, "value is missing, so evaluation fails");
   assert.ok(result.warnings.includes("Missing input ('inputs.value')."));
   assert.ok(result.warnings.includes("Input ('inputs.extra') not expected."));

@@ -51,15 +51,21 @@ test("FT-11 overrides deep-merge onto carried inputs; with neither, the function
   const nested = ECHO.replace("value: =inputs.value", "value: =inputs.value");
   const result = await runOne(
     nested,
-    functionTest("t", `  functionRef: {kind: ValueFunction, name: echo}
+    functionTest(
+      "t",
+      `  functionRef: {kind: ValueFunction, name: echo}
   inputs: {value: {a: 1, b: [1, 2]}}
   testCases:
     - {inputOverrides: {value: {b: [3]}}, expectReturn: {value: {a: 1, b: [3]}}}
     - {inputOverrides: {value: {c: null}}, expectReturn: {value: {a: 1, b: [3], c: null}}}
-`),
+`,
+    ),
   );
   assert.equal(result.passed, true, show(result.cases));
-  const bare = await runOne(ECHO, functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  testCases:\n    - expectOutcome: {permFail: {message: value}}\n"));
+  const bare = await runOne(
+    ECHO,
+    functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  testCases:\n    - expectOutcome: {permFail: {message: value}}\n"),
+  );
   assert.equal(bare.passed, true, "no inputs at all: `inputs.value` is missing");
 });
 
@@ -127,10 +133,14 @@ test("FT-14 / FTF-1 renaming the target through inputOverrides is a patch of the
 });
 
 test("FT-14 / FTF-1 a patch replaces top-level keys wholesale: nested keys outside the target are lost", async () => {
-  const current = "  currentResource: {apiVersion: acme.example/v1, kind: Widget, metadata: {name: w, namespace: widgets, labels: {x: y}}, spec: {color: green, size: 3}, status: {s: 1}}\n";
+  const current =
+    "  currentResource: {apiVersion: acme.example/v1, kind: Widget, metadata: {name: w, namespace: widgets, labels: {x: y}}, spec: {color: green, size: 3}, status: {s: 1}}\n";
   const result = await runOne(
     WIDGET,
-    widgetTest("    - expectResource: {apiVersion: acme.example/v1, kind: Widget, metadata: {name: w, namespace: widgets}, spec: {color: red}, status: {s: 1}}\n", current),
+    widgetTest(
+      "    - expectResource: {apiVersion: acme.example/v1, kind: Widget, metadata: {name: w, namespace: widgets}, spec: {color: red}, status: {s: 1}}\n",
+      current,
+    ),
   );
   assert.equal(result.passed, true, show(result.cases));
 });
@@ -143,12 +153,15 @@ test("FTF-3 / RF-24 no ownerReferences are ever added in tests", async () => {
 test("FT-15 / FTF-4 a ValueFunction with a current resource returns the resource with the return overlaid", async () => {
   const result = await runOne(
     ECHO,
-    functionTest("t", `  functionRef: {kind: ValueFunction, name: echo}
+    functionTest(
+      "t",
+      `  functionRef: {kind: ValueFunction, name: echo}
   inputs: {value: 1}
   currentResource: {kind: Thing, spec: {a: 1}}
   testCases:
     - expectReturn: {kind: Thing, spec: {a: 1}, value: 1}
-`),
+`,
+    ),
   );
   assert.equal(result.passed, true, show(result.cases));
 });
@@ -207,12 +220,21 @@ test("FT-18 a test without cases passes with a warning", async () => {
 test("FT-32 tests are independent: one test's state never reaches another", async () => {
   const one = widgetTest(`    - {expectResource: ${CREATED}}\n`);
   const results = await runTests(WIDGET, one, one.replace("name: t\n", "name: t2\n"));
-  assert.deepEqual(results.map((r) => r.passed), [true, true]);
+  assert.deepEqual(
+    results.map((r) => r.passed),
+    [true, true],
+  );
 });
 
 test("FT-22 expectResource failures list the differing field paths", async () => {
-  const result = await runOne(WIDGET, widgetTest("    - expectResource: {apiVersion: acme.example/v1, kind: Widget, metadata: {name: w, namespace: widgets}, spec: {color: blue}}\n"));
-  assert.deepEqual(result.cases[0]?.differences.map((d) => [d.path, d.expected, d.actual]), [["spec.color", "blue", "red"]]);
+  const result = await runOne(
+    WIDGET,
+    widgetTest("    - expectResource: {apiVersion: acme.example/v1, kind: Widget, metadata: {name: w, namespace: widgets}, spec: {color: blue}}\n"),
+  );
+  assert.deepEqual(
+    result.cases[0]?.differences.map((d) => [d.path, d.expected, d.actual]),
+    [["spec.color", "blue", "red"]],
+  );
 });
 
 test("FT-32 a crash while running a case is that test's failure (`Unknown …`), and other tests still run", async () => {
@@ -233,15 +255,36 @@ test("FT-32 a crash while running a case is that test's failure (`Unknown …`),
     inputs: undefined,
     currentResource: undefined,
     cases: [
-      { index: 0, label: "a", variant: true, skip: false, inputOverrides: undefined, currentResource: undefined, overlayResource: undefined, expectation: { kind: "outcome" as const, outcome: { kind: "Ok" as const } } },
-      { index: 1, label: "b", variant: false, skip: false, inputOverrides: undefined, currentResource: undefined, overlayResource: undefined, expectation: { kind: "outcome" as const, outcome: { kind: "Ok" as const } } },
+      {
+        index: 0,
+        label: "a",
+        variant: true,
+        skip: false,
+        inputOverrides: undefined,
+        currentResource: undefined,
+        overlayResource: undefined,
+        expectation: { kind: "outcome" as const, outcome: { kind: "Ok" as const } },
+      },
+      {
+        index: 1,
+        label: "b",
+        variant: false,
+        skip: false,
+        inputOverrides: undefined,
+        currentResource: undefined,
+        overlayResource: undefined,
+        expectation: { kind: "outcome" as const, outcome: { kind: "Ok" as const } },
+      },
     ],
   };
   const result = await runFunctionTest(test1, lookup);
   assert.equal(result.passed, false);
   assert.equal(result.cases[0]?.message, "Unknown boom.");
   assert.deepEqual(result.notRun, ["b"], "a crash stops the run, even in a variant");
-  const other = await runOne(ECHO, functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  inputs: {value: 1}\n  testCases:\n    - expectReturn: {value: 1}\n"));
+  const other = await runOne(
+    ECHO,
+    functionTest("t", "  functionRef: {kind: ValueFunction, name: echo}\n  inputs: {value: 1}\n  testCases:\n    - expectReturn: {value: 1}\n"),
+  );
   assert.equal(other.passed, true);
 });
 

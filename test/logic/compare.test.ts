@@ -10,10 +10,7 @@ function diff(target: Value, live: Value, lastApplied: Value = null): string | u
 }
 
 test("RF-22 first difference is described as a path", () => {
-  assert.equal(
-    diff({ spec: { tier: "standard" } }, { spec: { tier: "premium" } }),
-    "'spec' -> 'tier' -> <target:[standard], resource:[premium]>",
-  );
+  assert.equal(diff({ spec: { tier: "standard" } }, { spec: { tier: "premium" } }), "'spec' -> 'tier' -> <target:[standard], resource:[premium]>");
 });
 
 test("CMP-1 only the target drives the walk: extra live data is ignored", () => {
@@ -48,9 +45,20 @@ test("CMP-1 compare-as-map keys entries by fields, ignores order and extra live 
       { name: "a", port: 1n },
     ],
   };
-  const live: Value = { ports: [{ name: "a", port: 1n }, { name: "c", port: 3n }, { name: "b", port: 2n, x: "y" }] };
+  const live: Value = {
+    ports: [
+      { name: "a", port: 1n },
+      { name: "c", port: 3n },
+      { name: "b", port: 2n, x: "y" },
+    ],
+  };
   assert.equal(diff(target, live), undefined);
-  const changed: Value = { ports: [{ name: "a", port: 1n }, { name: "b", port: 2n, x: "z" }] };
+  const changed: Value = {
+    ports: [
+      { name: "a", port: 1n },
+      { name: "b", port: 2n, x: "z" },
+    ],
+  };
   assert.equal(diff(target, changed), "'ports' -> 'b$2' -> 'x' -> <target:[y], resource:[z]>");
   assert.equal(diff(target, { ports: [{ name: "a", port: 1n }] }), "'ports' -> <missing 'b$2' in resource>");
 });

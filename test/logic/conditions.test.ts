@@ -9,10 +9,7 @@ const ready = { type: "Ready", status: "False", reason: "Wait", message: "waitin
 
 test("COND-1 a new type is appended with both times = now", () => {
   const other = { type: "Other", status: "True" };
-  assert.deepEqual(mergeCondition([other], ready, T0), [
-    other,
-    { ...ready, lastUpdateTime: T0, lastTransitionTime: T0 },
-  ]);
+  assert.deepEqual(mergeCondition([other], ready, T0), [other, { ...ready, lastUpdateTime: T0, lastTransitionTime: T0 }]);
   assert.deepEqual(mergeCondition(undefined, ready, T0), [{ ...ready, lastUpdateTime: T0, lastTransitionTime: T0 }]);
 });
 

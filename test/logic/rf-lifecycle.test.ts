@@ -29,11 +29,13 @@ test("RF-10 / RF-22 / RF-26 a matching resource costs one GET and no write, then
 
 test("RF-19 create body carries the last-applied annotation: the sent body without itself, other annotations kept", async () => {
   const h = harness();
-  const fn = rf(configMapSpec(`
+  const fn = rf(
+    configMapSpec(`
 resource:
   metadata: {annotations: {keep: me}}
   data: {color: =inputs.color}
-`));
+`),
+  );
   await h.run(fn, inputs, { owner: null });
   const live = h.live();
   const anns = annotations(live);
@@ -49,11 +51,13 @@ resource:
 
 test("RF-18 / FTF-2 directive keys steer the comparison but are stripped from the body and the annotation", async () => {
   const h = harness();
-  const fn = rf(configMapSpec(`
+  const fn = rf(
+    configMapSpec(`
 resource:
   x-koreo-compare-last-applied: [data]
   data: {color: =inputs.color}
-`));
+`),
+  );
   await h.run(fn, inputs, { owner: null });
   const live = h.live() as ValueMap;
   assert.equal("x-koreo-compare-last-applied" in live, false);

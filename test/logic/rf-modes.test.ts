@@ -21,7 +21,12 @@ test("RF-11 deleteIfExists deletes a found resource: Retry 'Deleting <Kind>:<ns>
 
 test("RF-12 readonly: absent → Retry '... not found. Waiting...' 30; found → live used, never compared or patched", async () => {
   const h = harness();
-  const fn = rf(configMapSpec("resource: {data: =1/0}\nreturn: {color: =resource.data.color}\noverlays: [{overlayRef: {kind: ValueFunction, name: missing}}]", "  readonly: true"));
+  const fn = rf(
+    configMapSpec(
+      "resource: {data: =1/0}\nreturn: {color: =resource.data.color}\noverlays: [{overlayRef: {kind: ValueFunction, name: missing}}]",
+      "  readonly: true",
+    ),
+  );
   assert.deepEqual((await h.run(fn, inputs)).outcome, retry(30, "ConfigMap:ns:cm not found. Waiting..."));
   await h.run(rf(configMapSpec(RESOURCE)), { name: "cm", color: "green" });
   h.cluster.calls.reset();
@@ -110,7 +115,11 @@ test("RF-28 patch failures: 404 → Retry 30; 409/429/5xx → Retry with the pat
   h.cluster.failNext("mergePatch", { reason: "NotFound", status: 404, message: "gone" });
   const gone = await h.run(fn, changed);
   assert.equal(gone.outcome.kind === "Retry" && gone.outcome.delay, 30);
-  for (const [reason, status] of [["Conflict", 409], ["TooManyRequests", 429], ["Unavailable", 500]] as const) {
+  for (const [reason, status] of [
+    ["Conflict", 409],
+    ["TooManyRequests", 429],
+    ["Unavailable", 500],
+  ] as const) {
     h.cluster.failNext("mergePatch", { reason, status, message: "later" });
     const out = await h.run(fn, changed);
     assert.equal(out.outcome.kind === "Retry" && out.outcome.delay, 8, reason);
@@ -141,10 +150,10 @@ resource: {data: {a: b}}
   assert.equal(h.cluster.calls.counts().discover, 1);
   const unknown = rf("apiConfig: {apiVersion: acme.io/v1, kind: Widget, name: w, namespace: ns}\nresource: {spec: {}}");
   const failed = await h.run(unknown, {});
-  assert.deepEqual(failed.outcome, Outcome.permFail(
-    "Dynamic kind-plural lookup failed for 'Widget'. Set plural explicitly in apiConfig.",
-    "ResourceFunction:ns:rf:spec.apiConfig.plural",
-  ));
+  assert.deepEqual(
+    failed.outcome,
+    Outcome.permFail("Dynamic kind-plural lookup failed for 'Widget'. Set plural explicitly in apiConfig.", "ResourceFunction:ns:rf:spec.apiConfig.plural"),
+  );
   h.cluster.failNext("discover", { reason: "Unavailable", message: "timeout" });
   const timedOut = await h.run(unknown, {});
   assert.equal(timedOut.outcome.kind === "Retry" && timedOut.outcome.delay, 30);
@@ -159,7 +168,12 @@ test("RF-41 the function's own apiConfig wins: an explicit plural skips discover
 
 test("RF-27 / RF-45 the identity record accompanies outcomes from identity on, not precondition/locals ones", async () => {
   const h = harness();
-  const fn = rf(configMapSpec(RESOURCE + "preconditions: [{assert: =inputs.color != 'none', skip: {message: no color}}]\npostconditions: [{assert: =resource.data.color != 'red', retry: {message: still red, delay: 3}}]"));
+  const fn = rf(
+    configMapSpec(
+      RESOURCE +
+        "preconditions: [{assert: =inputs.color != 'none', skip: {message: no color}}]\npostconditions: [{assert: =resource.data.color != 'red', retry: {message: still red, delay: 3}}]",
+    ),
+  );
   const skipped = await h.run(fn, { name: "cm", color: "none" });
   assert.equal(skipped.outcome.kind, "Skip");
   assert.equal(skipped.resource, undefined);
@@ -173,7 +187,12 @@ test("RF-27 / RF-45 the identity record accompanies outcomes from identity on, n
 
 test("RF-2 postconditions see inputs, locals and the live resource", async () => {
   const h = harness();
-  const fn = rf(configMapSpec(RESOURCE + "locals: {want: blue}\npostconditions: [{assert: =resource.data.color == locals.want, depSkip: {message: =resource.data.color + ' not ' + inputs.name}}]"));
+  const fn = rf(
+    configMapSpec(
+      RESOURCE +
+        "locals: {want: blue}\npostconditions: [{assert: =resource.data.color == locals.want, depSkip: {message: =resource.data.color + ' not ' + inputs.name}}]",
+    ),
+  );
   await h.run(fn, inputs);
   assert.deepEqual((await h.run(fn, inputs)).outcome.kind, "DepSkip");
   const out = await h.run(fn, inputs);

@@ -39,7 +39,11 @@ export function rf(spec: string, lookup: DefinitionLookup = createLookup(), name
 
 export interface Harness {
   readonly cluster: InMemoryCluster;
-  run(fn: PreparedResourceFunction, inputs: Value, options?: { owner?: Owner | null; definitions?: DefinitionLookup; cluster?: ClusterApi }): Promise<ResourceFunctionResult>;
+  run(
+    fn: PreparedResourceFunction,
+    inputs: Value,
+    options?: { owner?: Owner | null; definitions?: DefinitionLookup; cluster?: ClusterApi },
+  ): Promise<ResourceFunctionResult>;
   live(name?: string): KubeObject | undefined;
 }
 

@@ -22,9 +22,15 @@ function withTemplate(lookup: ReturnType<typeof createLookup>, name: string, spe
 }
 
 test("RF-1 / VAL-4 apiConfig identity fields are required; namespace when namespaced", () => {
-  const missing = prepareResourceFunction(definition("ResourceFunction", "x", "apiConfig: {apiVersion: v1, kind: ConfigMap, namespace: ns}\nresource: {}"), createLookup());
+  const missing = prepareResourceFunction(
+    definition("ResourceFunction", "x", "apiConfig: {apiVersion: v1, kind: ConfigMap, namespace: ns}\nresource: {}"),
+    createLookup(),
+  );
   assert.equal(missing.ok, false);
-  const noNamespace = prepareResourceFunction(definition("ResourceFunction", "x", "apiConfig: {apiVersion: v1, kind: ConfigMap, name: a}\nresource: {}"), createLookup());
+  const noNamespace = prepareResourceFunction(
+    definition("ResourceFunction", "x", "apiConfig: {apiVersion: v1, kind: ConfigMap, name: a}\nresource: {}"),
+    createLookup(),
+  );
   assert.equal(noNamespace.ok, false);
   if (!noNamespace.ok) assert.match(noNamespace.outcome.message ?? "", /`namespace` is required when `spec.apiConfig.namespaced` is `true`/);
 });
@@ -43,13 +49,15 @@ test("RF-7 / VAL-4 a malformed update is a load failure", () => {
 
 test("RF-15 an inline resource that is not a mapping is a PermFail; RF-16 identity is forced, labels kept", async () => {
   const h = harness();
-  const fn = rf(configMapSpec(`
+  const fn = rf(
+    configMapSpec(`
 resource:
   apiVersion: v2
   kind: Other
   metadata: {name: wrong, namespace: elsewhere, labels: {keep: me}}
   data: {a: b}
-`));
+`),
+  );
   await h.run(fn, inputs);
   const live = h.live();
   assert.deepEqual([at(live, "apiVersion"), at(live, "kind"), at(live, "metadata", "namespace")], ["v1", "ConfigMap", "ns"]);
@@ -65,7 +73,8 @@ test("RF-15 an inline resource evaluating to null is {}", async () => {
 test("RF-5 / RF-17 overlays apply in order, see earlier results as resource, and skipIf skips", async () => {
   const h = harness();
   const lookup = withFunctions(["add-size", "return: {data: {size: =inputs.size, prev: =resource.data.step}}"]);
-  const fn = rf(configMapSpec(`
+  const fn = rf(
+    configMapSpec(`
 resource: {data: {color: =inputs.color}}
 overlays:
   - overlay: {data: {step: one}}
@@ -75,7 +84,9 @@ overlays:
   - overlayRef: {kind: ValueFunction, name: add-size}
     inputs: {size: =inputs.color + '-L'}
   - overlay: {metadata: {name: renamed}}
-`), lookup);
+`),
+    lookup,
+  );
   await h.run(fn, inputs);
   assert.deepEqual(at(h.live(), "data"), { color: "red", step: "one-two", size: "red-L", prev: "one-two" });
 });
@@ -98,7 +109,10 @@ test("RF-17 a ValueFunction's non-Ok outcome is the ResourceFunction's outcome, 
 
 test("RF-30 a missing overlay ValueFunction: Retry 60 'ValueFunction:<name> not ready', only once step 8 is reached", async () => {
   const h = harness();
-  const prepared = prepareResourceFunction(definition("ResourceFunction", "rf", configMapSpec(RESOURCE + "overlays: [{overlayRef: {kind: ValueFunction, name: later}}]")), createLookup());
+  const prepared = prepareResourceFunction(
+    definition("ResourceFunction", "rf", configMapSpec(RESOURCE + "overlays: [{overlayRef: {kind: ValueFunction, name: later}}]")),
+    createLookup(),
+  );
   assert.equal(prepared.ok, true);
   assert.deepEqual(prepared.dependsOn, [{ kind: "ValueFunction", name: "later" }]);
   const fn = ready(prepared);
@@ -144,8 +158,14 @@ test("RF-31 recommendation: overlayRef inputs may read the current specification
 test("RT-1 / RT-3 / VAL-7 a template needs apiVersion and kind; a failed template is cached as PermFail", () => {
   const bad = prepareResourceTemplate(definition("ResourceTemplate", "t", "template: {metadata: {}}"), createLookup());
   assert.equal(bad.ok, false);
-  if (!bad.ok) assert.match(bad.outcome.message ?? "", /ResourceTemplate 't' `apiVersion` and `kind` must be set within `spec.template` \(apiVersion: 'None', kind: 'None'\)/);
-  const good = ready(prepareResourceTemplate(definition("ResourceTemplate", "t", "template: {apiVersion: v1, kind: ConfigMap}\ncontext: {any: thing}"), createLookup()));
+  if (!bad.ok)
+    assert.match(
+      bad.outcome.message ?? "",
+      /ResourceTemplate 't' `apiVersion` and `kind` must be set within `spec.template` \(apiVersion: 'None', kind: 'None'\)/,
+    );
+  const good = ready(
+    prepareResourceTemplate(definition("ResourceTemplate", "t", "template: {apiVersion: v1, kind: ConfigMap}\ncontext: {any: thing}"), createLookup()),
+  );
   assert.deepEqual(good.template, { apiVersion: "v1", kind: "ConfigMap" });
 });
 

@@ -28,7 +28,10 @@ export function ready<T>(outcome: PrepareOutcome<T>): T {
 }
 
 /** A mutable lookup, like the registry: entries can be added after functions were prepared. */
-export function createLookup(): DefinitionLookup & { put<T>(definition: Definition, prepared: PrepareOutcome<T>): void; remove(kind: KoreoKind, name: string): void } {
+export function createLookup(): DefinitionLookup & {
+  put<T>(definition: Definition, prepared: PrepareOutcome<T>): void;
+  remove(kind: KoreoKind, name: string): void;
+} {
   const entries = new Map<string, RegistryEntry>();
   let revision = 0;
   return {

@@ -33,13 +33,16 @@ test("VF-1 compile errors are load failures naming the field", () => {
 });
 
 test("VF-2 a failing precondition is returned before anything else", () => {
-  const out = run(`
+  const out = run(
+    `
 preconditions:
   - assert: =inputs.n > 0
     skip: {message: too small}
 locals: {bad: =1/0}
 return: {x: =locals.bad}
-`, { n: 0n });
+`,
+    { n: 0n },
+  );
   assert.deepEqual(out, { kind: "Skip", message: "too small", location: out.kind === "Skip" ? out.location : undefined });
 });
 
@@ -54,13 +57,16 @@ locals: {bad: =1/0}
 });
 
 test("VF-2 locals then return overlay; VF-4 nested structure, lists, booleans, null and {} preserved", () => {
-  const out = run(`
+  const out = run(
+    `
 locals:
   doubled: =inputs.n * 2
 return:
   value: =locals.doubled
   nested: {list: [1, "=inputs.n"], flag: true, nothing: null, empty: {}}
-`, { n: 3n });
+`,
+    { n: 3n },
+  );
   assert.deepEqual(out, { kind: "Ok", value: { value: 6n, nested: { list: [1n, 3n], flag: true, nothing: null, empty: {} } } });
 });
 

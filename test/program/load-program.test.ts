@@ -5,7 +5,10 @@ import type { PreparedWorkflow } from "../../src/workflow/index.ts";
 
 test("CTL-1 loadProgram prepares every kind of the examples, Workflows included, without errors", async () => {
   const program = await loadProgram(["examples/crds", "examples/functions", "examples/tests", "examples/workflow/webapp.k.yaml"]);
-  assert.deepEqual(program.problems.filter((p) => p.severity === "error"), []);
+  assert.deepEqual(
+    program.problems.filter((p) => p.severity === "error"),
+    [],
+  );
   const entry = program.registry.get("Workflow", "webapp");
   assert.ok(entry?.prepared.ok);
   assert.equal((entry.prepared.value as PreparedWorkflow).stepsReady.kind, "Ok");

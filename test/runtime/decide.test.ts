@@ -17,7 +17,10 @@ test("CTL-14: Retry requeues after its delay, PermFail schedules nothing, Ok/Ski
 });
 
 test("CTL-9: a selection error retries after 120 s", () => {
-  assert.deepEqual(decide({ kind: "selection-error", outcome: Outcome.permFail("NoWorkflow") }, 0, DEFAULT_TIMINGS, half), { kind: "requeue", afterSeconds: 120 });
+  assert.deepEqual(decide({ kind: "selection-error", outcome: Outcome.permFail("NoWorkflow") }, 0, DEFAULT_TIMINGS, half), {
+    kind: "requeue",
+    afterSeconds: 120,
+  });
 });
 
 test("CTL-15 / SRV-5: the periodic resync is 1200 s ± 10 %", () => {
@@ -31,14 +34,25 @@ test("CTL-15 / SRV-5: the periodic resync is 1200 s ± 10 %", () => {
 
 test("CTL-14 / SRV-7: system errors back off min(2^n·30 + U[0,30), 900) and give up after 10", () => {
   const err = { kind: "system-error" as const, message: "boom" };
-  assert.deepEqual(decide(err, 0, DEFAULT_TIMINGS, () => 0), { kind: "backoff", afterSeconds: 30, attempt: 1 });
-  assert.deepEqual(decide(err, 1, DEFAULT_TIMINGS, () => 0), { kind: "backoff", afterSeconds: 60, attempt: 2 });
-  assert.deepEqual(decide(err, 8, DEFAULT_TIMINGS, () => 0.99), { kind: "backoff", afterSeconds: 900, attempt: 9 });
+  assert.deepEqual(
+    decide(err, 0, DEFAULT_TIMINGS, () => 0),
+    { kind: "backoff", afterSeconds: 30, attempt: 1 },
+  );
+  assert.deepEqual(
+    decide(err, 1, DEFAULT_TIMINGS, () => 0),
+    { kind: "backoff", afterSeconds: 60, attempt: 2 },
+  );
+  assert.deepEqual(
+    decide(err, 8, DEFAULT_TIMINGS, () => 0.99),
+    { kind: "backoff", afterSeconds: 900, attempt: 9 },
+  );
   assert.deepEqual(decide(err, 10, DEFAULT_TIMINGS, half), { kind: "give-up", attempt: 11 });
-  fc.assert(fc.property(fc.integer({ min: 0, max: 9 }), fc.double({ min: 0, max: 0.999, noNaN: true }), (n, r) => {
-    const d = decide(err, n, DEFAULT_TIMINGS, () => r);
-    return d.kind === "backoff" && d.afterSeconds >= 30 && d.afterSeconds <= 900;
-  }));
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 9 }), fc.double({ min: 0, max: 0.999, noNaN: true }), (n, r) => {
+      const d = decide(err, n, DEFAULT_TIMINGS, () => r);
+      return d.kind === "backoff" && d.afterSeconds >= 30 && d.afterSeconds <= 900;
+    }),
+  );
 });
 
 test("CTL-16: a trigger gone during the run schedules nothing", () => {

@@ -24,7 +24,12 @@ after(() => rmSync(dataDir, { recursive: true, force: true }));
 const definitions: ValueMap[] = [
   { apiVersion: "koreo.dev/v1beta1", kind: "ValueFunction", metadata: { name: "good", namespace: NS }, spec: { return: { value: "=inputs.x" } } },
   { apiVersion: "koreo.dev/v1beta1", kind: "ValueFunction", metadata: { name: "broken", namespace: NS }, spec: { return: { value: "=inputs.x +" } } },
-  { apiVersion: "koreo.dev/v1beta1", kind: "Workflow", metadata: { name: "lonely", namespace: NS }, spec: { steps: [{ label: "first", ref: { kind: "ValueFunction", name: "absent" } }] } },
+  {
+    apiVersion: "koreo.dev/v1beta1",
+    kind: "Workflow",
+    metadata: { name: "lonely", namespace: NS },
+    spec: { steps: [{ label: "first", ref: { kind: "ValueFunction", name: "absent" } }] },
+  },
 ];
 
 async function ready(cluster: ClusterApi, kind: string, name: string): Promise<{ ready: ValueMap; resourceVersion: unknown }> {
@@ -42,14 +47,26 @@ test("CRD-3 / CRD-4 / VAL-1: a sync publishes Ready True/Prepared, False/Prepare
     await applyManifests(cluster, readManifests([`${root}infra/crds`]));
     await applyManifests(cluster, [{ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } }, ...definitions]);
     const sync = createDefinitionsSync({
-      cluster, registry: createKoreoRegistry({ namespaces: [NS] }), koreoNamespaces: [NS], templateNamespaces: [NS],
-      clock: fixedClock(Date.parse("2026-01-01T00:00:00Z")), logger: silentLogger, ttlSeconds: 10, definitionStatus: true,
+      cluster,
+      registry: createKoreoRegistry({ namespaces: [NS] }),
+      koreoNamespaces: [NS],
+      templateNamespaces: [NS],
+      clock: fixedClock(Date.parse("2026-01-01T00:00:00Z")),
+      logger: silentLogger,
+      ttlSeconds: 10,
+      definitionStatus: true,
     });
     await sync.refresh(false);
 
     const good = await ready(cluster, "ValueFunction", "good");
     assert.deepEqual(
-      { status: good.ready.status, reason: good.ready.reason, message: good.ready.message, observedGeneration: good.ready.observedGeneration, lastTransitionTime: good.ready.lastTransitionTime },
+      {
+        status: good.ready.status,
+        reason: good.ready.reason,
+        message: good.ready.message,
+        observedGeneration: good.ready.observedGeneration,
+        lastTransitionTime: good.ready.lastTransitionTime,
+      },
       { status: "True", reason: "Prepared", message: "Prepared.", observedGeneration: 1n, lastTransitionTime: "2026-01-01T00:00:00.000Z" },
     );
     const broken = await ready(cluster, "ValueFunction", "broken");
@@ -61,12 +78,22 @@ test("CRD-3 / CRD-4 / VAL-1: a sync publishes Ready True/Prepared, False/Prepare
     // Write avoidance: a forced re-list (a `definitions` request) and a cold container both find the status already right.
     await sync.refresh(true);
     const cold = createDefinitionsSync({
-      cluster, registry: createKoreoRegistry({ namespaces: [NS] }), koreoNamespaces: [NS], templateNamespaces: [NS],
-      clock: fixedClock(Date.parse("2026-01-02T00:00:00Z")), logger: silentLogger, ttlSeconds: 10, definitionStatus: true,
+      cluster,
+      registry: createKoreoRegistry({ namespaces: [NS] }),
+      koreoNamespaces: [NS],
+      templateNamespaces: [NS],
+      clock: fixedClock(Date.parse("2026-01-02T00:00:00Z")),
+      logger: silentLogger,
+      ttlSeconds: 10,
+      definitionStatus: true,
     });
     await cold.refresh(false);
     assert.deepEqual(
-      [(await ready(cluster, "ValueFunction", "good")).resourceVersion, (await ready(cluster, "ValueFunction", "broken")).resourceVersion, (await ready(cluster, "Workflow", "lonely")).resourceVersion],
+      [
+        (await ready(cluster, "ValueFunction", "good")).resourceVersion,
+        (await ready(cluster, "ValueFunction", "broken")).resourceVersion,
+        (await ready(cluster, "Workflow", "lonely")).resourceVersion,
+      ],
       [good.resourceVersion, broken.resourceVersion, lonely.resourceVersion],
     );
   } finally {

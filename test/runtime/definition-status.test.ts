@@ -57,20 +57,44 @@ test("CRD-4 / COND-1: a new Ready condition carries observedGeneration and both 
   const conditions = desiredConditions({ status: "True", reason: "Prepared", message: "Prepared." }, { conditions: [other] }, 3, "2026-01-01T00:00:00.000Z");
   assert.deepEqual(conditions, [
     other,
-    { type: "Ready", status: "True", reason: "Prepared", message: "Prepared.", lastUpdateTime: "2026-01-01T00:00:00.000Z", lastTransitionTime: "2026-01-01T00:00:00.000Z", observedGeneration: 3 },
+    {
+      type: "Ready",
+      status: "True",
+      reason: "Prepared",
+      message: "Prepared.",
+      lastUpdateTime: "2026-01-01T00:00:00.000Z",
+      lastTransitionTime: "2026-01-01T00:00:00.000Z",
+      observedGeneration: 3,
+    },
   ]);
 });
 
 test("CRD-4: no write when the live Ready condition already says the same for this generation", () => {
-  const live = { conditions: [{ type: "Ready", status: "True", reason: "Prepared", message: "Prepared.", observedGeneration: 3, lastTransitionTime: "2025-01-01T00:00:00.000Z" }] };
+  const live = {
+    conditions: [
+      { type: "Ready", status: "True", reason: "Prepared", message: "Prepared.", observedGeneration: 3, lastTransitionTime: "2025-01-01T00:00:00.000Z" },
+    ],
+  };
   assert.equal(desiredConditions({ status: "True", reason: "Prepared", message: "Prepared." }, live, 3, "2026-01-01T00:00:00.000Z"), undefined);
 });
 
 test("CRD-4 / COND-1: a new generation or message with the same status keeps lastTransitionTime; a status change moves it", () => {
-  const live = { conditions: [{ type: "Ready", status: "False", reason: "PrepareFailed", message: "old", observedGeneration: 1, lastTransitionTime: "2025-01-01T00:00:00.000Z" }] };
+  const live = {
+    conditions: [
+      { type: "Ready", status: "False", reason: "PrepareFailed", message: "old", observedGeneration: 1, lastTransitionTime: "2025-01-01T00:00:00.000Z" },
+    ],
+  };
   const now = "2026-01-01T00:00:00.000Z";
   const [same] = desiredConditions({ status: "False", reason: "DependencyMissing", message: "new" }, live, 2, now) ?? [];
-  assert.deepEqual(same, { type: "Ready", status: "False", reason: "DependencyMissing", message: "new", observedGeneration: 2, lastTransitionTime: "2025-01-01T00:00:00.000Z", lastUpdateTime: now });
+  assert.deepEqual(same, {
+    type: "Ready",
+    status: "False",
+    reason: "DependencyMissing",
+    message: "new",
+    observedGeneration: 2,
+    lastTransitionTime: "2025-01-01T00:00:00.000Z",
+    lastUpdateTime: now,
+  });
   const [moved] = desiredConditions({ status: "True", reason: "Prepared", message: "Prepared." }, live, 2, now) ?? [];
   assert.ok(moved !== null && typeof moved === "object" && !Array.isArray(moved));
   assert.equal((moved as ValueMap).lastTransitionTime, now);

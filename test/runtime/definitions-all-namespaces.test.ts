@@ -14,15 +14,33 @@ import { readManifests } from "../../src/local/apply.ts";
 import { fileURLToPath } from "node:url";
 
 const crds = fileURLToPath(new URL("../../infra/crds/", import.meta.url));
-const copy = (namespace: string, value: string) => ({ apiVersion: "koreo.dev/v1beta1", kind: "ValueFunction", metadata: { name: "shared", namespace }, spec: { return: { value } } });
+const copy = (namespace: string, value: string) => ({
+  apiVersion: "koreo.dev/v1beta1",
+  kind: "ValueFunction",
+  metadata: { name: "shared", namespace },
+  spec: { return: { value } },
+});
 
 async function winner(namespaces: readonly string[]): Promise<string | undefined> {
   const clock = fixedClock(0);
   const cluster = createInMemoryCluster({ clock });
   for (const crd of readManifests([crds])) assert.ok((await cluster.create(crd)).ok);
-  for (const [ns, value] of [["alpha", "a"], ["beta", "b"]] as const) assert.ok((await cluster.create(copy(ns, value))).ok);
+  for (const [ns, value] of [
+    ["alpha", "a"],
+    ["beta", "b"],
+  ] as const)
+    assert.ok((await cluster.create(copy(ns, value))).ok);
   const registry = createKoreoRegistry({ namespaces });
-  const sync = createDefinitionsSync({ cluster, registry, koreoNamespaces: namespaces, templateNamespaces: namespaces, clock, logger: silentLogger, ttlSeconds: 10, definitionStatus: true });
+  const sync = createDefinitionsSync({
+    cluster,
+    registry,
+    koreoNamespaces: namespaces,
+    templateNamespaces: namespaces,
+    clock,
+    logger: silentLogger,
+    ttlSeconds: 10,
+    definitionStatus: true,
+  });
   await sync.refresh(false);
   return registry.get("ValueFunction", "shared")?.definition.namespace;
 }

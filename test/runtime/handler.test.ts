@@ -15,8 +15,15 @@ import type { RunReconcile } from "../../src/reconciler/run.ts";
 import { isMap } from "../../src/value/value.ts";
 
 const crd = {
-  apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "widgets.e2e.koreo.dev" },
-  spec: { group: "e2e.koreo.dev", scope: "Namespaced", names: { kind: "Widget", plural: "widgets", singular: "widget" }, versions: [{ name: "v1", served: true, storage: true }] },
+  apiVersion: "apiextensions.k8s.io/v1",
+  kind: "CustomResourceDefinition",
+  metadata: { name: "widgets.e2e.koreo.dev" },
+  spec: {
+    group: "e2e.koreo.dev",
+    scope: "Namespaced",
+    names: { kind: "Widget", plural: "widgets", singular: "widget" },
+    versions: [{ name: "v1", served: true, storage: true }],
+  },
 };
 
 async function setup(run: RunReconcile, timings = DEFAULT_TIMINGS) {
@@ -63,7 +70,11 @@ test("CTL-12 / CTL-15 / CTL-21 / SRV-13: a run records its outcome on the trigge
   const { event, ...record } = (await s.record()) ?? { hash: "" };
   assert.deepEqual(record, { hash: (await s.record())?.hash ?? "", workflowVersion: "v1", outcome: "Ok", attempt: 0, dueAt: 1_000_000 + 1_200_000 });
   assert.match(event ?? "", /^[0-9a-f]{16}$/, "the digest of the Ready event it recorded");
-  assert.deepEqual(s.timers.scheduled.map((t) => t.delaySeconds), [900], "1200 s starts as a 900 s hop");
+  assert.deepEqual(
+    s.timers.scheduled.map((t) => t.delaySeconds),
+    [900],
+    "1200 s starts as a 900 s hop",
+  );
   const line = s.lines.find((l) => l.level === "info");
   assert.deepEqual(Object.keys(line?.fields ?? {}).sort(), ["decision", "durationMs", "outcome", "trigger", "uid", "why", "workflow"]);
   assert.equal(line?.fields?.why, "never-reconciled", "what the gate let through");
@@ -72,7 +83,10 @@ test("CTL-12 / CTL-15 / CTL-21 / SRV-13: a run records its outcome on the trigge
 test("CTL-10 / SRV-12: a second event with the same hash is dropped and writes nothing", async () => {
   const s = await setup(okRun);
   await s.reconcile({ trigger: s.trigger, reason: "event", hash: "x" });
-  const rv = async () => { const g = await s.cluster.get(s.trigger); return g.ok && isMap(g.value.metadata) ? g.value.metadata.resourceVersion : undefined; };
+  const rv = async () => {
+    const g = await s.cluster.get(s.trigger);
+    return g.ok && isMap(g.value.metadata) ? g.value.metadata.resourceVersion : undefined;
+  };
   const before = await rv();
   assert.deepEqual(await s.reconcile({ trigger: s.trigger, reason: "event", hash: "x" }), { status: "dropped", why: "unchanged" });
   assert.equal(await rv(), before);
@@ -89,7 +103,9 @@ test("CTL-13 / CTL-14 / SRV-7: a run over its budget is a system error: backoff 
 });
 
 test("SRV-7: an exception in the engine is a system error too, and after 10 the trigger is given up with an error log", async () => {
-  const boom: RunReconcile = async () => { throw new Error("bug"); };
+  const boom: RunReconcile = async () => {
+    throw new Error("bug");
+  };
   const s = await setup(boom);
   await exhaustSystemErrors(s);
   assert.equal((await s.record())?.attempt, 11);
@@ -105,7 +121,14 @@ test("SRV-8 / CTL-10: a container whose definitions are older than the last run'
   let listed = "v0";
   const refreshes: boolean[] = [];
   const second = createRequestReconciler({
-    cluster: s.cluster, run: okRun, timers: createRecordingTimerQueue(), clock: s.clock, logger: silentLogger, metrics: noMetrics, random: () => 0.5, timings: DEFAULT_TIMINGS,
+    cluster: s.cluster,
+    run: okRun,
+    timers: createRecordingTimerQueue(),
+    clock: s.clock,
+    logger: silentLogger,
+    metrics: noMetrics,
+    random: () => 0.5,
+    timings: DEFAULT_TIMINGS,
     workflowVersionOf: () => listed,
     refreshDefinitions: async (changed) => {
       refreshes.push(changed);
@@ -118,7 +141,9 @@ test("SRV-8 / CTL-10: a container whose definitions are older than the last run'
 });
 
 test("CTL-14 / SRV-7: after a give-up, a change of the trigger starts a fresh count of system errors (backoff, not another give-up)", async () => {
-  const boom: RunReconcile = async () => { throw new Error("bug"); };
+  const boom: RunReconcile = async () => {
+    throw new Error("bug");
+  };
   const s = await setup(boom);
   await exhaustSystemErrors(s);
   assert.equal((await s.record())?.attempt, 11, "given up");
@@ -131,11 +156,29 @@ test("CTL-14 / SRV-7: after a give-up, a change of the trigger starts a fresh co
 });
 
 test("SRV-7 / COND-1 / ST-8: giving up writes a Ready Failure condition naming the last error, in place, keeping the other conditions", async () => {
-  const boom: RunReconcile = async () => { throw new Error("cannot reach the managed cluster"); };
+  const boom: RunReconcile = async () => {
+    throw new Error("cannot reach the managed cluster");
+  };
   const s = await setup(boom);
   const earlier = "2026-01-01T00:00:00.000000+00:00";
-  const configured = { type: "Configured", status: "True", reason: "Ready", message: "WebApp spec ready.", location: "wf", lastTransitionTime: earlier, lastUpdateTime: earlier };
-  const ready = { type: "Ready", status: "True", reason: "Wait", message: "Awaiting Workflow wf to be ready.", location: "wf.spec.steps.a", lastTransitionTime: earlier, lastUpdateTime: earlier };
+  const configured = {
+    type: "Configured",
+    status: "True",
+    reason: "Ready",
+    message: "WebApp spec ready.",
+    location: "wf",
+    lastTransitionTime: earlier,
+    lastUpdateTime: earlier,
+  };
+  const ready = {
+    type: "Ready",
+    status: "True",
+    reason: "Wait",
+    message: "Awaiting Workflow wf to be ready.",
+    location: "wf.spec.steps.a",
+    lastTransitionTime: earlier,
+    lastUpdateTime: earlier,
+  };
   const sentinel = { type: "Zeta", status: "False", reason: "Other", message: "kept", lastTransitionTime: earlier, lastUpdateTime: earlier };
   assert.ok((await s.cluster.mergePatch(s.trigger, { status: { conditions: [configured, ready, sentinel] } })).ok);
   const conditions = async () => {
@@ -171,7 +214,9 @@ test("SRV-7 / COND-1 / ST-8: giving up writes a Ready Failure condition naming t
 });
 
 test("SRV-7: giving up on a trigger without conditions appends Ready", async () => {
-  const boom: RunReconcile = async () => { throw new Error("bug"); };
+  const boom: RunReconcile = async () => {
+    throw new Error("bug");
+  };
   const s = await setup(boom, { ...DEFAULT_TIMINGS, backoffMaxAttempts: 0 });
   const result = await s.reconcile({ trigger: s.trigger, reason: "event" });
   assert.ok(result.status === "ran" && result.decision.kind === "give-up");
@@ -197,15 +242,31 @@ test("CTL-2 / CTL-20: namespaces are ordered comma lists; reference values are t
 async function eventsOf(s: Awaited<ReturnType<typeof setup>>) {
   const listed = await s.cluster.list("v1", "Event", { namespace: "ns" });
   assert.ok(listed.ok);
-  return listed.value.items.map((e) => ({ reason: e.reason, message: e.message, type: e.type, count: e.count, involved: isMap(e.involvedObject) ? e.involvedObject.uid : undefined }));
+  return listed.value.items.map((e) => ({
+    reason: e.reason,
+    message: e.message,
+    type: e.type,
+    count: e.count,
+    involved: isMap(e.involvedObject) ? e.involvedObject.uid : undefined,
+  }));
 }
 
 test("Events: outcome transitions become core/v1 Events on the trigger; a repeat of the same outcome bumps count, a repeated run adds nothing", async () => {
   let outcome: Outcome = Outcome.ok(null);
-  const s = await setup(async () => ({ status: "reconciled", workflow: "wf", workflowVersion: "v1", outcome, steps: [{ label: "make", outcome: outcome.kind }] }));
+  const s = await setup(async () => ({
+    status: "reconciled",
+    workflow: "wf",
+    workflowVersion: "v1",
+    outcome,
+    steps: [{ label: "make", outcome: outcome.kind }],
+  }));
   await s.reconcile({ trigger: s.trigger, reason: "event", hash: "a" });
   await s.reconcile({ trigger: s.trigger, reason: "force", nonce: "again" });
-  assert.deepEqual(await eventsOf(s), [{ reason: "Ready", message: "Workflow wf ready.", type: "Normal", count: 1n, involved: s.trigger.uid }], "the second Ok is no transition");
+  assert.deepEqual(
+    await eventsOf(s),
+    [{ reason: "Ready", message: "Workflow wf ready.", type: "Normal", count: 1n, involved: s.trigger.uid }],
+    "the second Ok is no transition",
+  );
   outcome = Outcome.permFail("boom", "make");
   await s.reconcile({ trigger: s.trigger, reason: "force", nonce: "fail" });
   const failed = s.lines.filter((l) => l.level === "info").at(-1)?.fields;
@@ -214,13 +275,24 @@ test("Events: outcome transitions become core/v1 Events on the trigger; a repeat
   outcome = Outcome.ok(null);
   await s.reconcile({ trigger: s.trigger, reason: "force", nonce: "ok" });
   const events = await eventsOf(s);
-  assert.deepEqual(events.map((e) => [e.reason, e.type, e.count]).sort(), [["Failure", "Warning", 1n], ["Ready", "Normal", 2n]]);
+  assert.deepEqual(events.map((e) => [e.reason, e.type, e.count]).sort(), [
+    ["Failure", "Warning", 1n],
+    ["Ready", "Normal", 2n],
+  ]);
 });
 
 test("Events: a selection error names its reason (WorkflowNotReady) as a Warning", async () => {
-  const s = await setup(async () => ({ status: "selection-error", selectionReason: "WorkflowNotReady", workflow: "wf", outcome: Outcome.retry(120, "Workflow `wf` not ready missing steps.") }));
+  const s = await setup(async () => ({
+    status: "selection-error",
+    selectionReason: "WorkflowNotReady",
+    workflow: "wf",
+    outcome: Outcome.retry(120, "Workflow `wf` not ready missing steps."),
+  }));
   await s.reconcile({ trigger: s.trigger, reason: "event", hash: "a" });
-  assert.deepEqual((await eventsOf(s)).map((e) => [e.reason, e.type, e.message]), [["WorkflowNotReady", "Warning", "Workflow `wf` not ready missing steps."]]);
+  assert.deepEqual(
+    (await eventsOf(s)).map((e) => [e.reason, e.type, e.message]),
+    [["WorkflowNotReady", "Warning", "Workflow `wf` not ready missing steps."]],
+  );
 });
 
 test("SRV-2 / SRV-12: a reconcile GETs the trigger once; the run receives the object the gate read", async () => {

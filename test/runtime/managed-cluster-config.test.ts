@@ -14,17 +14,32 @@ test("CTL-19 no MANAGED_RESOURCE_* selector: no managed cluster (MANAGED_RESOURC
 });
 
 test("CTL-19 API server URL with optional token and CA; a service account without a URL uses the in-cluster address", () => {
-  assert.deepEqual(managedClusterFromEnv({ MANAGED_RESOURCE_API_SERVER_URL: "https://remote:6443", MANAGED_RESOURCE_TOKEN: "tok", MANAGED_RESOURCE_CA_DATA: "Q0E=" }), {
-    kind: "server", server: "https://remote:6443", token: "tok", caData: "Q0E=",
-  });
-  assert.deepEqual(managedClusterFromEnv({ MANAGED_RESOURCE_SERVICEACCOUNT: "/var/run/sa", KUBERNETES_SERVICE_HOST: "10.0.0.1", KUBERNETES_SERVICE_PORT: "443" }), {
-    kind: "server", server: "https://10.0.0.1:443", serviceAccount: "/var/run/sa",
-  });
+  assert.deepEqual(
+    managedClusterFromEnv({ MANAGED_RESOURCE_API_SERVER_URL: "https://remote:6443", MANAGED_RESOURCE_TOKEN: "tok", MANAGED_RESOURCE_CA_DATA: "Q0E=" }),
+    {
+      kind: "server",
+      server: "https://remote:6443",
+      token: "tok",
+      caData: "Q0E=",
+    },
+  );
+  assert.deepEqual(
+    managedClusterFromEnv({ MANAGED_RESOURCE_SERVICEACCOUNT: "/var/run/sa", KUBERNETES_SERVICE_HOST: "10.0.0.1", KUBERNETES_SERVICE_PORT: "443" }),
+    {
+      kind: "server",
+      server: "https://10.0.0.1:443",
+      serviceAccount: "/var/run/sa",
+    },
+  );
   assert.throws(() => managedClusterFromEnv({ MANAGED_RESOURCE_SERVICEACCOUNT: "/var/run/sa" }), /KUBERNETES_SERVICE_HOST/);
 });
 
 test("CTL-19 kubeconfig and/or context", () => {
-  assert.deepEqual(managedClusterFromEnv({ MANAGED_RESOURCE_KUBECONFIG: "/k", MANAGED_RESOURCE_CONTEXT: "remote" }), { kind: "kubeconfig", kubeconfigPath: "/k", context: "remote" });
+  assert.deepEqual(managedClusterFromEnv({ MANAGED_RESOURCE_KUBECONFIG: "/k", MANAGED_RESOURCE_CONTEXT: "remote" }), {
+    kind: "kubeconfig",
+    kubeconfigPath: "/k",
+    context: "remote",
+  });
   assert.deepEqual(configFromEnv({ MANAGED_RESOURCE_CONTEXT: "remote" }).managedCluster, { kind: "kubeconfig", context: "remote" });
 });
 

@@ -24,7 +24,11 @@ test("SRV-2: group = trigger uid; dedup = uid:hash for events, uid:dueAt for tim
 
 test("CTL-8: status and Koreo's own annotations do not change the hash; spec and labels do", () => {
   const base = { apiVersion: "x.dev/v1", kind: "App", metadata: { name: "a", labels: { l: "1" }, annotations: {} }, spec: { n: 1n } };
-  const withOwn = { ...base, metadata: { ...base.metadata, annotations: { [RECORD_ANNOTATION]: "{}", "koreo.dev/managed-resources": "{}" } }, status: { x: 1n } };
+  const withOwn = {
+    ...base,
+    metadata: { ...base.metadata, annotations: { [RECORD_ANNOTATION]: "{}", "koreo.dev/managed-resources": "{}" } },
+    status: { x: 1n },
+  };
   assert.equal(changeHash(base), changeHash(withOwn));
   assert.notEqual(changeHash(base), changeHash({ ...base, spec: { n: 2n } }));
   assert.notEqual(changeHash(base), changeHash({ ...base, metadata: { ...base.metadata, annotations: { "koreo.dev/last-manual-reconcile": "t" } } }));

@@ -49,20 +49,38 @@ test("CTL-5 / CTL-6 / SRV-1 / CTL-7 / CTL-8 / SRV-9: the relay follows Workflow 
     // CTL-8: a status-only write (like Koreo's own) is not forwarded; a spec change is.
     const statusPatch = await cluster.mergePatch({ apiVersion: "e2e.koreo.dev/v1", kind: "Widget", name: "w1", namespace: NS }, { status: { seen: true } });
     assert.ok(statusPatch.ok, statusPatch.ok ? "" : statusPatch.error.message);
-    assert.ok((await cluster.mergePatch({ apiVersion: "e2e.koreo.dev/v1", kind: "Widget", name: "w1", namespace: NS }, { metadata: { annotations: { "koreo.dev/reconcile-state": "{}" } } })).ok);
+    assert.ok(
+      (
+        await cluster.mergePatch(
+          { apiVersion: "e2e.koreo.dev/v1", kind: "Widget", name: "w1", namespace: NS },
+          { metadata: { annotations: { "koreo.dev/reconcile-state": "{}" } } },
+        )
+      ).ok,
+    );
     assert.ok((await cluster.mergePatch({ apiVersion: "e2e.koreo.dev/v1", kind: "Widget", name: "w1", namespace: NS }, { spec: { value: "b" } })).ok);
     await waitFor("the spec change", () => (events() === after1 + 1 ? true : undefined));
     assert.equal(events(), after1 + 1, "the status and gate-record writes were dropped");
 
     // SRV-9: a definition change fans out a `definitions` request per known trigger.
-    assert.ok((await cluster.mergePatch({ apiVersion: "koreo.dev/v1beta1", kind: "ValueFunction", name: "widget-gate", namespace: NS }, { spec: { return: { value: "=inputs.spec.value + '!'" } } })).ok);
+    assert.ok(
+      (
+        await cluster.mergePatch(
+          { apiVersion: "koreo.dev/v1beta1", kind: "ValueFunction", name: "widget-gate", namespace: NS },
+          { spec: { return: { value: "=inputs.spec.value + '!'" } } },
+        )
+      ).ok,
+    );
     await waitFor("the fan-out", () => work.sent.find((r) => r.reason === "definitions" && r.trigger.name === "w1"));
 
     // CRD-4 / SRV-3: a definition's status write (same generation) does not fan out; the next spec change does, once.
     const fanOuts = () => work.sent.filter((r) => r.reason === "definitions" && r.trigger.name === "w1").length;
     const before = fanOuts();
     const gate = { apiVersion: "koreo.dev/v1beta1", kind: "ValueFunction", name: "widget-gate", namespace: NS };
-    const status = await cluster.mergePatch(gate, { status: { conditions: [{ type: "Ready", status: "True", reason: "Prepared" }] } }, { subresource: "status" });
+    const status = await cluster.mergePatch(
+      gate,
+      { status: { conditions: [{ type: "Ready", status: "True", reason: "Prepared" }] } },
+      { subresource: "status" },
+    );
     assert.ok(status.ok, status.ok ? "" : status.error.message);
     const changed = await cluster.mergePatch(gate, { spec: { return: { value: "=inputs.spec.value + '?'" } } });
     assert.ok(changed.ok && isMap(changed.value.metadata));
@@ -74,7 +92,9 @@ test("CTL-5 / CTL-6 / SRV-1 / CTL-7 / CTL-8 / SRV-9: the relay follows Workflow 
     await api.close();
     api = await startApiServer({ dataDir, port });
     // A write is not retried by the client; the first one may hit a connection to the old server.
-    await waitFor("a write to the restarted server", async () => ((await cluster.mergePatch({ apiVersion: "e2e.koreo.dev/v1", kind: "Widget", name: "w1", namespace: NS }, { spec: { value: "c" } })).ok ? true : undefined));
+    await waitFor("a write to the restarted server", async () =>
+      (await cluster.mergePatch({ apiVersion: "e2e.koreo.dev/v1", kind: "Widget", name: "w1", namespace: NS }, { spec: { value: "c" } })).ok ? true : undefined,
+    );
     await waitFor("the change made after the restart", () => work.sent.find((r) => r.trigger.name === "w1" && r.reason === "event" && events() >= after1 + 2));
 
     // CTL-5: deleting the Workflow stops the trigger watch.
@@ -93,8 +113,15 @@ test("CTL-5: a 410 re-list of Workflows replaces the bindings: a Workflow delete
   const { cluster, relay } = await setup(api);
   try {
     const gadgetCrd = {
-      apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: "gadgets.e2e.koreo.dev" },
-      spec: { group: "e2e.koreo.dev", scope: "Namespaced", names: { kind: "Gadget", plural: "gadgets", singular: "gadget" }, versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }] },
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "gadgets.e2e.koreo.dev" },
+      spec: {
+        group: "e2e.koreo.dev",
+        scope: "Namespaced",
+        names: { kind: "Gadget", plural: "gadgets", singular: "gadget" },
+        versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }],
+      },
     };
     await applyManifests(cluster, [...readManifests([`${root}test/e2e/fixtures/widget-program.yaml`]), gadgetCrd]);
     await waitFor("a watch on Widget", () => (relay.watchedKinds().some((k) => k.includes(":Widget|")) ? true : undefined));
@@ -105,7 +132,15 @@ test("CTL-5: a 410 re-list of Workflows replaces the bindings: a Workflow delete
     const aside = await startApiServer({ dataDir: dir });
     const asideCluster = createClientNodeCluster(loadKubeConfig({ server: aside.url }));
     assert.ok((await asideCluster.delete({ apiVersion: "koreo.dev/v1beta1", kind: "Workflow", name: "widget", namespace: NS })).ok);
-    const gadgetWorkflow = { apiVersion: "koreo.dev/v1beta1", kind: "Workflow", metadata: { name: "gadget", namespace: NS }, spec: { crdRef: { apiGroup: "e2e.koreo.dev", version: "v1", kind: "Gadget" }, steps: [{ label: "gate", ref: { kind: "ValueFunction", name: "widget-gate" }, inputs: { spec: "=parent.spec" } }] } };
+    const gadgetWorkflow = {
+      apiVersion: "koreo.dev/v1beta1",
+      kind: "Workflow",
+      metadata: { name: "gadget", namespace: NS },
+      spec: {
+        crdRef: { apiGroup: "e2e.koreo.dev", version: "v1", kind: "Gadget" },
+        steps: [{ label: "gate", ref: { kind: "ValueFunction", name: "widget-gate" }, inputs: { spec: "=parent.spec" } }],
+      },
+    };
     const created = await asideCluster.apply(gadgetWorkflow, { fieldManager: "t" });
     assert.ok(created.ok, created.ok ? "" : created.error.message);
     await aside.close();
@@ -137,7 +172,10 @@ test("SRV-1: the hash filter forwards DELETED always and drops repeats per uid",
 test("CTL-5 / SRV-1 with `*`: one cluster-wide watch per bound kind sees triggers in any namespace; a Workflow deleted anywhere unbinds", async () => {
   const api = await startApiServer({});
   const cluster = createClientNodeCluster(loadKubeConfig({ server: api.url }), { readRetry: { attempts: 1, baseDelayMs: 10 } });
-  await applyManifests(cluster, readManifests([`${root}infra/crds`, `${root}test/e2e/fixtures/widget-crd.yaml`, `${root}test/e2e/fixtures/widget-program.yaml`]));
+  await applyManifests(
+    cluster,
+    readManifests([`${root}infra/crds`, `${root}test/e2e/fixtures/widget-crd.yaml`, `${root}test/e2e/fixtures/widget-program.yaml`]),
+  );
   const work = createRecordingWorkQueue();
   const relay = startRelay({ cluster, work, logger: silentLogger, koreoNamespaces: ["*"], templateNamespaces: ["*"], resourceNamespaces: ["*"], backoff });
   try {

@@ -66,7 +66,12 @@ test("SRV-5: the timer queue holds a request for its delay and rejects DelaySeco
 test("SRV-7 / SRV-6: a request whose handler keeps failing is redelivered, logged on its last receive, then dead-lettered", async () => {
   const errors: string[] = [];
   const logger: Logger = { debug() {}, info() {}, warn() {}, error: (m) => void errors.push(m), child: () => logger };
-  const failing = createSqsBatchHandler(async () => { throw new Error("cluster unreachable"); }, { logger, metrics: noMetrics, maxReceiveCount: 2, fifo: true });
+  const failing = createSqsBatchHandler(
+    async () => {
+      throw new Error("cluster unreachable");
+    },
+    { logger, metrics: noMetrics, maxReceiveCount: 2, fifo: true },
+  );
   const work = createSqsWorkQueue(sqs.client, sqs.workUrl);
   await work.enqueue([{ trigger: ref("e"), reason: "force", nonce: "x" }]);
   const options = { client: sqs.client, queueUrl: sqs.workUrl, queueArn: sqs.workArn, handler: failing };
@@ -78,14 +83,36 @@ test("SRV-7 / SRV-6: a request whose handler keeps failing is redelivered, logge
 
 test("SRV-6: within a FIFO batch a failure fails the rest of that trigger's group but not other triggers", async () => {
   const seen: string[] = [];
-  const handler = createSqsBatchHandler(async (r) => {
-    seen.push(`${r.trigger.uid}:${r.nonce}`);
-    if (r.nonce === "1" && r.trigger.uid === "f") throw new Error("fail");
-  }, { logger: { debug() {}, info() {}, warn() {}, error() {}, child: () => { throw new Error(); } }, metrics: noMetrics, maxReceiveCount: 5, fifo: true });
+  const handler = createSqsBatchHandler(
+    async (r) => {
+      seen.push(`${r.trigger.uid}:${r.nonce}`);
+      if (r.nonce === "1" && r.trigger.uid === "f") throw new Error("fail");
+    },
+    {
+      logger: {
+        debug() {},
+        info() {},
+        warn() {},
+        error() {},
+        child: () => {
+          throw new Error();
+        },
+      },
+      metrics: noMetrics,
+      maxReceiveCount: 5,
+      fifo: true,
+    },
+  );
   const rec = (uid: string, nonce: string, id: string) => ({
-    messageId: id, receiptHandle: id, body: JSON.stringify({ trigger: ref(uid), reason: "force", nonce }),
+    messageId: id,
+    receiptHandle: id,
+    body: JSON.stringify({ trigger: ref(uid), reason: "force", nonce }),
     attributes: { ApproximateReceiveCount: "1", SentTimestamp: "0", SenderId: "t", ApproximateFirstReceiveTimestamp: "0", MessageGroupId: uid },
-    messageAttributes: {}, md5OfBody: "", eventSource: "aws:sqs", eventSourceARN: "arn", awsRegion: "us-east-1",
+    messageAttributes: {},
+    md5OfBody: "",
+    eventSource: "aws:sqs",
+    eventSourceARN: "arn",
+    awsRegion: "us-east-1",
   });
   const res = await handler({ Records: [rec("f", "1", "m1"), rec("g", "1", "m2"), rec("f", "2", "m3")] });
   assert.deepEqual(res.batchItemFailures.map((f) => f.itemIdentifier).sort(), ["m1", "m3"]);

@@ -11,7 +11,10 @@ import { appCluster, conditionsOf, configMapFunction, DEMO, plain, program, stor
 const CRD = "crdRef: {apiGroup: acme.example.com, version: v1, kind: App}";
 const PROGRAM =
   configMapFunction("cm") +
-  workflow("okflow", `${CRD}\nsteps:\n  - label: cfg\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: made, namespace: t, value: =parent.spec.v}\n    condition: {type: Config, name: config map}\n    state: {made: =value.name}\n`);
+  workflow(
+    "okflow",
+    `${CRD}\nsteps:\n  - label: cfg\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: made, namespace: t, value: =parent.spec.v}\n    condition: {type: Config, name: config map}\n    state: {made: =value.name}\n`,
+  );
 const CONFIG_MAP = { apiVersion: "v1", kind: "ConfigMap", name: "made", namespace: "t" };
 
 test("CTL-19 managed objects land in the managed cluster, owned by the trigger; the trigger is read and patched on its own cluster", async () => {
@@ -26,7 +29,9 @@ test("CTL-19 managed objects land in the managed cluster, owned by the trigger; 
   assert.ok(created.ok, "the ConfigMap was created in the managed cluster");
   assert.equal((await home.get(CONFIG_MAP)).ok, false, "and not in the controller's own cluster");
   const owners = isMap(created.value.metadata) ? created.value.metadata.ownerReferences : undefined;
-  assert.deepEqual(plain(owners), [{ apiVersion: "acme.example.com/v1", kind: "App", name: "demo", uid: "uid-demo", blockOwnerDeletion: true, controller: false }]);
+  assert.deepEqual(plain(owners), [
+    { apiVersion: "acme.example.com/v1", kind: "App", name: "demo", uid: "uid-demo", blockOwnerDeletion: true, controller: false },
+  ]);
 
   const second = await reconcileTrigger(DEMO, deps);
   assert.equal(second.outcome.kind, "Ok", "the managed object is read back from the managed cluster");

@@ -29,7 +29,13 @@ test("WF-2 a crdRef missing a field means no crdRef; a complete one is kept", ()
 });
 
 test("WF-3 a spec failing the schema makes the whole Workflow a PermFail definition", () => {
-  const registry = program(VF + workflow("bad", `steps:\n  - label: aaa\n    ref: {kind: ValueFunction, name: vf}\n    refSwitch: {switchOn: =1, cases: [{case: a, kind: ValueFunction, name: vf}]}`));
+  const registry = program(
+    VF +
+      workflow(
+        "bad",
+        `steps:\n  - label: aaa\n    ref: {kind: ValueFunction, name: vf}\n    refSwitch: {switchOn: =1, cases: [{case: a, kind: ValueFunction, name: vf}]}`,
+      ),
+  );
   const entry = registry.get("Workflow", "bad");
   assert.equal(entry?.prepared.ok, false);
 });
@@ -62,7 +68,10 @@ test("WF-5 an empty steps list is a PermFail prepare error", () => {
 test("WF-6 a duplicate label is an error step; the first step is kept", () => {
   const wf = prepared(program(VF + workflow("dup", `steps:\n${step("aaa")}${step("aaa")}`)), "dup");
   assert.deepEqual(wf.stepsReady, { kind: "PermFail", message: "Duplicate step-label (aaa) can not prepare Workflow." });
-  assert.deepEqual(wf.steps.map((s) => s.label), ["aaa"]);
+  assert.deepEqual(
+    wf.steps.map((s) => s.label),
+    ["aaa"],
+  );
 });
 
 test("WF-7 a missing Logic is Retry 15 'not cached' with the step location, and a dependency", () => {
@@ -108,7 +117,10 @@ test("WF-8 dependencies come from steps.X reads in inputs, skipIf, forEach, swit
         workflow(
           "deps",
           `steps:\n${step("aaa")}${step("bbb")}${step("ccc")}${step("ddd")}` +
-            step("eee", "    inputs: {n: =steps.aaa.n}\n    skipIf: =steps['bbb'].n > 5\n    forEach: {itemIn: '=[steps.ccc]', inputKey: item}\n    state: {x: =value}\n") +
+            step(
+              "eee",
+              "    inputs: {n: =steps.aaa.n}\n    skipIf: =steps['bbb'].n > 5\n    forEach: {itemIn: '=[steps.ccc]', inputKey: item}\n    state: {x: =value}\n",
+            ) +
             `  - label: fff\n    refSwitch:\n      switchOn: =steps.ddd.n\n      cases: [{case: "1", kind: ValueFunction, name: vf, default: true}]\n`,
         ),
     ),
@@ -125,7 +137,10 @@ test("WF-8 recommendation: a macro variable named stepsItem is not a step refere
 });
 
 test("WF-9 a step reading a later, unknown or its own label is an error step naming them", () => {
-  const wf = prepared(program(VF + workflow("order", `steps:\n${step("aaa", "    inputs: {x: =steps.bbb, y: =steps.zzz}\n")}${step("bbb", "    inputs: {x: =steps.bbb}\n")}`)), "order");
+  const wf = prepared(
+    program(VF + workflow("order", `steps:\n${step("aaa", "    inputs: {x: =steps.bbb, y: =steps.zzz}\n")}${step("bbb", "    inputs: {x: =steps.bbb}\n")}`)),
+    "order",
+  );
   assert.equal(wf.stepsReady.kind, "PermFail");
   const ready = wf.stepsReady.kind === "PermFail" ? wf.stepsReady : undefined;
   assert.equal(ready?.message, "Step 'aaa', must come after bbb, zzz., Step 'bbb', must come after bbb.");
@@ -141,11 +156,19 @@ test("WF-9 listing order does not serialise: declaration order is a topological 
 test("WF-10 a Workflow with a prepare error evaluates no step; its outcome location gets '<wf>:'", async () => {
   const registry = program(
     configMapFunction("cm") +
-      workflow("hx", `${CRD}\nsteps:\n${step("aaa", "    inputs: {name: x, namespace: t, value: 1}\n", "{kind: ResourceFunction, name: cm}")}${step("bbb", "", "{kind: ValueFunction, name: gone}")}`),
+      workflow(
+        "hx",
+        `${CRD}\nsteps:\n${step("aaa", "    inputs: {name: x, namespace: t, value: 1}\n", "{kind: ResourceFunction, name: cm}")}${step("bbb", "", "{kind: ValueFunction, name: gone}")}`,
+      ),
   );
   const cluster = appCluster([trigger({})]);
   const report = await harness(registry, cluster).reconcile();
-  assert.deepEqual(report.outcome, { kind: "Retry", delay: 15, message: "'ValueFunction:gone' not cached; will retry.", location: "hx:spec.steps['bbb'].ValueFunction:gone" });
+  assert.deepEqual(report.outcome, {
+    kind: "Retry",
+    delay: 15,
+    message: "'ValueFunction:gone' not cached; will retry.",
+    location: "hx:spec.steps['bbb'].ValueFunction:gone",
+  });
   assert.deepEqual(report.steps, []);
   const maps = await cluster.list("v1", "ConfigMap", { namespace: "t" });
   assert.ok(maps.ok && maps.value.items.length === 0, "no step ran");
@@ -177,7 +200,10 @@ test("WF-21 a later duplicate case wins and a default is reachable by its own ca
     program(
       VF +
         valueFunction("vf2", "return: {v: 2}") +
-        workflow("sw", `steps:\n  - label: pick\n    refSwitch:\n      switchOn: =parent.x\n      cases:\n        - {case: a, kind: ValueFunction, name: vf, default: true}\n        - {case: a, kind: ValueFunction, name: vf2}\n`),
+        workflow(
+          "sw",
+          `steps:\n  - label: pick\n    refSwitch:\n      switchOn: =parent.x\n      cases:\n        - {case: a, kind: ValueFunction, name: vf, default: true}\n        - {case: a, kind: ValueFunction, name: vf2}\n`,
+        ),
     ),
     "sw",
   );
@@ -202,7 +228,9 @@ test("WF-31 a missing function heals through the registry without touching the W
 });
 
 test("WF-31 a function change re-prepares the Workflows using it, transitively", () => {
-  const registry = program(VF + workflow("inner", `steps:\n${step("aaa")}`) + workflow("outer", `steps:\n${step("call", "", "{kind: Workflow, name: inner}")}`));
+  const registry = program(
+    VF + workflow("inner", `steps:\n${step("aaa")}`) + workflow("outer", `steps:\n${step("call", "", "{kind: Workflow, name: inner}")}`),
+  );
   const before = registry.get("Workflow", "outer")!.revision;
   for (const d of loadText(valueFunction("vf", "return: {n: 2}"), "changed.yaml").definitions) registry.upsert(d);
   assert.ok(registry.get("Workflow", "outer")!.revision > before);

@@ -5,17 +5,37 @@ import { loadText } from "../../src/definitions/load.ts";
 import { createKoreoRegistry } from "../../src/program/index.ts";
 import type { ValueMap } from "../../src/value/value.ts";
 import { boundKinds, triggerHash, workflowVersion, workflowsForKey } from "../../src/workflow/index.ts";
-import { appCluster, conditionsOf, configMapFunction, DEMO, harness, managedResources, plain, program, statusOf, stored, trigger, valueFunction, workflow } from "./support.ts";
+import {
+  appCluster,
+  conditionsOf,
+  configMapFunction,
+  DEMO,
+  harness,
+  managedResources,
+  plain,
+  program,
+  statusOf,
+  stored,
+  trigger,
+  valueFunction,
+  workflow,
+} from "./support.ts";
 import { recordPatches } from "./reconcile-support.ts";
 
 const CRD = "crdRef: {apiGroup: acme.example.com, version: v1, kind: App}";
 const ECHO = valueFunction("echo", "return: {v: =inputs}");
-const WAIT = valueFunction("waiter", "preconditions:\n  - assert: =parent_ok(inputs)\n    retry: {message: later, delay: 7}\nreturn: {v: 1}").replace("=parent_ok(inputs)", "=has(inputs.ready)");
+const WAIT = valueFunction("waiter", "preconditions:\n  - assert: =parent_ok(inputs)\n    retry: {message: later, delay: 7}\nreturn: {v: 1}").replace(
+  "=parent_ok(inputs)",
+  "=has(inputs.ready)",
+);
 const FAIL = valueFunction("failer", "preconditions:\n  - assert: =false\n    permFail: {message: broken}\nreturn: {v: 1}");
 const CM = configMapFunction("cm");
 const BASE = ECHO + WAIT + FAIL + CM;
 
-const OK_WF = workflow("okflow", `${CRD}\nsteps:\n  - label: cfg\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: made, namespace: t, value: =parent.spec.v}\n    condition: {type: Config, name: config map}\n    state: {made: =value.name}\n`);
+const OK_WF = workflow(
+  "okflow",
+  `${CRD}\nsteps:\n  - label: cfg\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: made, namespace: t, value: =parent.spec.v}\n    condition: {type: Config, name: config map}\n    state: {made: =value.name}\n`,
+);
 
 async function setup(yaml: string, objects = [trigger({ v: 1 })], hasStatus = false) {
   const registry = program(yaml);
@@ -37,7 +57,10 @@ test("ST-1 one merge patch to the main endpoint with annotation, conditions, sta
 test("ST-1 recommendation: a kind with a status subresource is also patched on /status", async () => {
   const { h, calls } = await setup(BASE + OK_WF, [trigger({ v: 1 })], true);
   await h.reconcile();
-  assert.deepEqual(calls.patches.map((p) => p.options?.subresource ?? "main"), ["main", "status"]);
+  assert.deepEqual(
+    calls.patches.map((p) => p.options?.subresource ?? "main"),
+    ["main", "status"],
+  );
 });
 
 test("ST-2 recommendation: an unchanged reconcile writes nothing and reports no patch", async () => {
@@ -69,10 +92,13 @@ test("ST-3 ST-4 ST-5 conditions carry the reference shape, status 'True' and tem
   assert.equal(ready?.message, "Awaiting Workflow okflow to be ready (Creating ConfigMap:t:made.).");
   await h.reconcile();
   const after = conditionsOf(await stored(cluster));
-  assert.deepEqual(after.map((c) => [c.reason, c.message, c.location]), [
-    ["Ready", "config map ready.", "okflow"],
-    ["Ready", "Workflow okflow ready.", "okflow"],
-  ]);
+  assert.deepEqual(
+    after.map((c) => [c.reason, c.message, c.location]),
+    [
+      ["Ready", "config map ready.", "okflow"],
+      ["Ready", "Workflow okflow ready.", "okflow"],
+    ],
+  );
 });
 
 test("ST-5 Skip, DepSkip and PermFail templates", async () => {
@@ -94,32 +120,55 @@ test("ST-5 Skip, DepSkip and PermFail templates", async () => {
 test("ST-4 opt-in standard condition statuses", async () => {
   const { h, cluster } = await setup(BASE + OK_WF);
   await h.reconcile(DEMO, { standardConditionStatus: true });
-  assert.deepEqual(conditionsOf(await stored(cluster)).map((c) => c.status), ["Unknown", "Unknown"]);
+  assert.deepEqual(
+    conditionsOf(await stored(cluster)).map((c) => c.status),
+    ["Unknown", "Unknown"],
+  );
 });
 
 test("ST-6 two steps sharing a type give one entry at the first position with the later content; a step Ready is overwritten", async () => {
-  const yaml = BASE + workflow("share", `${CRD}\nsteps:\n  - label: one\n    ref: {kind: ValueFunction, name: echo}\n    condition: {type: Shared, name: first}\n  - label: two\n    ref: {kind: ValueFunction, name: failer}\n    condition: {type: Shared, name: second}\n  - label: three\n    ref: {kind: ValueFunction, name: echo}\n    condition: {type: Ready, name: mine}\n`);
+  const yaml =
+    BASE +
+    workflow(
+      "share",
+      `${CRD}\nsteps:\n  - label: one\n    ref: {kind: ValueFunction, name: echo}\n    condition: {type: Shared, name: first}\n  - label: two\n    ref: {kind: ValueFunction, name: failer}\n    condition: {type: Shared, name: second}\n  - label: three\n    ref: {kind: ValueFunction, name: echo}\n    condition: {type: Ready, name: mine}\n`,
+    );
   const { h, cluster } = await setup(yaml);
   await h.reconcile();
   const conditions = conditionsOf(await stored(cluster));
-  assert.deepEqual(conditions.map((c) => [c.type, c.message]), [
-    ["Shared", "Unrecoverable error reconciling second. (broken)."],
-    ["Ready", "Unrecoverable error reconciling Workflow share. (broken)."],
-  ]);
+  assert.deepEqual(
+    conditions.map((c) => [c.type, c.message]),
+    [
+      ["Shared", "Unrecoverable error reconciling second. (broken)."],
+      ["Ready", "Unrecoverable error reconciling Workflow share. (broken)."],
+    ],
+  );
 });
 
 test("ST-7 foreign conditions are dropped unless koreo.dev/merge-conditions is 'true'", async () => {
   const foreign = { conditions: [{ type: "Foreign", status: "True", reason: "X", message: "kept?" }] };
   const plainRun = await setup(BASE + OK_WF, [trigger({ v: 1 }, { status: foreign })]);
   await plainRun.h.reconcile();
-  assert.deepEqual(conditionsOf(await stored(plainRun.cluster)).map((c) => c.type), ["Config", "Ready"]);
+  assert.deepEqual(
+    conditionsOf(await stored(plainRun.cluster)).map((c) => c.type),
+    ["Config", "Ready"],
+  );
   const merged = await setup(BASE + OK_WF, [trigger({ v: 1 }, { status: foreign, annotations: { "koreo.dev/merge-conditions": "true" } })]);
   await merged.h.reconcile();
-  assert.deepEqual(conditionsOf(await stored(merged.cluster)).map((c) => c.type), ["Foreign", "Config", "Ready"]);
+  assert.deepEqual(
+    conditionsOf(await stored(merged.cluster)).map((c) => c.type),
+    ["Foreign", "Config", "Ready"],
+  );
 });
 
 test("ST-8 recommendation: lastTransitionTime is carried while status and reason stay; a reason change moves it", async () => {
-  const yaml = BASE + OK_WF + workflow("echoflow", "steps:\n  - label: one\n    ref: {kind: ValueFunction, name: echo}\n    inputs: {x: =parent.spec.v}\n    condition: {type: Echo, name: echo}\n    state: {x: =value.v.x}\n");
+  const yaml =
+    BASE +
+    OK_WF +
+    workflow(
+      "echoflow",
+      "steps:\n  - label: one\n    ref: {kind: ValueFunction, name: echo}\n    inputs: {x: =parent.spec.v}\n    condition: {type: Echo, name: echo}\n    state: {x: =value.v.x}\n",
+    );
   const { h, cluster } = await setup(yaml);
   await h.reconcile();
   h.clock.advance(1000);
@@ -139,7 +188,12 @@ test("ST-8 recommendation: lastTransitionTime is carried while status and reason
 });
 
 test("ST-9 state: produced keys set, absent keys kept, null deletes; empty state sends {}", async () => {
-  const yaml = BASE + workflow("st", `${CRD}\nsteps:\n  - label: one\n    ref: {kind: ValueFunction, name: echo}\n    inputs: {x: =parent.spec.x}\n    skipIf: =parent.spec.skip\n    state: {x: =value.v.x, gone: =null}\n`);
+  const yaml =
+    BASE +
+    workflow(
+      "st",
+      `${CRD}\nsteps:\n  - label: one\n    ref: {kind: ValueFunction, name: echo}\n    inputs: {x: =parent.spec.x}\n    skipIf: =parent.spec.skip\n    state: {x: =value.v.x, gone: =null}\n`,
+    );
   const { h, cluster } = await setup(yaml, [trigger({ x: 1, skip: false }, { status: { state: { old: 1, gone: 2 } } })]);
   await h.reconcile();
   assert.deepEqual(plain(statusOf(await stored(cluster)).state), { old: 1, x: 1 });
@@ -179,7 +233,10 @@ test("ST-12 CTL-9 no Workflow for the kind writes a NoWorkflow Ready 'false' and
   assert.equal(report.status, "selection-error");
   assert.equal(report.nextDueSeconds, 120);
   const parent = await stored(cluster);
-  assert.deepEqual(conditionsOf(parent).map((c) => [c.type, c.status, c.reason, c.message]), [["Ready", "false", "NoWorkflow", "Failed to find Workflow for `acme.example.com:App:v1`"]]);
+  assert.deepEqual(
+    conditionsOf(parent).map((c) => [c.type, c.status, c.reason, c.message]),
+    [["Ready", "false", "NoWorkflow", "Failed to find Workflow for `acme.example.com:App:v1`"]],
+  );
   assert.deepEqual(plain(statusOf(parent).koreo), { errors: "Failed to find Workflow for `acme.example.com:App:v1`" });
   assert.equal(managedResources(parent), null);
   // CTL-9 recommendation: the same error again is not rewritten.
@@ -247,7 +304,12 @@ test("CTL-16 recommendation: a terminating trigger is skipped without writes", a
 });
 
 test("CTL-17 objects a Workflow no longer produces are not deleted", async () => {
-  const yaml = BASE + workflow("prune", `${CRD}\nsteps:\n  - label: cfg\n    ref: {kind: ResourceFunction, name: cm}\n    skipIf: =parent.spec.off\n    inputs: {name: kept, namespace: t, value: 1}\n`);
+  const yaml =
+    BASE +
+    workflow(
+      "prune",
+      `${CRD}\nsteps:\n  - label: cfg\n    ref: {kind: ResourceFunction, name: cm}\n    skipIf: =parent.spec.off\n    inputs: {name: kept, namespace: t, value: 1}\n`,
+    );
   const { h, cluster } = await setup(yaml, [trigger({ off: false })]);
   await h.reconcile();
   await cluster.mergePatch(DEMO, { spec: { off: true } });
@@ -258,7 +320,10 @@ test("CTL-17 objects a Workflow no longer produces are not deleted", async () =>
 
 test("CTL-8 recommendation: the hash covers labels, annotations and spec, not status nor Koreo's own annotation", () => {
   const base = trigger({ v: 1 });
-  const same = trigger({ v: 1 }, { status: { state: { x: 1 } }, annotations: { "koreo.dev/managed-resources": "{}", "kubectl.kubernetes.io/last-applied-configuration": "x" } });
+  const same = trigger(
+    { v: 1 },
+    { status: { state: { x: 1 } }, annotations: { "koreo.dev/managed-resources": "{}", "kubectl.kubernetes.io/last-applied-configuration": "x" } },
+  );
   assert.equal(triggerHash(base), triggerHash(same));
   assert.notEqual(triggerHash(base), triggerHash(trigger({ v: 2 })));
   assert.notEqual(triggerHash(base), triggerHash(trigger({ v: 1 }, { annotations: { "koreo.dev/last-manual-reconcile": "now" } })));
@@ -294,14 +359,31 @@ test("CTL-11 the run uses the Workflow captured at selection even if the registr
     },
   };
   const report = await harness(registry, changing).reconcile();
-  assert.deepEqual(report.steps.map((s) => s.label), ["cfg"]);
+  assert.deepEqual(
+    report.steps.map((s) => s.label),
+    ["cfg"],
+  );
   assert.deepEqual(registry.get("Workflow", "okflow")?.definition.spec.steps !== undefined, true);
 });
 
 test("SRV-3 workflowVersion changes when a transitively referenced definition changes, not otherwise", () => {
-  const registry = program(BASE + workflow("inner", "steps:\n  - label: one\n    ref: {kind: ValueFunction, name: echo}\n") + workflow("outer", `${CRD}\nsteps:\n  - label: call\n    ref: {kind: Workflow, name: inner}\n`));
+  const registry = program(
+    BASE +
+      workflow("inner", "steps:\n  - label: one\n    ref: {kind: ValueFunction, name: echo}\n") +
+      workflow("outer", `${CRD}\nsteps:\n  - label: call\n    ref: {kind: Workflow, name: inner}\n`),
+  );
   const before = workflowVersion("outer", registry);
-  assert.equal(workflowVersion("outer", program(BASE + workflow("inner", "steps:\n  - label: one\n    ref: {kind: ValueFunction, name: echo}\n") + workflow("outer", `${CRD}\nsteps:\n  - label: call\n    ref: {kind: Workflow, name: inner}\n`))), before);
+  assert.equal(
+    workflowVersion(
+      "outer",
+      program(
+        BASE +
+          workflow("inner", "steps:\n  - label: one\n    ref: {kind: ValueFunction, name: echo}\n") +
+          workflow("outer", `${CRD}\nsteps:\n  - label: call\n    ref: {kind: Workflow, name: inner}\n`),
+      ),
+    ),
+    before,
+  );
   for (const d of loadText(valueFunction("echo", "return: {v: 2}"), "x.yaml").definitions) registry.upsert(d);
   assert.notEqual(workflowVersion("outer", registry), before);
 });

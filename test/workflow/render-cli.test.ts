@@ -3,7 +3,20 @@ import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 
 function render(...args: string[]) {
-  const r = spawnSync(process.execPath, ["bin/koreo.mjs", "render", "examples/crds", "examples/functions", "examples/workflow/webapp.k.yaml", "--trigger", "examples/workflow/shop.webapp.yaml", ...args], { encoding: "utf8" });
+  const r = spawnSync(
+    process.execPath,
+    [
+      "bin/koreo.mjs",
+      "render",
+      "examples/crds",
+      "examples/functions",
+      "examples/workflow/webapp.k.yaml",
+      "--trigger",
+      "examples/workflow/shop.webapp.yaml",
+      ...args,
+    ],
+    { encoding: "utf8" },
+  );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -18,17 +31,23 @@ test("WF-11 WF-27 ST-1 koreo render converges the example: Deployment, ConfigMap
   const r = render("--cluster", "examples/workflow/cluster/team-a.yaml", "--output", "json");
   assert.equal(r.status, 0, r.stderr);
   const { passes } = JSON.parse(r.stdout) as { passes: Pass[] };
-  assert.deepEqual(passes.map((p) => p.outcome), ["Retry", "Retry", "Ok"]);
+  assert.deepEqual(
+    passes.map((p) => p.outcome),
+    ["Retry", "Retry", "Ok"],
+  );
   assert.deepEqual(passes.flatMap((p) => p.objects.map((o) => o.kind)).sort(), ["ConfigMap", "Deployment", "Service"]);
   const last = passes.at(-1)!;
   assert.equal(last.nextDueSeconds, 1200);
-  assert.deepEqual(last.trigger.status.conditions.map((c) => [c.type, c.reason]), [
-    ["Configured", "Ready"],
-    ["SettingsReady", "Ready"],
-    ["DeploymentReady", "Ready"],
-    ["ServiceReady", "Ready"],
-    ["Ready", "Ready"],
-  ]);
+  assert.deepEqual(
+    last.trigger.status.conditions.map((c) => [c.type, c.reason]),
+    [
+      ["Configured", "Ready"],
+      ["SettingsReady", "Ready"],
+      ["DeploymentReady", "Ready"],
+      ["ServiceReady", "Ready"],
+      ["Ready", "Ready"],
+    ],
+  );
   assert.deepEqual(last.trigger.status.state, { settingsConfigMap: "shop-settings", availableReplicas: 2, url: "http://shop.team-a.svc.cluster.local" });
 });
 

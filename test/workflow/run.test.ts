@@ -5,7 +5,20 @@ import type { RegistryEntry } from "../../src/definitions/definition.ts";
 import { loadText } from "../../src/definitions/load.ts";
 import { Outcome } from "../../src/outcome/outcome.ts";
 import { prepareWorkflow, realTimer, runWorkflow, type PreparedWorkflow } from "../../src/workflow/index.ts";
-import { appCluster, configMapFunction, conditionsOf, harness, managedResources, plain, program, statusOf, stored, trigger, valueFunction, workflow } from "./support.ts";
+import {
+  appCluster,
+  configMapFunction,
+  conditionsOf,
+  harness,
+  managedResources,
+  plain,
+  program,
+  statusOf,
+  stored,
+  trigger,
+  valueFunction,
+  workflow,
+} from "./support.ts";
 
 const CRD = "crdRef: {apiGroup: acme.example.com, version: v1, kind: App}";
 const ECHO = valueFunction("echo", "return: {v: =inputs}");
@@ -25,7 +38,13 @@ async function run(steps: string, spec: Record<string, unknown> = {}, extra = ""
 const stepOutcome = (report: Awaited<ReturnType<typeof run>>["report"], label: string) => report.steps.find((s) => s.label === label);
 
 test("WF-11 independent steps run concurrently", async () => {
-  const registry = program(CM + workflow("wf", `${CRD}\nsteps:\n  - label: one\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: one, namespace: t, value: 1}\n  - label: two\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: two, namespace: t, value: 2}`));
+  const registry = program(
+    CM +
+      workflow(
+        "wf",
+        `${CRD}\nsteps:\n  - label: one\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: one, namespace: t, value: 1}\n  - label: two\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: two, namespace: t, value: 2}`,
+      ),
+  );
   const inner = appCluster([trigger({})]);
   // Each ConfigMap read waits until both steps are reading: only concurrent steps get past it.
   let release: () => void = () => {};
@@ -40,14 +59,20 @@ test("WF-11 independent steps run concurrently", async () => {
     },
   };
   const report = await harness(registry, cluster, { stepBudgetMs: 5000 }).reconcile();
-  assert.deepEqual(report.steps.map((s) => s.message), ["Creating ConfigMap:t:one.", "Creating ConfigMap:t:two."]);
+  assert.deepEqual(
+    report.steps.map((s) => s.message),
+    ["Creating ConfigMap:t:one.", "Creating ConfigMap:t:two."],
+  );
 });
 
 test("WF-11 reports are processed in declaration order whatever the completion order", async () => {
   const { report } = await run(
     "  - label: slow\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: s, namespace: t, value: 1}\n    state: {who: slow}\n  - label: fast\n    ref: {kind: ValueFunction, name: echo}\n    state: {who: fast}\n",
   );
-  assert.deepEqual(report.steps.map((s) => s.label), ["slow", "fast"]);
+  assert.deepEqual(
+    report.steps.map((s) => s.label),
+    ["slow", "fast"],
+  );
 });
 
 test("WF-12 a step sees parent and only its dependencies under steps", async () => {
@@ -69,7 +94,9 @@ test("WF-13 an inputs failure is the step's PermFail and skipIf is not consulted
 });
 
 test("WF-14 a dependency's Retry makes the step DepSkip naming it, at the step location", async () => {
-  const { report } = await run("  - label: aaa\n    ref: {kind: ValueFunction, name: waiter}\n  - label: bbb\n    ref: {kind: ValueFunction, name: echo}\n    inputs: {x: =steps.aaa}\n");
+  const { report } = await run(
+    "  - label: aaa\n    ref: {kind: ValueFunction, name: waiter}\n  - label: bbb\n    ref: {kind: ValueFunction, name: echo}\n    inputs: {x: =steps.aaa}\n",
+  );
   const bbb = stepOutcome(report, "bbb");
   assert.equal(bbb?.outcome, "DepSkip");
   assert.match(bbb?.message ?? "", /^'aaa' is waiting \(later at .+\)\.$/);
@@ -90,23 +117,33 @@ test("WF-14 messages for Skip, PermFail and DepSkip dependencies; the first non-
 });
 
 test("WF-15 skipIf true skips with 'skipped by workflow'; a non-bool is a PermFail naming the type", async () => {
-  const { report } = await run("  - label: aaa\n    ref: {kind: ValueFunction, name: echo}\n    skipIf: =parent.spec.off\n  - label: bbb\n    ref: {kind: ValueFunction, name: echo}\n    skipIf: =parent.spec.word\n", { off: true, word: "yes" });
+  const { report } = await run(
+    "  - label: aaa\n    ref: {kind: ValueFunction, name: echo}\n    skipIf: =parent.spec.off\n  - label: bbb\n    ref: {kind: ValueFunction, name: echo}\n    skipIf: =parent.spec.word\n",
+    { off: true, word: "yes" },
+  );
   assert.deepEqual(stepOutcome(report, "aaa"), { label: "aaa", outcome: "Skip", message: "skipped by workflow" });
   assert.deepEqual(stepOutcome(report, "bbb"), { label: "bbb", outcome: "PermFail", message: "`skipIf` must evaluate to a bool, received 'yes' a string" });
 });
 
 test("WF-16 WF-18 a ValueFunction sees exactly the evaluated inputs and its return is the step value", async () => {
-  const { parent } = await run("  - label: aaa\n    ref: {kind: ValueFunction, name: echo}\n    inputs: {static: '5', expr: =parent.spec.n * 2}\n    state: {got: =value.v}\n", { n: 4 });
+  const { parent } = await run(
+    "  - label: aaa\n    ref: {kind: ValueFunction, name: echo}\n    inputs: {static: '5', expr: =parent.spec.n * 2}\n    state: {got: =value.v}\n",
+    { n: 4 },
+  );
   assert.deepEqual(plain(statusOf(parent).state), { got: { static: 5, expr: 8 } });
 });
 
 test("WF-17 parent is {metadata, spec, state}: no kind, no apiVersion, no status", async () => {
-  const { parent } = await run("  - label: aaa\n    ref: {kind: ValueFunction, name: echo}\n    inputs: {hasKind: =has(parent.kind), hasStatus: =has(parent.status), keys: '=parent.state == null'}\n    state: {view: =value.v}\n");
+  const { parent } = await run(
+    "  - label: aaa\n    ref: {kind: ValueFunction, name: echo}\n    inputs: {hasKind: =has(parent.kind), hasStatus: =has(parent.status), keys: '=parent.state == null'}\n    state: {view: =value.v}\n",
+  );
   assert.deepEqual(plain(statusOf(parent).state), { view: { hasKind: false, hasStatus: false, keys: true } });
 });
 
 test("WF-19 ResourceFunctions get the trigger as owner and report their identity record", async () => {
-  const { report, cluster, parent } = await run("  - label: cfg\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: made, namespace: t, value: 1}\n");
+  const { report, cluster, parent } = await run(
+    "  - label: cfg\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: made, namespace: t, value: 1}\n",
+  );
   assert.equal(report.outcome.kind, "Retry");
   const made = await cluster.get({ apiVersion: "v1", kind: "ConfigMap", namespace: "t", name: "made" });
   assert.ok(made.ok);
@@ -119,7 +156,10 @@ test("WF-19 ResourceFunctions get the trigger as owner and report their identity
   });
 });
 
-const SUB = workflow("sub", "steps:\n  - label: inner\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: =parent.name, namespace: t, value: =parent.value}\n    condition: {type: Inner, name: inner thing}\n    state: {made: =value.name}\n");
+const SUB = workflow(
+  "sub",
+  "steps:\n  - label: inner\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: =parent.name, namespace: t, value: =parent.value}\n    condition: {type: Inner, name: inner thing}\n    state: {made: =value.name}\n",
+);
 
 test("WF-20 a sub-Workflow sees inputs as parent, uses the top-level owner, and its value is its state", async () => {
   const extra = SUB;
@@ -133,20 +173,35 @@ test("WF-20 a sub-Workflow sees inputs as parent, uses the top-level owner, and 
   const parent = await stored(cluster);
   assert.deepEqual(plain(statusOf(parent).state), { sub: { made: "nested" } });
   // Conditions from inside the sub-Workflow are discarded.
-  assert.deepEqual(conditionsOf(parent).map((c) => c.type), ["Ready"]);
+  assert.deepEqual(
+    conditionsOf(parent).map((c) => c.type),
+    ["Ready"],
+  );
   const made = await cluster.get({ apiVersion: "v1", kind: "ConfigMap", namespace: "t", name: "nested" });
   assert.ok(made.ok && JSON.stringify(plain(made.value)).includes("uid-demo"));
   // ST-11: nested managed-resources entry.
   assert.deepEqual(plain(managedResources(parent)), {
     workflow: "wf",
-    resources: { call: { workflow: "sub", resources: { inner: { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", name: "nested", readonly: false, namespace: "t", resourceFunction: "cm" } } } },
+    resources: {
+      call: {
+        workflow: "sub",
+        resources: {
+          inner: { apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", name: "nested", readonly: false, namespace: "t", resourceFunction: "cm" },
+        },
+      },
+    },
   });
 });
 
 test("WF-20 a sub-Workflow whose preparation is not Ok gives that outcome with the top-level name", async () => {
   const extra = workflow("sub", "steps:\n  - label: inner\n    ref: {kind: ValueFunction, name: absent}\n");
   const { report, parent } = await run("  - label: call\n    ref: {kind: Workflow, name: sub}\n", {}, extra);
-  assert.deepEqual(report.outcome, { kind: "Retry", delay: 15, message: "'ValueFunction:absent' not cached; will retry.", location: "wf:spec.steps['inner'].ValueFunction:absent" });
+  assert.deepEqual(report.outcome, {
+    kind: "Retry",
+    delay: 15,
+    message: "'ValueFunction:absent' not cached; will retry.",
+    location: "wf:spec.steps['inner'].ValueFunction:absent",
+  });
   assert.deepEqual(plain(managedResources(parent)), { workflow: "wf", resources: { call: {} } });
 });
 
@@ -166,12 +221,18 @@ test("WF-22 no matching case and no default is a PermFail; a non string/int swit
       "  - label: badtype\n    refSwitch:\n      switchOn: =parent.spec.flag\n      cases: [{case: a, kind: ValueFunction, name: echo}]\n",
     { mode: "q", flag: true },
   );
-  assert.equal(stepOutcome(report, "nomatch")?.message, "`refSwitch` must match one case or a default must be provided, failed to match 'q' a string. Use a `skipIf` guard if this is expected.");
+  assert.equal(
+    stepOutcome(report, "nomatch")?.message,
+    "`refSwitch` must match one case or a default must be provided, failed to match 'q' a string. Use a `skipIf` guard if this is expected.",
+  );
   assert.match(stepOutcome(report, "badtype")?.message ?? "", /^`switchOn` must evaluate to a string or int value, received/);
 });
 
 test("WF-24 forEach runs per item with inputKey replacing a static input, values in item order", async () => {
-  const { parent } = await run("  - label: each\n    ref: {kind: ValueFunction, name: echo}\n    forEach: {itemIn: =parent.spec.items, inputKey: item}\n    inputs: {item: static, keep: 1}\n    state: {all: =value}\n", { items: [3, 1, 2] });
+  const { parent } = await run(
+    "  - label: each\n    ref: {kind: ValueFunction, name: echo}\n    forEach: {itemIn: =parent.spec.items, inputKey: item}\n    inputs: {item: static, keep: 1}\n    state: {all: =value}\n",
+    { items: [3, 1, 2] },
+  );
   assert.deepEqual(plain(statusOf(parent).state), { all: [{ v: { item: 3, keep: 1 } }, { v: { item: 1, keep: 1 } }, { v: { item: 2, keep: 1 } }] });
 });
 
@@ -187,7 +248,7 @@ test("WF-24 an empty list is Ok [] with a null resources entry; a non-list is a 
 
 test("WF-24 skipped items become OUT-5 markers; item errors combine per OUT-4 with the max delay", async () => {
   const { parent } = await run(
-    "  - label: mixed\n    refSwitch:\n      switchOn: =inputs.item\n      cases:\n        - {case: s, kind: ValueFunction, name: skipper}\n        - {case: e, kind: ValueFunction, name: echo, default: true}\n    forEach: {itemIn: '=[\"e\", \"s\"]', inputKey: item}\n    state: {mixed: =value}\n",
+    '  - label: mixed\n    refSwitch:\n      switchOn: =inputs.item\n      cases:\n        - {case: s, kind: ValueFunction, name: skipper}\n        - {case: e, kind: ValueFunction, name: echo, default: true}\n    forEach: {itemIn: \'=["e", "s"]\', inputKey: item}\n    state: {mixed: =value}\n',
   );
   assert.deepEqual(plain(statusOf(parent).state), { mixed: [{ v: { item: "e" } }, "Skip (message=not today)"] });
   const { report } = await run("  - label: errs\n    ref: {kind: ValueFunction, name: waiter}\n    forEach: {itemIn: '=[1, 2]', inputKey: item}\n");
@@ -196,18 +257,24 @@ test("WF-24 skipped items become OUT-5 markers; item errors combine per OUT-4 wi
 });
 
 test("WF-25 forEach over a sub-Workflow runs it per item; managed resources are a list of nested entries", async () => {
-  const steps = "  - label: many\n    ref: {kind: Workflow, name: sub}\n    forEach: {itemIn: '=[\"m1\", \"m2\"]', inputKey: name}\n    inputs: {value: 1}\n";
+  const steps = '  - label: many\n    ref: {kind: Workflow, name: sub}\n    forEach: {itemIn: \'=["m1", "m2"]\', inputKey: name}\n    inputs: {value: 1}\n';
   const { parent, cluster } = await run(steps, {}, SUB);
   const maps = await cluster.list("v1", "ConfigMap", { namespace: "t" });
   assert.ok(maps.ok);
   assert.deepEqual(maps.value.items.map((m) => (m.metadata as { name: string }).name).sort(), ["m1", "m2"]);
   const resources = managedResources(parent) as { resources: { many: Array<{ workflow: string }> } };
-  assert.deepEqual(resources.resources.many.map((e) => e.workflow), ["sub", "sub"]);
+  assert.deepEqual(
+    resources.resources.many.map((e) => e.workflow),
+    ["sub", "sub"],
+  );
 });
 
 test("WF-26 WF-27 PermFail beats Retry, Retry beats Ok; one Ok among skips makes the Workflow Ok", async () => {
   const a = await run("  - label: www\n    ref: {kind: ValueFunction, name: waiter}\n  - label: fff\n    ref: {kind: ValueFunction, name: failer}\n");
-  assert.deepEqual({ kind: a.report.outcome.kind, message: a.report.outcome.kind === "PermFail" && a.report.outcome.message }, { kind: "PermFail", message: "broken" });
+  assert.deepEqual(
+    { kind: a.report.outcome.kind, message: a.report.outcome.kind === "PermFail" && a.report.outcome.message },
+    { kind: "PermFail", message: "broken" },
+  );
   const b = await run("  - label: sss\n    ref: {kind: ValueFunction, name: skipper}\n  - label: okk\n    ref: {kind: ValueFunction, name: echo}\n");
   assert.equal(b.report.outcome.kind, "Ok");
   assert.equal(conditionsOf(b.parent).find((c) => c.type === "Ready")?.reason, "Ready");
@@ -216,11 +283,23 @@ test("WF-26 WF-27 PermFail beats Retry, Retry beats Ok; one Ok among skips makes
 });
 
 test("WF-28 a step still running at the deadline ends Retry 30 with the timeout message", async () => {
-  const registry = program(CM + ECHO + workflow("wf", `${CRD}\nsteps:\n  - label: stuck\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: s, namespace: t, value: 1}\n    condition: {type: Stuck, name: stuck thing}\n  - label: after\n    ref: {kind: ValueFunction, name: echo}\n    inputs: {x: =steps.stuck}\n  - label: free\n    ref: {kind: ValueFunction, name: echo}\n`));
+  const registry = program(
+    CM +
+      ECHO +
+      workflow(
+        "wf",
+        `${CRD}\nsteps:\n  - label: stuck\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: s, namespace: t, value: 1}\n    condition: {type: Stuck, name: stuck thing}\n  - label: after\n    ref: {kind: ValueFunction, name: echo}\n    inputs: {x: =steps.stuck}\n  - label: free\n    ref: {kind: ValueFunction, name: echo}\n`,
+      ),
+  );
   const inner = appCluster([trigger({})]);
   const cluster: ClusterApi = { ...inner, get: (ref) => (ref.kind === "ConfigMap" ? new Promise(() => {}) : inner.get(ref)) };
   const report = await harness(registry, cluster, { stepBudgetMs: 50 }).reconcile();
-  assert.deepEqual(report.outcome, { kind: "Retry", delay: 30, message: "Timeout running step (stuck), will retry., Timeout running step (after), will retry.", location: "wf.spec.steps.stuck, wf.spec.steps.after" });
+  assert.deepEqual(report.outcome, {
+    kind: "Retry",
+    delay: 30,
+    message: "Timeout running step (stuck), will retry., Timeout running step (after), will retry.",
+    location: "wf.spec.steps.stuck, wf.spec.steps.after",
+  });
   assert.equal(report.steps.find((s) => s.label === "free")?.outcome, "Ok");
   // Recommendation: the step's own condition type, reason Wait.
   const parent = await stored(inner);
@@ -228,7 +307,9 @@ test("WF-28 a step still running at the deadline ends Retry 30 with the timeout 
 });
 
 test("WF-28 a timed-out step is cancelled: its hung read returning after the deadline leads to no later write", async () => {
-  const registry = program(CM + workflow("wf", `${CRD}\nsteps:\n  - label: stuck\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: s, namespace: t, value: 1}\n`));
+  const registry = program(
+    CM + workflow("wf", `${CRD}\nsteps:\n  - label: stuck\n    ref: {kind: ResourceFunction, name: cm}\n    inputs: {name: s, namespace: t, value: 1}\n`),
+  );
   const inner = appCluster([trigger({})]);
   let release: () => void = () => {};
   const released = new Promise<void>((resolve) => (release = resolve));
@@ -263,15 +344,29 @@ test("WF-28 a timed-out step is cancelled: its hung read returning after the dea
 });
 
 test("WF-28 a step that throws ends Retry 60 'Unknown error'; siblings are not cancelled", async () => {
-  const [definition] = loadText(workflow("crash", "steps:\n  - label: boom\n    ref: {kind: ValueFunction, name: broken}\n  - label: fine\n    ref: {kind: ValueFunction, name: fine}\n"), "c.yaml").definitions;
+  const [definition] = loadText(
+    workflow("crash", "steps:\n  - label: boom\n    ref: {kind: ValueFunction, name: broken}\n  - label: fine\n    ref: {kind: ValueFunction, name: fine}\n"),
+    "c.yaml",
+  ).definitions;
   // A prepared function that throws on any use: a bug inside the step.
-  const explosive = new Proxy({}, { get: () => { throw new Error("kaboom"); } });
+  const explosive = new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error("kaboom");
+      },
+    },
+  );
   const fine = program(ECHO.replace("name: echo", "name: fine")).get("ValueFunction", "fine");
   const broken: RegistryEntry = { definition: definition!, prepared: { ok: true, value: explosive, dependsOn: [] }, revision: 1 };
   const lookup = { get: (_kind: string, name: string) => (name === "fine" ? fine : broken) };
   const prepared = prepareWorkflow(definition!, lookup);
   assert.ok(prepared.ok);
-  const run = await runWorkflow(prepared.value, { metadata: {}, spec: null, state: null }, { cluster: appCluster([]), definitions: lookup, budget: { ms: 2000, timer: realTimer } });
+  const run = await runWorkflow(
+    prepared.value,
+    { metadata: {}, spec: null, state: null },
+    { cluster: appCluster([]), definitions: lookup, budget: { ms: 2000, timer: realTimer } },
+  );
   const boom = run.steps[0]?.outcome;
   assert.equal(boom?.kind, "Retry");
   assert.equal(boom?.kind === "Retry" && boom.delay, 60);
@@ -283,7 +378,14 @@ test("WF-29 every step with condition yields one of its type, whatever its outco
   const { parent } = await run(
     "  - label: aaa\n    ref: {kind: ValueFunction, name: failer}\n    condition: {type: Alpha, name: alpha}\n  - label: bbb\n    ref: {kind: ValueFunction, name: echo}\n    condition: {type: Beta, name: beta}\n",
   );
-  assert.deepEqual(conditionsOf(parent).map((c) => [c.type, c.reason]), [["Alpha", "Failure"], ["Beta", "Ready"], ["Ready", "Failure"]]);
+  assert.deepEqual(
+    conditionsOf(parent).map((c) => [c.type, c.reason]),
+    [
+      ["Alpha", "Failure"],
+      ["Beta", "Ready"],
+      ["Ready", "Failure"],
+    ],
+  );
 });
 
 test("WF-30 state merges shallowly in declaration order; errors are recorded and never change outcomes", async () => {
@@ -302,7 +404,9 @@ test("WF-30 state merges shallowly in declaration order; errors are recorded and
 });
 
 test("WF-30 a state expression reading steps keeps the dependency and reports a state error", async () => {
-  const { parent } = await run("  - label: aaa\n    ref: {kind: ValueFunction, name: echo}\n  - label: bbb\n    ref: {kind: ValueFunction, name: echo}\n    state: {x: =steps.aaa.v}\n");
+  const { parent } = await run(
+    "  - label: aaa\n    ref: {kind: ValueFunction, name: echo}\n  - label: bbb\n    ref: {kind: ValueFunction, name: echo}\n    state: {x: =steps.aaa.v}\n",
+  );
   const koreo = statusOf(parent).koreo as { state_errors: Record<string, string> };
   assert.deepEqual(Object.keys(koreo.state_errors), ["bbb"]);
 });

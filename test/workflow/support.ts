@@ -57,7 +57,10 @@ function indent(text: string, by: number): string {
     .join("\n");
 }
 
-export function trigger(spec: ValueMap, extra: { annotations?: Record<string, string>; status?: ValueMap; name?: string; deletionTimestamp?: string } = {}): KubeObject {
+export function trigger(
+  spec: ValueMap,
+  extra: { annotations?: Record<string, string>; status?: ValueMap; name?: string; deletionTimestamp?: string } = {},
+): KubeObject {
   return fromPlain({
     ...APP,
     metadata: {
@@ -94,7 +97,8 @@ export function harness(registry: Registry, cluster: ClusterApi, config: Partial
     cluster,
     registry,
     clock,
-    reconcile: (ref = DEMO, more = {}) => reconcileTrigger(ref, { cluster, definitions: registry, clock, logger: silentLogger, config: { ...config, ...more } }),
+    reconcile: (ref = DEMO, more = {}) =>
+      reconcileTrigger(ref, { cluster, definitions: registry, clock, logger: silentLogger, config: { ...config, ...more } }),
   };
 }
 

@@ -30,7 +30,10 @@ function withOptional(route: Route & { kind: "resource" }, name: string | undefi
 }
 
 export function parsePath(pathname: string): Route {
-  const parts = pathname.split("/").filter((p) => p !== "").map(decodeURIComponent);
+  const parts = pathname
+    .split("/")
+    .filter((p) => p !== "")
+    .map(decodeURIComponent);
   const [head, a, b, ...rest] = parts;
   if (head === "version" && parts.length === 1) return { kind: "version" };
   if ((head === "healthz" || head === "livez" || head === "readyz") && parts.length === 1) return { kind: "health" };

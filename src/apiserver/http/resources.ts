@@ -230,15 +230,30 @@ export class ResourceHandler {
     const all = this.deps.objects.store.list(resourceKey(call.type), call.route.namespace);
     const victims = filter === undefined ? all : all.filter(filter);
     const items = victims.map((o) => this.deps.objects.present(call.type, this.deps.gc.delete(call.type, o, policy, ctx)));
-    sendJson(call.res, 200, { apiVersion: call.type.group === "" ? call.type.version : `${call.type.group}/${call.type.version}`, kind: call.type.listKind, metadata: {}, items });
+    sendJson(call.res, 200, {
+      apiVersion: call.type.group === "" ? call.type.version : `${call.type.group}/${call.type.version}`,
+      kind: call.type.listKind,
+      metadata: {},
+      items,
+    });
   }
 }
 
 function checkPreconditions(type: ResourceType, current: JsonObject, pre: JsonObject): void {
   const m = meta(current);
   const name = str(m["name"]) ?? "";
-  if (pre["uid"] !== undefined && pre["uid"] !== m["uid"]) throw new ApiError(409, "Conflict", `Precondition failed: UID in precondition: ${String(pre["uid"])}, UID in object meta: ${String(m["uid"])}`, { name, group: type.group, kind: type.plural });
+  if (pre["uid"] !== undefined && pre["uid"] !== m["uid"])
+    throw new ApiError(409, "Conflict", `Precondition failed: UID in precondition: ${String(pre["uid"])}, UID in object meta: ${String(m["uid"])}`, {
+      name,
+      group: type.group,
+      kind: type.plural,
+    });
   if (pre["resourceVersion"] !== undefined && pre["resourceVersion"] !== m["resourceVersion"]) {
-    throw new ApiError(409, "Conflict", `Precondition failed: ResourceVersion in precondition: ${String(pre["resourceVersion"])}, ResourceVersion in object meta: ${String(m["resourceVersion"])}`, { name, group: type.group, kind: type.plural });
+    throw new ApiError(
+      409,
+      "Conflict",
+      `Precondition failed: ResourceVersion in precondition: ${String(pre["resourceVersion"])}, ResourceVersion in object meta: ${String(m["resourceVersion"])}`,
+      { name, group: type.group, kind: type.plural },
+    );
   }
 }

@@ -26,12 +26,15 @@ function container(value: Json): Json {
   // As core/v1 defaulting: a `:latest` or untagged image is always pulled.
   const pull = image.endsWith(":latest") || !/:[^/]+$/.test(image) ? "Always" : "IfNotPresent";
   const ports = Array.isArray(value["ports"]) ? value["ports"].map((p) => (isObject(p) ? withDefaults(p, { protocol: "TCP" }) : p)) : undefined;
-  return withDefaults({ ...value, ...(ports === undefined ? {} : { ports }) }, {
-    imagePullPolicy: pull,
-    terminationMessagePath: "/dev/termination-log",
-    terminationMessagePolicy: "File",
-    resources: {},
-  });
+  return withDefaults(
+    { ...value, ...(ports === undefined ? {} : { ports }) },
+    {
+      imagePullPolicy: pull,
+      terminationMessagePath: "/dev/termination-log",
+      terminationMessagePolicy: "File",
+      resources: {},
+    },
+  );
 }
 
 function podSpec(value: Json | undefined): JsonObject {

@@ -71,9 +71,15 @@ function clusterIp(spec: JsonObject, previous: string | undefined, used: Set<str
     if (ip === undefined) errors.push({ field: "spec.clusterIPs", message: `Internal error: range is full (${SERVICE_CIDR.text})` });
     else spec["clusterIP"] = ip;
   } else if (previous === undefined && !inRange(SERVICE_CIDR, requested)) {
-    errors.push({ field: "spec.clusterIPs", message: `Invalid value: []string{"${requested}"}: failed to allocate IP ${requested}: the provided IP (${requested}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR.text}` });
+    errors.push({
+      field: "spec.clusterIPs",
+      message: `Invalid value: []string{"${requested}"}: failed to allocate IP ${requested}: the provided IP (${requested}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR.text}`,
+    });
   } else if (previous === undefined && used.has(requested)) {
-    errors.push({ field: "spec.clusterIPs", message: `Invalid value: []string{"${requested}"}: failed to allocate IP ${requested}: provided IP is already allocated` });
+    errors.push({
+      field: "spec.clusterIPs",
+      message: `Invalid value: []string{"${requested}"}: failed to allocate IP ${requested}: provided IP is already allocated`,
+    });
   }
   if (spec["clusterIP"] !== undefined) spec["clusterIPs"] = [spec["clusterIP"]!];
 }

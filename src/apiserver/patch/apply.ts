@@ -65,7 +65,11 @@ function conflictError(type: ResourceType, name: string, conflicts: Conflict[]):
     name,
     group: type.group,
     kind: type.plural,
-    causes: conflicts.map((c) => ({ reason: "FieldManagerConflict", message: `conflict with "${c.manager}" using ${c.apiVersion}`, field: displayPath(c.path) })),
+    causes: conflicts.map((c) => ({
+      reason: "FieldManagerConflict",
+      message: `conflict with "${c.manager}" using ${c.apiVersion}`,
+      field: displayPath(c.path),
+    })),
   });
 }
 
@@ -102,7 +106,11 @@ export class ServerSideApply {
     const next: ManagerEntry = entry();
     if (mine === undefined) entries.push(next);
     else entries[mineIndex] = next;
-    disown(entries, conflicts.map((c) => c.path), next);
+    disown(
+      entries,
+      conflicts.map((c) => c.path),
+      next,
+    );
     const merged = structuredClone(live);
     for (const p of mine?.fields ?? []) {
       if (fields.has(p)) continue;

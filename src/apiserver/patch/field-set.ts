@@ -128,7 +128,9 @@ export function displayPath(path: FieldPath): string {
     .map((s) => {
       if (s.startsWith("f:")) return `.${s.slice(2)}`;
       const key = JSON.parse(s.slice(2)) as JsonObject;
-      return `[${Object.entries(key).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(",")}]`;
+      return `[${Object.entries(key)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(",")}]`;
     })
     .join("");
 }

@@ -32,11 +32,8 @@ export const NAME_COLUMN = column(
   "name",
 );
 
-export const AGE_COLUMN = column(
-  "Age",
-  "string",
-  "CreationTimestamp is a timestamp representing the server time when this object was created.",
-  (obj, now) => ageOf(meta(obj)["creationTimestamp"], now),
+export const AGE_COLUMN = column("Age", "string", "CreationTimestamp is a timestamp representing the server time when this object was created.", (obj, now) =>
+  ageOf(meta(obj)["creationTimestamp"], now),
 );
 
 function field(obj: JsonObject, part: "spec" | "status" | "involvedObject"): JsonObject {
@@ -104,29 +101,80 @@ const BUILTIN: Record<string, Column[]> = {
   Event: [
     column("Type", "string", "Type of this event (Normal, Warning).", (o) => str(o["type"]) ?? ""),
     column("Reason", "string", "The reason for the transition into the object's current status.", (o) => str(o["reason"]) ?? ""),
-    column("Object", "string", "The object this event is about.", (o) => `${(str(field(o, "involvedObject")["kind"]) ?? "").toLowerCase()}/${str(field(o, "involvedObject")["name"]) ?? ""}`),
+    column(
+      "Object",
+      "string",
+      "The object this event is about.",
+      (o) => `${(str(field(o, "involvedObject")["kind"]) ?? "").toLowerCase()}/${str(field(o, "involvedObject")["name"]) ?? ""}`,
+    ),
     column("Count", "integer", "The number of times this event has occurred.", (o) => int(o["count"])),
     column("Message", "string", "A human-readable description of the status of this operation.", (o) => str(o["message"]) ?? ""),
   ],
-  ServiceAccount: [column("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.", (o) => count(o["secrets"])), AGE_COLUMN],
+  ServiceAccount: [
+    column("Secrets", "string", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.", (o) =>
+      count(o["secrets"]),
+    ),
+    AGE_COLUMN,
+  ],
   Service: [
     column("Type", "string", "The type of the service.", (o) => str(field(o, "spec")["type"]) ?? "ClusterIP"),
     column("Cluster-IP", "string", "The IP address of the service.", (o) => str(field(o, "spec")["clusterIP"]) ?? "<none>"),
     column("External-IP", "string", "The external IP address of the service.", externalIps),
     column("Port(s)", "string", "The ports the service listens on.", (o) => servicePorts(field(o, "spec"))),
     AGE_COLUMN,
-    column("Selector", "string", "Route service traffic to pods with label keys and values matching this selector.", (o) => selectorText(field(o, "spec")["selector"]), 1),
+    column(
+      "Selector",
+      "string",
+      "Route service traffic to pods with label keys and values matching this selector.",
+      (o) => selectorText(field(o, "spec")["selector"]),
+      1,
+    ),
   ],
   Deployment: [
     column("Ready", "string", "Number of the pod with ready state", (o) => `${int(field(o, "status")["readyReplicas"])}/${int(field(o, "spec")["replicas"])}`),
-    column("Up-to-date", "integer", "Total number of non-terminated pods targeted by this deployment that have the desired template spec.", (o) => int(field(o, "status")["updatedReplicas"])),
-    column("Available", "integer", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.", (o) => int(field(o, "status")["availableReplicas"])),
+    column("Up-to-date", "integer", "Total number of non-terminated pods targeted by this deployment that have the desired template spec.", (o) =>
+      int(field(o, "status")["updatedReplicas"]),
+    ),
+    column("Available", "integer", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.", (o) =>
+      int(field(o, "status")["availableReplicas"]),
+    ),
     AGE_COLUMN,
-    column("Containers", "string", "Names of each container in the template.", (o) => containers(o).map((c) => str(c["name"]) ?? "").join(","), 1),
-    column("Images", "string", "Images referenced by each container in the template.", (o) => containers(o).map((c) => str(c["image"]) ?? "").join(","), 1),
-    column("Selector", "string", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.", matchLabels, 1),
+    column(
+      "Containers",
+      "string",
+      "Names of each container in the template.",
+      (o) =>
+        containers(o)
+          .map((c) => str(c["name"]) ?? "")
+          .join(","),
+      1,
+    ),
+    column(
+      "Images",
+      "string",
+      "Images referenced by each container in the template.",
+      (o) =>
+        containers(o)
+          .map((c) => str(c["image"]) ?? "")
+          .join(","),
+      1,
+    ),
+    column(
+      "Selector",
+      "string",
+      "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.",
+      matchLabels,
+      1,
+    ),
   ],
-  CustomResourceDefinition: [column("Created At", "date", "CreationTimestamp is a timestamp representing the server time when this object was created.", (o) => str(meta(o)["creationTimestamp"]) ?? null)],
+  CustomResourceDefinition: [
+    column(
+      "Created At",
+      "date",
+      "CreationTimestamp is a timestamp representing the server time when this object was created.",
+      (o) => str(meta(o)["creationTimestamp"]) ?? null,
+    ),
+  ],
 };
 
 export function builtinColumns(kind: string): Column[] {

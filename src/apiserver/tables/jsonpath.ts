@@ -6,10 +6,7 @@
 import { isObject, type Json } from "../json.ts";
 
 type Step =
-  | { kind: "field"; name: string }
-  | { kind: "index"; index: number }
-  | { kind: "wildcard" }
-  | { kind: "filter"; path: Step[]; op?: "==" | "!="; value?: Json };
+  { kind: "field"; name: string } | { kind: "index"; index: number } | { kind: "wildcard" } | { kind: "filter"; path: Step[]; op?: "==" | "!="; value?: Json };
 
 export class JsonPathError extends Error {}
 

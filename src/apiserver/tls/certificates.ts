@@ -72,7 +72,12 @@ export async function issueCertificateAuthority(now: Date, commonName = "koreo-a
   return { cert: cert.toString("pem"), key: await privateKeyPem(keys.privateKey) };
 }
 
-export async function issueServingCertificate(ca: CertificateAndKey, names: ServingNames, now: Date, commonName = "koreo-apiserver"): Promise<CertificateAndKey> {
+export async function issueServingCertificate(
+  ca: CertificateAndKey,
+  names: ServingNames,
+  now: Date,
+  commonName = "koreo-apiserver",
+): Promise<CertificateAndKey> {
   const keys = await keyPair();
   const caCert = new x509.X509Certificate(ca.cert);
   const cert = await x509.X509CertificateGenerator.create(

@@ -72,7 +72,10 @@ function timeProblem(cert: X509Certificate, now: Date): string | undefined {
 }
 
 function namesProblem(cert: X509Certificate, names: ServingNames): string | undefined {
-  const missing = [...names.ips.filter((ip) => cert.checkIP(ip) === undefined), ...names.dns.filter((dns) => cert.checkHost(dns, { subject: "never" }) === undefined)];
+  const missing = [
+    ...names.ips.filter((ip) => cert.checkIP(ip) === undefined),
+    ...names.dns.filter((dns) => cert.checkHost(dns, { subject: "never" }) === undefined),
+  ];
   return missing.length === 0 ? undefined : `not valid for ${missing.join(", ")}`;
 }
 
@@ -87,7 +90,8 @@ function usableCa(dir: string | undefined, now: Date): Usable {
 function usableServing(dir: string, ca: X509Certificate, names: ServingNames, now: Date): Usable {
   const serving = read(dir, FILES.cert, FILES.key);
   if (!serving.ok) return serving;
-  const problem = timeProblem(serving.cert, now) ?? namesProblem(serving.cert, names) ?? (serving.cert.verify(ca.publicKey) ? undefined : "not signed by the kept CA");
+  const problem =
+    timeProblem(serving.cert, now) ?? namesProblem(serving.cert, names) ?? (serving.cert.verify(ca.publicKey) ? undefined : "not signed by the kept CA");
   return problem === undefined ? serving : { ok: false, why: problem };
 }
 

@@ -108,7 +108,12 @@ async function applyPaths(args: ApplyArgs): Promise<number> {
   // The files are read once: what was validated is what gets applied.
   const loaded = await loadPaths(args.paths);
   if (reportProblems(validateLoaded(loaded))) return 1;
-  const plan = planApply(loaded.definitions, loaded.foreign, { namespace: args.namespace, defaultNamespace: DEFAULT_NAMESPACE, includeCrds: args.includeCrds, createNamespaces: args.createNamespaces });
+  const plan = planApply(loaded.definitions, loaded.foreign, {
+    namespace: args.namespace,
+    defaultNamespace: DEFAULT_NAMESPACE,
+    includeCrds: args.includeCrds,
+    createNamespaces: args.createNamespaces,
+  });
   if (reportProblems(plan.problems)) return 1;
   if (plan.items.length === 0) {
     console.error("koreo apply: no Koreo definitions found in the given paths");

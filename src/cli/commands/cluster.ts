@@ -54,7 +54,12 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function serve(parsed: Args): Promise<number> {
-  const server = await startApiServer({ port: parsed.port, host: parsed.host, tls: parsed.tls, ...(parsed.dataDir === undefined ? {} : { dataDir: parsed.dataDir }) });
+  const server = await startApiServer({
+    port: parsed.port,
+    host: parsed.host,
+    tls: parsed.tls,
+    ...(parsed.dataDir === undefined ? {} : { dataDir: parsed.dataDir }),
+  });
   const kubeconfig = resolve(parsed.kubeconfig);
   server.writeKubeconfig(kubeconfig);
   console.log(`koreo cluster: API server at ${server.url}`);

@@ -105,7 +105,10 @@ async function deleteOrphans(cluster: ClusterApi, orphans: readonly PruneItem[])
   let failures = 0;
   for (const o of orphans) {
     console.log(`Deleting orphaned ${o.plural}: ${o.namespace}/${o.name}`);
-    const deleted = await cluster.delete({ apiVersion: KOREO_API_VERSION, kind: o.kind, namespace: o.namespace, name: o.name, plural: o.plural }, { plural: o.plural });
+    const deleted = await cluster.delete(
+      { apiVersion: KOREO_API_VERSION, kind: o.kind, namespace: o.namespace, name: o.name, plural: o.plural },
+      { plural: o.plural },
+    );
     // Already gone is what we wanted; anything else is reported and the rest still goes.
     if (deleted.ok || deleted.error.reason === "NotFound") continue;
     console.error(`koreo prune: cannot delete ${o.plural} ${o.namespace}/${o.name}: ${deleted.error.message}`);

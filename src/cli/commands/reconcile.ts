@@ -118,7 +118,9 @@ async function annotate(connection: Connection, args: ReconcileArgs, kind: Resol
   const existing = await cluster.get(ref);
   if (!existing.ok) return fail(existing.error.reason === "NotFound" ? `${kind.kind} ${args.namespace}/${args.name} not found` : existing.error.message);
   if (!(await mayBeReconciled(cluster, kind, existing.value))) {
-    return fail(`nothing will reconcile ${kind.kind} ${args.namespace}/${args.name}: no Workflow binds ${kind.kind} (${kind.apiVersion}) (spec.crdRef), so Koreo does not watch it; not annotated`);
+    return fail(
+      `nothing will reconcile ${kind.kind} ${args.namespace}/${args.name}: no Workflow binds ${kind.kind} (${kind.apiVersion}) (spec.crdRef), so Koreo does not watch it; not annotated`,
+    );
   }
   const patched = await cluster.mergePatch(ref, patch, { plural: kind.plural });
   if (!patched.ok) return fail(patched.error.message);

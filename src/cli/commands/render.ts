@@ -127,7 +127,13 @@ async function render(options: Options): Promise<number> {
     return 2;
   }
   const ref = { apiVersion: String(trigger.apiVersion), kind: String(trigger.kind), namespace, name: String(metadata.name) };
-  const passes = await renderPasses({ cluster, definitions: program.registry, clock, trigger: ref, ...(options.passes !== undefined && { passes: options.passes }) });
+  const passes = await renderPasses({
+    cluster,
+    definitions: program.registry,
+    clock,
+    trigger: ref,
+    ...(options.passes !== undefined && { passes: options.passes }),
+  });
   console.log(options.output === "json" ? JSON.stringify({ passes: passes.map(passJson) }, null, 2) : passes.map(passYaml).join(""));
   const last = passes.at(-1)?.report.outcome.kind;
   return errors.length > 0 || last === "PermFail" || last === "Retry" ? 1 : 0;

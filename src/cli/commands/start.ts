@@ -65,12 +65,24 @@ const REPO = fileURLToPath(new URL("../../../", import.meta.url));
  * (forced server-side apply) on a kept --data-dir rolled the managed Deployment back on each start,
  * so the first reconcile had to patch it forward again (a Retry before Ok).
  */
-export const EXAMPLE_MANIFESTS = ["examples/crds", "examples/functions", "examples/workflow/webapp.k.yaml", "examples/workflow/shop.webapp.yaml"].map((path) => resolve(REPO, path));
+export const EXAMPLE_MANIFESTS = ["examples/crds", "examples/functions", "examples/workflow/webapp.k.yaml", "examples/workflow/shop.webapp.yaml"].map((path) =>
+  resolve(REPO, path),
+);
 /** The example triggers `--once` waits for. */
 const SAMPLE_TRIGGERS = [{ apiVersion: "apps.acme.example/v1", kind: "WebApp", namespace: "team-a", name: "shop" }];
 
 function parseArgs(args: readonly string[]): Args | string {
-  const out: Args = { insecureHttp: false, handlers: 2, once: false, timeScale: undefined, dataDir: ".koreo/data", webhookPort: 8080, apiPort: 0, namespace: undefined, definitionsNamespace: undefined };
+  const out: Args = {
+    insecureHttp: false,
+    handlers: 2,
+    once: false,
+    timeScale: undefined,
+    dataDir: ".koreo/data",
+    webhookPort: 8080,
+    apiPort: 0,
+    namespace: undefined,
+    definitionsNamespace: undefined,
+  };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i] ?? "";
     if (flag === "--once" || flag === "--exit-after-converge") {

@@ -7,7 +7,10 @@ export interface Palette {
 }
 
 const plain = (s: string): string => s;
-const ansi = (code: string) => (s: string): string => `\u001b[${code}m${s}\u001b[0m`;
+const ansi =
+  (code: string) =>
+  (s: string): string =>
+    `\u001b[${code}m${s}\u001b[0m`;
 
 export const NO_PALETTE: Palette = { green: plain, red: plain, dim: plain, bold: plain };
 const ANSI_PALETTE: Palette = { green: ansi("32"), red: ansi("31"), dim: ansi("2"), bold: ansi("1") };

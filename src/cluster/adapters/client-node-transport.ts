@@ -76,7 +76,10 @@ export function createRestTransport(kubeConfig: KubeConfigSlice, options: Transp
     return agent;
   }
 
-  async function headersFor(body: string | undefined, contentType: string | undefined): Promise<{ headers: http.OutgoingHttpHeaders; tls: https.RequestOptions }> {
+  async function headersFor(
+    body: string | undefined,
+    contentType: string | undefined,
+  ): Promise<{ headers: http.OutgoingHttpHeaders; tls: https.RequestOptions }> {
     const tls: https.RequestOptions = {};
     await kubeConfig.applyToHTTPSOptions(tls);
     const headers: http.OutgoingHttpHeaders = { ...headerMap(tls.headers), accept: "application/json" };

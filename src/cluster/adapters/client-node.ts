@@ -162,4 +162,3 @@ export function createClientNodeCluster(kubeConfig: KubeConfig, options: ClientN
 
   return { get, list, discover, apiGroups, discoverKinds, create, mergePatch, apply, delete: remove, watch } satisfies WatchableClusterApi & ClusterDiscovery;
 }
-

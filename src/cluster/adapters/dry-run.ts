@@ -64,7 +64,9 @@ export function withDryRun(cluster: ClusterApi, options: { clock?: Clock } = {})
       return ok(asCreated(object));
     },
     async mergePatch(ref, patch, patchOptions = {}) {
-      record(patchOptions.subresource ? { verb: "mergePatch", ref, body: patch, subresource: patchOptions.subresource } : { verb: "mergePatch", ref, body: patch });
+      record(
+        patchOptions.subresource ? { verb: "mergePatch", ref, body: patch, subresource: patchOptions.subresource } : { verb: "mergePatch", ref, body: patch },
+      );
       return patchedFromFreshRead(ref, patch);
     },
     async apply(object) {

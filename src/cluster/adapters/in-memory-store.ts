@@ -156,7 +156,11 @@ export function createStore(clock: Clock, initialKinds: readonly KindSpec[], his
   function remove(location: Location, object: KubeObject, policy: "Background" | "Foreground" | "Orphan"): KubeObject {
     if (finalizersOf(object).length > 0) {
       if (stringAt(metadataOf(object), "deletionTimestamp") !== undefined) return object;
-      return put(location, withMetadata(object, (m) => ({ ...m, deletionTimestamp: timestamp(clock) })), "MODIFIED");
+      return put(
+        location,
+        withMetadata(object, (m) => ({ ...m, deletionTimestamp: timestamp(clock) })),
+        "MODIFIED",
+      );
     }
     objects.delete(location.key);
     revision++;

@@ -258,7 +258,8 @@ export function createInMemoryCluster(options: InMemoryClusterOptions = {}): InM
       const body = asJsonWouldReturn(object);
       const live = store.read(location.value);
       if (!live) return createNow(withoutResourceVersion(isMap(body) ? body : {}), applyOptions);
-      if (isStale(object, live)) return fail("Conflict", `Operation cannot be fulfilled on ${location.value.spec.plural} "${identity.value.name}": ${CONFLICT_MESSAGE}`);
+      if (isStale(object, live))
+        return fail("Conflict", `Operation cannot be fulfilled on ${location.value.spec.plural} "${identity.value.name}": ${CONFLICT_MESSAGE}`);
       const merged = applyMergePatch(live, body);
       return updateNow(location.value, live, isMap(merged) ? merged : live, applyOptions);
     });
@@ -277,18 +278,14 @@ export function createInMemoryCluster(options: InMemoryClusterOptions = {}): InM
     });
   }
 
-  function watch(
-    apiVersion: string,
-    kind: string,
-    watchOptions: WatchOptions,
-    onEvent: (event: WatchEvent) => void,
-  ): Promise<ClusterResult<WatchHandle>> {
+  function watch(apiVersion: string, kind: string, watchOptions: WatchOptions, onEvent: (event: WatchEvent) => void): Promise<ClusterResult<WatchHandle>> {
     const fault = begin("watch");
     return settle(() => {
       if (fault) return { ok: false, error: fault };
       const spec = store.kindOf(apiVersion, kind);
       if (!spec.ok) return spec;
-      if (watchOptions.plural !== undefined && watchOptions.plural !== spec.value.plural) return fail("NotFound", "the server could not find the requested resource");
+      if (watchOptions.plural !== undefined && watchOptions.plural !== spec.value.plural)
+        return fail("NotFound", "the server could not find the requested resource");
       const filter = { apiVersion, kind, namespace: spec.value.namespaced ? watchOptions.namespace : undefined };
       const subscription = store.log.subscribe(filter, onEvent);
       const from = watchOptions.resourceVersion;

@@ -11,7 +11,21 @@
  * synchronous, so a module-level context is safe; it is a stack because a
  * sub-program may meet another double failure.
  */
-import { celFunc, CelScalar, celType, isCelError, isCelList, isCelMap, isCelUint, listType, type CelError, type CelFunc, type CelInput, type CelResult, type CelValue } from "@bufbuild/cel";
+import {
+  celFunc,
+  CelScalar,
+  celType,
+  isCelError,
+  isCelList,
+  isCelMap,
+  isCelUint,
+  listType,
+  type CelError,
+  type CelFunc,
+  type CelInput,
+  type CelResult,
+  type CelValue,
+} from "@bufbuild/cel";
 import { INTERNAL } from "./names.ts";
 
 const { BOOL, DYN, INT } = CelScalar;

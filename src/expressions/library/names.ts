@@ -2,20 +2,49 @@
 
 /** EXPR-FN-1..19: the Koreo extension functions, callable as methods or globals. */
 export const KOREO_FUNCTIONS = [
-  "to_ref", "self_ref", "group_ref", "kindless_ref", "config_connect_ready", "overlay", "flatten",
-  "lower", "strip", "rstrip", "split", "split_first", "split_last", "split_index", "to_json", "from_json",
-  "b64encode", "b64decode", "replace",
+  "to_ref",
+  "self_ref",
+  "group_ref",
+  "kindless_ref",
+  "config_connect_ready",
+  "overlay",
+  "flatten",
+  "lower",
+  "strip",
+  "rstrip",
+  "split",
+  "split_first",
+  "split_last",
+  "split_index",
+  "to_json",
+  "from_json",
+  "b64encode",
+  "b64decode",
+  "replace",
 ] as const;
 
 /** Timestamp accessors (EXPR-94). */
 export const TIME_ACCESSORS = [
-  "getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear",
-  "getHours", "getMinutes", "getSeconds", "getMilliseconds",
+  "getFullYear",
+  "getMonth",
+  "getDate",
+  "getDayOfMonth",
+  "getDayOfWeek",
+  "getDayOfYear",
+  "getHours",
+  "getMinutes",
+  "getSeconds",
+  "getMilliseconds",
 ] as const;
 
 /** EXPR-31: functions whose global form `f(x, …)` means `x.f(…)`. */
 export const RECEIVER_FUNCTIONS: ReadonlySet<string> = new Set<string>([
-  ...KOREO_FUNCTIONS, ...TIME_ACCESSORS, "contains", "startsWith", "endsWith", "matches",
+  ...KOREO_FUNCTIONS,
+  ...TIME_ACCESSORS,
+  "contains",
+  "startsWith",
+  "endsWith",
+  "matches",
 ]);
 
 /** Internal helpers; `@` cannot start a CEL identifier, so programs cannot call them. */

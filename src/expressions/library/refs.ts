@@ -49,7 +49,12 @@ function selfRef(m: CelMap): Ref {
   if (!isCelMap(metadata)) throw new KoreoFunctionError("Missing `metadata.name`.");
   const name = required(metadata, "name", "metadata.name");
   const namespace = required(metadata, "namespace", "metadata.namespace");
-  return new Map<string, CelValue>([["apiVersion", apiVersion], ["kind", kind], ["name", name], ["namespace", namespace]]);
+  return new Map<string, CelValue>([
+    ["apiVersion", apiVersion],
+    ["kind", kind],
+    ["name", name],
+    ["namespace", namespace],
+  ]);
 }
 
 /** EXPR-FN-3: group_ref, to_ref with apiGroup (from apiVersion) instead of apiVersion. */
@@ -75,7 +80,13 @@ function configConnectReady(v: CelValue): boolean {
   const conditions = requireMap("config_connect_ready", status).get("conditions");
   if (conditions === undefined || conditions === null) return false;
   // The reference iterates what it finds: a map's keys and a string's characters are conditions that are not maps.
-  const entries = isCelList(conditions) ? [...conditions] : isCelMap(conditions) ? [...conditions.keys()] : typeof conditions === "string" ? [...conditions] : undefined;
+  const entries = isCelList(conditions)
+    ? [...conditions]
+    : isCelMap(conditions)
+      ? [...conditions.keys()]
+      : typeof conditions === "string"
+        ? [...conditions]
+        : undefined;
   if (entries === undefined) throw noOverload("config_connect_ready", [v]);
   const notMap = entries.find((c) => !isCelMap(c));
   if (notMap !== undefined) throw new KoreoFunctionError(`config_connect_ready: a condition is a ${typeName(notMap)}, not a map`);

@@ -4,7 +4,21 @@
  * a built-in replaces it (the library keys overloads by that signature), so
  * these are ordinary overload declarations, not patches.
  */
-import { celFunc, celMethod, CelScalar, celType, celUint, isCelMap, isCelUint, listType, mapType, objectType, type CelFunc, type CelList, type CelValue } from "@bufbuild/cel";
+import {
+  celFunc,
+  celMethod,
+  CelScalar,
+  celType,
+  celUint,
+  isCelMap,
+  isCelUint,
+  listType,
+  mapType,
+  objectType,
+  type CelFunc,
+  type CelList,
+  type CelValue,
+} from "@bufbuild/cel";
 import { charge, chargeString } from "../budget.ts";
 import { KoreoFunctionError } from "../errors.ts";
 import { pythonBool, pythonFloat } from "../format.ts";
@@ -134,10 +148,7 @@ export const STD_OVERRIDES: readonly CelFunc[] = [
   // EXPR-82 int ⊕ double in both orders
   ...(["_+_", "_-_", "_*_", "_/_"] as const).flatMap((op) => {
     const apply = (l: number, r: number): number => (op === "_+_" ? l + r : op === "_-_" ? l - r : op === "_*_" ? l * r : l / r);
-    return [
-      celFunc(op, [INT, DOUBLE], DOUBLE, (l, r) => apply(Number(l), r)),
-      celFunc(op, [DOUBLE, INT], DOUBLE, (l, r) => apply(l, Number(r))),
-    ];
+    return [celFunc(op, [INT, DOUBLE], DOUBLE, (l, r) => apply(Number(l), r)), celFunc(op, [DOUBLE, INT], DOUBLE, (l, r) => apply(l, Number(r)))];
   }),
   ...MIXED_INTEGER_ARITHMETIC,
   // The reference's duration type is its own class, not the protobuf message `google.protobuf.Duration` names.

@@ -8,7 +8,8 @@ import { noOverload, requireString } from "./values.ts";
 const { BOOL, DYN, STRING } = CelScalar;
 
 /** What Python's `str.strip(None)` removes (str.isspace). */
-const PYTHON_WHITESPACE = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
+const PYTHON_WHITESPACE =
+  "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
 
 /** EXPR-FN-9/10: `chars` is a set of characters (code points), not a substring; `null` means whitespace, as in Python. */
 function stripChars(fn: string, text: CelValue, chars: CelValue, left: boolean): string {

@@ -11,7 +11,17 @@
  */
 import { celFunc, celMethod, CelScalar, objectType, type CelFunc, type CelUint, type CelValue } from "@bufbuild/cel";
 import { KoreoFunctionError } from "../errors.ts";
-import { DURATION_TYPE, makeDuration, makeTimestamp, offsetMinutesOf, parseDuration, parseTimestamp, timestampMillis, TIMESTAMP_TYPE, totalNanos } from "../time-text.ts";
+import {
+  DURATION_TYPE,
+  makeDuration,
+  makeTimestamp,
+  offsetMinutesOf,
+  parseDuration,
+  parseTimestamp,
+  timestampMillis,
+  TIMESTAMP_TYPE,
+  totalNanos,
+} from "../time-text.ts";
 import { TIME_ACCESSORS } from "./names.ts";
 
 const { INT, STRING, UINT } = CelScalar;
@@ -53,7 +63,10 @@ function zoneOffset(instant: number, zone: string | undefined): number {
   if (zone === undefined || zone === "UTC") return 0;
   const fixed = FIXED_OFFSET.exec(zone);
   if (fixed !== null) return offsetMillis(fixed[1], fixed[2], fixed[3]);
-  const text = formatterFor(zone).formatToParts(instant).find((p) => p.type === "timeZoneName")?.value ?? "";
+  const text =
+    formatterFor(zone)
+      .formatToParts(instant)
+      .find((p) => p.type === "timeZoneName")?.value ?? "";
   const gmt = GMT_OFFSET.exec(text);
   if (gmt === null) throw new KoreoFunctionError(`cannot read the offset of time zone '${zone}'`);
   return offsetMillis(gmt[1], gmt[2], gmt[3], gmt[4]);

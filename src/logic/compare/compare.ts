@@ -48,13 +48,7 @@ function compareMap(target: ValueMap, live: Value, lastApplied: Value): Differen
   return undefined;
 }
 
-function compareKey(
-  key: string,
-  want: Value,
-  actual: Value,
-  applied: Value,
-  directives: ReturnType<typeof readDirectives>,
-): Difference | undefined {
+function compareKey(key: string, want: Value, actual: Value, applied: Value, directives: ReturnType<typeof readDirectives>): Difference | undefined {
   const fields = directives.asMap.get(key);
   if (fields !== undefined) {
     return compareValue(keyByFields(want, fields), keyByFields(actual, fields), keyByFields(applied, fields));

@@ -66,13 +66,7 @@ function prepareInline(item: ValueMap, index: number, at: string, skipIf: Prepar
   return { ok: true, item: { kind: "inline", index, skipIf, overlay: overlay.value } };
 }
 
-function prepareRef(
-  item: ValueMap,
-  index: number,
-  at: string,
-  skipIf: PreparedOverlayItem["skipIf"],
-  lookup: DefinitionLookup,
-): ItemResult {
+function prepareRef(item: ValueMap, index: number, at: string, skipIf: PreparedOverlayItem["skipIf"], lookup: DefinitionLookup): ItemResult {
   const extra = extraKeys(item, ["overlayRef", "inputs", "skipIf"]);
   if (extra.length > 0) return { ok: false, outcome: Outcome.permFail(`may not specify ${extra.join(", ")} with overlayRef`, at) };
   const ref = item.overlayRef;
@@ -89,10 +83,7 @@ function prepareRef(
   return { ok: true, item: { kind: "ref", index, skipIf, inputs: inputs.value, function: fn.value } };
 }
 
-function readyValueFunction(
-  name: string,
-  lookup: DefinitionLookup,
-): { ok: true; value: PreparedValueFunction } | { ok: false; outcome: Outcome } {
+function readyValueFunction(name: string, lookup: DefinitionLookup): { ok: true; value: PreparedValueFunction } | { ok: false; outcome: Outcome } {
   const entry = lookup.get("ValueFunction", name);
   const prepared = entry?.prepared;
   if (prepared?.ok && isPreparedValueFunction(prepared.value)) return { ok: true, value: prepared.value };

@@ -2,24 +2,8 @@
 import type { Definition, DefinitionLookup, PrepareOutcome, Preparer, Problem } from "../../definitions/definition.ts";
 import { prepareBody, prepareMapBody, prepareOverlay, preparePredicates } from "../../expressions/index.ts";
 import type { ValueMap } from "../../value/value.ts";
-import {
-  boolField,
-  delayField,
-  fail,
-  functionLocation,
-  inputNamesOf,
-  mapField,
-  prepareFailure,
-  specOf,
-} from "../prepare-support.ts";
-import type {
-  PreparedApiConfig,
-  PreparedCreate,
-  PreparedOverlays,
-  PreparedResourceFunction,
-  PreparedSource,
-  PreparedUpdate,
-} from "../types.ts";
+import { boolField, delayField, fail, functionLocation, inputNamesOf, mapField, prepareFailure, specOf } from "../prepare-support.ts";
+import type { PreparedApiConfig, PreparedCreate, PreparedOverlays, PreparedResourceFunction, PreparedSource, PreparedUpdate } from "../types.ts";
 import { prepareOverlays } from "./prepare-overlays.ts";
 
 /** RF-6 / RF-7 / VAL-2 default delays. */
@@ -139,7 +123,9 @@ function prepareSource(definition: Definition, spec: ValueMap, field: (name: str
   }
   if (hasResource) {
     const body = prepareMapBody(spec.resource, field("resource"));
-    return body.ok ? { ok: true, value: { kind: "inline", body: body.value } } : { ok: false, failure: prepareFailure(definition, "spec.resource", body.outcome) };
+    return body.ok
+      ? { ok: true, value: { kind: "inline", body: body.value } }
+      : { ok: false, failure: prepareFailure(definition, "spec.resource", body.outcome) };
   }
   const ref = mapField(spec, "resourceTemplateRef");
   if (ref === undefined || ref.name === undefined || ref.name === null || ref.name === "") {

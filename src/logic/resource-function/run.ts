@@ -16,11 +16,7 @@ import { buildTarget } from "./target.ts";
 import { DELETE_IF_EXISTS_DELAY, deleteResource, updateResource } from "./update.ts";
 
 /** RF-10. Never rejects: API failures become outcomes (RF-20, RF-21, RF-28). */
-export async function runResourceFunction(
-  fn: PreparedResourceFunction,
-  inputs: Value,
-  context: ResourceFunctionContext,
-): Promise<ResourceFunctionResult> {
+export async function runResourceFunction(fn: PreparedResourceFunction, inputs: Value, context: ResourceFunctionContext): Promise<ResourceFunctionResult> {
   const guarded = context.signal === undefined ? context : { ...context, cluster: abortableCluster(context.cluster, context.signal) };
   try {
     if (context.signal?.aborted) return { outcome: abortedOutcome(fn.location) };

@@ -50,4 +50,3 @@ export async function deleteResource(state: ReconcileState, delay: number, messa
   if (deleted.ok || deleted.error.reason === "NotFound") return Outcome.retry(delay, message);
   return deleteFailure(deleted.error, state.display, delay);
 }
-

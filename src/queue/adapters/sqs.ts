@@ -40,9 +40,7 @@ async function sendBatch(client: SqsSender, queueUrl: string, requests: readonly
 export function createSqsTimerQueue(client: SqsSender, queueUrl: string): TimerQueue {
   return {
     async schedule(request, delaySeconds) {
-      await client.send(
-        new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeRequest(request), DelaySeconds: checkDelay(delaySeconds) }),
-      );
+      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeRequest(request), DelaySeconds: checkDelay(delaySeconds) }));
     },
   } satisfies TimerQueue;
 }
