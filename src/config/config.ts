@@ -36,11 +36,11 @@ export interface RuntimeConfig {
   readonly definitionStatus: boolean;
   readonly workQueueUrl: string;
   readonly timerQueueUrl: string;
+  /** SRV-7: the dead-letter queues the sweep hands back (KOREO_WORK_DLQ_URL, KOREO_TIMER_DLQ_URL); unset, not read. */
+  readonly deadLetterQueueUrls: { readonly work?: string; readonly timer?: string };
   /** Unset on AWS; fauxqs's address locally. */
   readonly sqsEndpoint?: string;
   readonly region: string;
-  /** SRV-7: the sweep re-arms a trigger whose recorded due time is this overdue (its timer was lost). */
-  readonly sweepGraceSeconds: number;
   /** CTL-19: the remote cluster ResourceFunctions act on; absent = the controller's own cluster. */
   readonly managedCluster?: ManagedClusterSource;
 }
@@ -119,7 +119,10 @@ export function configFromEnv(env: Env): RuntimeConfig {
     workQueueUrl: env.KOREO_WORK_QUEUE_URL ?? "",
     timerQueueUrl: env.KOREO_TIMER_QUEUE_URL ?? "",
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
-    sweepGraceSeconds: num(env.KOREO_SWEEP_GRACE_SECONDS, 120),
+    deadLetterQueueUrls: {
+      ...(env.KOREO_WORK_DLQ_URL ? { work: env.KOREO_WORK_DLQ_URL } : {}),
+      ...(env.KOREO_TIMER_DLQ_URL ? { timer: env.KOREO_TIMER_DLQ_URL } : {}),
+    },
   };
   const managed = managedClusterFromEnv(env);
   const withManaged = managed === undefined ? base : { ...base, managedCluster: managed };

@@ -9,7 +9,7 @@ import type { Registry } from "../definitions/registry.ts";
 import { createKoreoRegistry } from "../program/registry.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
-import { createSqsTimerQueue, createSqsWorkQueue, type SqsSender } from "../queue/adapters/sqs.ts";
+import { createSqsDeadLetterQueue, createSqsTimerQueue, createSqsWorkQueue, type SqsSender } from "../queue/adapters/sqs.ts";
 import type { TriggerRef } from "../queue/messages.ts";
 import type { TimerQueue, WorkQueue } from "../queue/queue.ts";
 import { createDefinitionsSync, type DefinitionsSync } from "../reconciler/definitions-sync.ts";
@@ -62,6 +62,11 @@ export function composeRuntime(parts: RuntimeParts): Runtime {
   const work = createSqsWorkQueue(parts.sqs, config.workQueueUrl);
   const sqsTimers = createSqsTimerQueue(parts.sqs, config.timerQueueUrl);
   const timers = parts.wrapTimers === undefined ? sqsTimers : parts.wrapTimers(sqsTimers);
+  const { work: workDlq, timer: timerDlq } = config.deadLetterQueueUrls;
+  const deadLetters = [
+    ...(workDlq === undefined ? [] : [createSqsDeadLetterQueue(parts.sqs, workDlq, "work-dlq")]),
+    ...(timerDlq === undefined ? [] : [createSqsDeadLetterQueue(parts.sqs, timerDlq, "timer-dlq")]),
+  ];
   const engineConfig = { resyncSeconds: config.timings.resyncSeconds, selectionRetrySeconds: config.timings.selectionRetrySeconds };
   const runOn =
     (target: ClusterApi, managed = parts.managedCluster) =>
@@ -104,7 +109,8 @@ export function composeRuntime(parts: RuntimeParts): Runtime {
         clock,
         logger,
         namespaces: config.resourceNamespaces,
-        graceSeconds: config.sweepGraceSeconds,
+        metrics,
+        deadLetters,
         boundKinds: async () => boundKinds(registry),
       });
     },

@@ -104,6 +104,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     SQS_ENDPOINT: sqs.endpoint,
     KOREO_WORK_QUEUE_URL: sqs.workUrl,
     KOREO_TIMER_QUEUE_URL: sqs.timerUrl,
+    KOREO_WORK_DLQ_URL: sqs.workDlqUrl,
+    KOREO_TIMER_DLQ_URL: sqs.timerDlqUrl,
     KOREO_WEBHOOK_SECRET: secret,
     KOREO_MAX_RECEIVE_COUNT: String(options.maxReceiveCount ?? 5),
   };

@@ -10,7 +10,9 @@ export type MetricName =
   | "TimerForwards"
   | "SystemErrorRetries"
   | "SystemErrorGiveUps"
-  | "DeadLetterBound"; // a message on its last receive before the DLQ
+  | "DeadLetterBound" // a message on its last receive before the DLQ
+  | "RecordsDeferred" // records of a batch not started for lack of remaining time
+  | "DeadLetterRedrives"; // a sweep found dead-lettered requests and handed them back (dimension queue)
 
 export interface Metrics {
   count(name: MetricName, dimensions?: Readonly<Record<string, string>>): void;

@@ -13,15 +13,16 @@ export function messageGroupId(request: ReconcileRequest): string {
 /** At most 128 characters from [A-Za-z0-9!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~]. */
 export function deduplicationId(request: ReconcileRequest): string {
   const uid = request.trigger.uid;
+  const nonce = request.nonce === undefined ? "" : `:${request.nonce}`;
   switch (request.reason) {
     case "event":
-      return clip(`${uid}:event:${request.hash ?? "nohash"}`);
+      return clip(`${uid}:event:${request.hash ?? "nohash"}${nonce}`);
     case "timer":
     case "sweep":
-      return clip(`${uid}:${request.reason}:${request.dueAt ?? 0}`);
+      return clip(`${uid}:${request.reason}:${request.dueAt ?? 0}${nonce}`);
     case "definitions":
     case "force":
-      return clip(`${uid}:${request.reason}:${request.nonce ?? "none"}`);
+      return clip(`${uid}:${request.reason}${nonce || ":none"}`);
   }
 }
 

@@ -30,8 +30,14 @@ export interface ReconcileRequest {
   readonly reason: RequestReason;
   /** CTL-8 hash the relay saw (event); used only for the dedup id. */
   readonly hash?: string;
-  /** Epoch ms the request is due (timer): identifies the timer chain it belongs to. */
+  /** Epoch ms the request is due (timer, sweep). */
   readonly dueAt?: number;
+  /**
+   * The timer chain it belongs to (timer, sweep): the epoch ms the chain began. A chain outlives
+   * its timers, so a quiet trigger's resyncs never rewrite its record (SRV-12). Messages sent
+   * before chains existed carry only `dueAt`, which was their chain id then.
+   */
+  readonly chain?: number;
   /** Opaque id for force requests and definition fan-outs (dedup id). */
   readonly nonce?: string;
 }
@@ -58,6 +64,7 @@ export function decodeRequest(body: string): { ok: true; request: ReconcileReque
   const request: { -readonly [K in keyof ReconcileRequest]: ReconcileRequest[K] } = { trigger, reason: reason as RequestReason };
   if (typeof parsed.hash === "string") request.hash = parsed.hash;
   if (typeof parsed.dueAt === "number" && Number.isFinite(parsed.dueAt)) request.dueAt = parsed.dueAt;
+  if (typeof parsed.chain === "number" && Number.isFinite(parsed.chain)) request.chain = parsed.chain;
   if (typeof parsed.nonce === "string") request.nonce = parsed.nonce;
   return { ok: true, request };
 }
@@ -72,6 +79,11 @@ function parseTrigger(input: unknown): TriggerRef | undefined {
 
 function isPlainObject(input: unknown): input is Record<string, unknown> {
   return isMap(input as Value);
+}
+
+/** The timer chain a timer or sweep request belongs to (see `chain`). */
+export function chainOf(request: ReconcileRequest): number | undefined {
+  return request.chain ?? request.dueAt;
 }
 
 /** `ns/name` or `name`, with the kind: how logs and metrics name a trigger. */

@@ -18,6 +18,20 @@ export interface TimerQueue {
   schedule(request: ReconcileRequest, delaySeconds: number): Promise<void>;
 }
 
+/**
+ * A dead-letter queue read back by the sweep. A timer chain is lost only when its message is
+ * dead-lettered, so handing those requests back is how lost chains are found (SRV-7).
+ */
+export interface DeadLetterQueue {
+  /** Which queue, for logs. */
+  readonly name: string;
+  /**
+   * Hands up to `max` dead-lettered requests to `requeue`, deleting each only after `requeue`
+   * resolved (no loss if it throws). Bodies that are not requests stay for an operator.
+   */
+  redrive(requeue: (requests: readonly ReconcileRequest[]) => Promise<void>, max: number): Promise<{ readonly moved: number; readonly unreadable: number }>;
+}
+
 export class DelayOutOfRange extends Error {
   constructor(readonly delaySeconds: number) {
     super(`DelaySeconds ${delaySeconds} outside 0..${MAX_DELAY_SECONDS}`);

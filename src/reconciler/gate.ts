@@ -5,7 +5,7 @@
  * and a handler never drops a message because another is running (SRV-4).
  */
 import type { ControllerTimings } from "../config/config.ts";
-import type { ReconcileRequest } from "../queue/messages.ts";
+import { chainOf, type ReconcileRequest } from "../queue/messages.ts";
 import type { GateRecord } from "./record.ts";
 
 /** What the handler learned from GETting the trigger. */
@@ -15,7 +15,7 @@ export type Observed =
 
 export type GateDecision =
   | { readonly proceed: true; readonly why: ProceedReason; readonly basis: Basis }
-  | { readonly proceed: false; readonly why: DropReason; readonly rearmAt?: number };
+  | { readonly proceed: false; readonly why: DropReason; readonly rearm?: { readonly dueAt: number; readonly chain: number } };
 
 /** What the run starts from: recorded with its outcome afterwards (CTL-12). */
 export interface Basis {
@@ -65,10 +65,11 @@ function proceedReason(
 /** A timer is valid only for the chain the record names; Retry runs when due or overdue, Ok-like within the window. */
 function timerGate(request: ReconcileRequest, record: GateRecord, now: number, timings: ControllerTimings, basis: Basis): GateDecision {
   if (record.outcome === "PermFail") return drop("permfail");
-  if (record.dueAt === undefined || request.dueAt !== record.dueAt) return drop("stale-timer");
+  if (record.chain === undefined || chainOf(request) !== record.chain) return drop("stale-timer");
+  const dueAt = request.dueAt ?? now;
   const earlyMs = isOkLike(record) ? timings.okDueWindowSeconds * 1000 : 0;
-  if (now >= record.dueAt - earlyMs) return { proceed: true, why: "due", basis };
-  return { proceed: false, why: "not-due", rearmAt: record.dueAt };
+  if (now >= dueAt - earlyMs) return { proceed: true, why: "due", basis };
+  return { proceed: false, why: "not-due", rearm: { dueAt, chain: record.chain } };
 }
 
 function isOkLike(record: GateRecord): boolean {

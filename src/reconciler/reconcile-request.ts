@@ -50,7 +50,7 @@ export function createRequestReconciler(deps: RequestReconcilerDeps): RequestRec
     const versionNow = trigger === undefined ? undefined : await currentWorkflowVersion(deps, trigger, observed);
     const decision = gate({ request, observed, now, timings: deps.timings, ...(versionNow === undefined ? {} : { workflowVersion: versionNow }) });
     if (!decision.proceed) return dropped(deps, request, decision);
-    return runAndRecord(deps, request.trigger, trigger, decision.basis, decision.why);
+    return runAndRecord(deps, request, trigger, decision.basis, decision.why);
   };
 }
 
@@ -95,7 +95,7 @@ function observe(trigger: KubeObject | undefined, ref: TriggerRef): Observed {
 async function dropped(deps: RequestReconcilerDeps, request: ReconcileRequest, decision: GateDecision & { proceed: false }): Promise<HandleResult> {
   deps.metrics.count("GateDrops", { reason: decision.why });
   deps.logger.debug("Gate dropped request.", { trigger: triggerKey(request.trigger), reason: request.reason, why: decision.why });
-  if (decision.rearmAt !== undefined) await armTimer(deps.timers, { trigger: request.trigger, reason: "timer", dueAt: decision.rearmAt }, deps.clock.now());
+  if (decision.rearm !== undefined) await armTimer(deps.timers, { trigger: request.trigger, reason: "timer", ...decision.rearm }, deps.clock.now());
   return { status: "dropped", why: decision.why };
 }
 
@@ -110,21 +110,24 @@ function previousAttempts(basis: Basis, why: ProceedReason): number {
 
 async function runAndRecord(
   deps: RequestReconcilerDeps,
-  trigger: TriggerRef,
+  request: ReconcileRequest,
   current: KubeObject | undefined,
   basis: Basis,
   why: ProceedReason,
 ): Promise<HandleResult> {
+  const trigger = request.trigger;
   const started = deps.clock.now();
   const { report, result } = await runWithBudget(deps, trigger, current);
   const durationMs = deps.clock.now() - started;
-  const decision = decide(result, previousAttempts(basis, why), deps.timings, deps.random);
-  const dueAt = dueAtOf(decision, deps.clock.now());
-  if (dueAt !== undefined) await armTimer(deps.timers, { trigger, reason: "timer", dueAt }, deps.clock.now());
+  const continued = continuedChain(request, basis, why);
+  const random = continued === undefined ? deps.random : seededRandom(`${trigger.uid}:${continued.chain}:${continued.from}`);
+  const decision = decide(result, previousAttempts(basis, why), deps.timings, random);
+  const timer = nextTimer(decision, continued, deps.clock.now());
+  if (timer !== undefined) await armTimer(deps.timers, { trigger, reason: "timer", ...timer }, deps.clock.now());
   const gaveUp = decision.kind === "give-up" ? giveUpMessage(decision.attempt, errorOf(result)) : undefined;
   if (gaveUp !== undefined) await stateGiveUp(deps, trigger, gaveUp);
   const event = await emitOnTransition(deps, trigger, basis, outcomeEvent(result, report, gaveUp));
-  const record = nextRecord(basis, report, result, decision, dueAt, event);
+  const record = nextRecord(basis, report, result, decision, timer?.chain, event);
   if (record !== undefined) await storeRecord(deps.cluster, trigger, basis.record, record);
   observeRun(deps, trigger, why, report, result, decision, durationMs);
   return report === undefined ? { status: "ran", result, decision, durationMs } : { status: "ran", report, result, decision, durationMs };
@@ -165,9 +168,35 @@ function resultOf(report: RunReport): RunResult {
   }
 }
 
-function dueAtOf(decision: Decision, now: number): number | undefined {
-  if (decision.kind === "requeue" || decision.kind === "backoff") return now + decision.afterSeconds * 1000;
-  return undefined;
+/** The live chain a due run continues, and the due time it was due at; undefined when the run starts a new chain. */
+function continuedChain(request: ReconcileRequest, basis: Basis, why: ProceedReason): { chain: number; from: number } | undefined {
+  const chain = basis.record?.chain;
+  if (why !== "due" || chain === undefined || request.dueAt === undefined) return undefined;
+  return { chain, from: request.dueAt };
+}
+
+/**
+ * The next timer. A due run hands its chain on and counts the delay from the time it was due, with
+ * jitter drawn from the chain: a redelivered message then arms the very same timer, which the
+ * FIFO deduplication collapses, instead of forking the chain. Any other run starts a new chain.
+ */
+function nextTimer(decision: Decision, continued: { chain: number; from: number } | undefined, now: number): { dueAt: number; chain: number } | undefined {
+  if (decision.kind !== "requeue" && decision.kind !== "backoff") return undefined;
+  const from = continued?.from ?? now;
+  return { dueAt: Math.max(from + decision.afterSeconds * 1000, now), chain: continued?.chain ?? now };
+}
+
+/** A deterministic [0, 1) sequence from a seed (FNV-1a, then xorshift): jitter that a redelivery repeats. */
+function seededRandom(seed: string): () => number {
+  let state = 0x811c9dc5;
+  for (let i = 0; i < seed.length; i++) state = Math.imul(state ^ seed.charCodeAt(i), 0x01000193) >>> 0;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 0x1_0000_0000;
+  };
 }
 
 /**
@@ -192,7 +221,7 @@ function nextRecord(
   report: RunReport | undefined,
   result: RunResult,
   decision: Decision,
-  dueAt: number | undefined,
+  chain: number | undefined,
   event: string | undefined,
 ): GateRecord | undefined {
   if (result.kind === "gone") return undefined;
@@ -202,7 +231,7 @@ function nextRecord(
     outcome: result.kind === "system-error" ? ("SystemError" as const) : result.outcome.kind,
     attempt: decision.kind === "backoff" || decision.kind === "give-up" ? decision.attempt : 0,
     ...(workflowVersion === undefined ? {} : { workflowVersion }),
-    ...(dueAt === undefined ? {} : { dueAt }),
+    ...(chain === undefined ? {} : { chain }),
   };
   return event === undefined ? base : { ...base, event };
 }

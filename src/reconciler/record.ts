@@ -20,8 +20,12 @@ export interface GateRecord {
   readonly outcome: RecordedOutcome;
   /** Consecutive system errors (CTL-14 n). */
   readonly attempt: number;
-  /** Epoch ms of the one live timer chain; absent when nothing is scheduled (PermFail, gave up). */
-  readonly dueAt?: number;
+  /**
+   * The one live timer chain (epoch ms it began); absent when nothing is scheduled (PermFail, gave
+   * up). Not its next due time: that travels in the timer message, so a resync that changes
+   * nothing writes nothing (SRV-12).
+   */
+  readonly chain?: number;
   /** Digest of the last Event recorded (events.ts): a run emits one only when what it would say differs. */
   readonly event?: string;
 }
@@ -51,7 +55,9 @@ function parseRecord(input: unknown): GateRecord | undefined {
     attempt: typeof r.attempt === "number" ? r.attempt : 0,
   };
   if (typeof r.workflowVersion === "string") record.workflowVersion = r.workflowVersion;
-  if (typeof r.dueAt === "number") record.dueAt = r.dueAt;
+  // Records written before chains existed name their chain by its due time, as their timers do.
+  const chain = typeof r.chain === "number" ? r.chain : r.dueAt;
+  if (typeof chain === "number") record.chain = chain;
   if (typeof r.event === "string") record.event = r.event;
   return record;
 }
@@ -63,7 +69,7 @@ export function encodeRecord(record: GateRecord): string {
     workflowVersion: record.workflowVersion,
     outcome: record.outcome,
     attempt: record.attempt,
-    dueAt: record.dueAt,
+    chain: record.chain,
     event: record.event,
   });
 }

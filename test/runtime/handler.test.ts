@@ -13,6 +13,7 @@ import { noMetrics } from "../../src/ports/metrics.ts";
 import { readRecord } from "../../src/reconciler/record.ts";
 import type { RunReconcile } from "../../src/reconciler/run.ts";
 import { isMap } from "../../src/value/value.ts";
+import { deduplicationId } from "../../src/queue/ids.ts";
 
 const crd = {
   apiVersion: "apiextensions.k8s.io/v1",
@@ -48,7 +49,14 @@ async function setup(run: RunReconcile, timings = DEFAULT_TIMINGS) {
     const got = await cluster.get(trigger);
     return got.ok ? readRecord(got.value) : undefined;
   };
-  return { cluster, clock, timers, lines, reconcile, trigger, record };
+  /** The timer the last run armed, delivered when due (as the timer queue would). */
+  const fireTimer = async () => {
+    const armed = timers.scheduled.at(-1)?.request;
+    assert.ok(armed?.dueAt !== undefined && armed.chain !== undefined, "a timer was armed");
+    clock.advance(armed.dueAt - clock.now());
+    return reconcile(armed);
+  };
+  return { cluster, clock, timers, lines, reconcile, trigger, record, fireTimer };
 }
 
 const okRun: RunReconcile = async () => ({ status: "reconciled", workflow: "wf", workflowVersion: "v1", outcome: Outcome.ok(null) });
@@ -56,11 +64,7 @@ const okRun: RunReconcile = async () => ({ status: "reconciled", workflow: "wf",
 /** An event, then every backoff timer as it falls due, until the handler gives up (CTL-14: 10 system errors). */
 async function exhaustSystemErrors(s: Awaited<ReturnType<typeof setup>>): Promise<void> {
   await s.reconcile({ trigger: s.trigger, reason: "event" });
-  for (let i = 0; i < 10; i++) {
-    const dueAt = (await s.record())?.dueAt ?? 0;
-    s.clock.advance(dueAt - s.clock.now());
-    await s.reconcile({ trigger: s.trigger, reason: "timer", dueAt });
-  }
+  for (let i = 0; i < 10; i++) await s.fireTimer();
 }
 
 test("CTL-12 / CTL-15 / CTL-21 / SRV-13: a run records its outcome on the trigger, arms the resync timer and logs trigger, workflow, why, outcome, duration", async () => {
@@ -68,7 +72,7 @@ test("CTL-12 / CTL-15 / CTL-21 / SRV-13: a run records its outcome on the trigge
   const result = await s.reconcile({ trigger: s.trigger, reason: "event", hash: "x" });
   assert.equal(result.status, "ran");
   const { event, ...record } = (await s.record()) ?? { hash: "" };
-  assert.deepEqual(record, { hash: (await s.record())?.hash ?? "", workflowVersion: "v1", outcome: "Ok", attempt: 0, dueAt: 1_000_000 + 1_200_000 });
+  assert.deepEqual(record, { hash: (await s.record())?.hash ?? "", workflowVersion: "v1", outcome: "Ok", attempt: 0, chain: 1_000_000 });
   assert.match(event ?? "", /^[0-9a-f]{16}$/, "the digest of the Ready event it recorded");
   assert.deepEqual(
     s.timers.scheduled.map((t) => t.delaySeconds),
@@ -109,7 +113,7 @@ test("SRV-7: an exception in the engine is a system error too, and after 10 the 
   const s = await setup(boom);
   await exhaustSystemErrors(s);
   assert.equal((await s.record())?.attempt, 11);
-  assert.equal((await s.record())?.dueAt, undefined, "nothing more is scheduled");
+  assert.equal((await s.record())?.chain, undefined, "nothing more is scheduled");
   assert.ok(s.lines.some((l) => l.level === "error" && l.message.includes("Giving up")));
 });
 
@@ -152,7 +156,7 @@ test("CTL-14 / SRV-7: after a give-up, a change of the trigger starts a fresh co
   assert.equal(after.status, "ran");
   assert.equal(after.status === "ran" ? after.decision.kind : undefined, "backoff");
   assert.equal((await s.record())?.attempt, 1);
-  assert.notEqual((await s.record())?.dueAt, undefined, "a backoff timer is armed again");
+  assert.notEqual((await s.record())?.chain, undefined, "a backoff timer is armed again");
 });
 
 test("SRV-7 / COND-1 / ST-8: giving up writes a Ready Failure condition naming the last error, in place, keeping the other conditions", async () => {
@@ -186,15 +190,9 @@ test("SRV-7 / COND-1 / ST-8: giving up writes a Ready Failure condition naming t
     return got.ok && isMap(got.value.status) ? got.value.status.conditions : undefined;
   };
   await s.reconcile({ trigger: s.trigger, reason: "event" });
-  for (let i = 0; i < 9; i++) {
-    const dueAt = (await s.record())?.dueAt ?? 0;
-    s.clock.advance(dueAt - s.clock.now());
-    await s.reconcile({ trigger: s.trigger, reason: "timer", dueAt });
-  }
+  for (let i = 0; i < 9; i++) await s.fireTimer();
   assert.deepEqual(await conditions(), [configured, ready, sentinel], "backoff alone leaves the conditions alone");
-  const dueAt = (await s.record())?.dueAt ?? 0;
-  s.clock.advance(dueAt - s.clock.now());
-  const result = await s.reconcile({ trigger: s.trigger, reason: "timer", dueAt });
+  const result = await s.fireTimer();
   assert.ok(result.status === "ran" && result.decision.kind === "give-up");
   const after = await conditions();
   assert.ok(Array.isArray(after) && after.length === 3);
@@ -210,7 +208,7 @@ test("SRV-7 / COND-1 / ST-8: giving up writes a Ready Failure condition naming t
   assert.match(String(failure.message), /retries stopped/);
   assert.equal(failure.lastTransitionTime, earlier, "status unchanged: lastTransitionTime carried (ST-8)");
   assert.notEqual(failure.lastUpdateTime, earlier);
-  assert.equal((await s.record())?.dueAt, undefined, "and nothing more is scheduled");
+  assert.equal((await s.record())?.chain, undefined, "and nothing more is scheduled");
 });
 
 test("SRV-7: giving up on a trigger without conditions appends Ready", async () => {
@@ -311,4 +309,47 @@ test("SRV-2 / SRV-12: a reconcile GETs the trigger once; the run receives the ob
   assert.equal(result.status, "ran");
   assert.equal(triggerReads, 1, "one GET of the trigger, by the gate");
   assert.ok(received !== undefined && isMap(received.metadata) && received.metadata.uid === s.trigger.uid, "the run got that trigger");
+});
+
+test("SRV-12 / CTL-12: a due resync of an unchanged trigger hands its chain on and writes nothing to the trigger", async () => {
+  const s = await setup(okRun);
+  await s.reconcile({ trigger: s.trigger, reason: "event" });
+  const first = s.timers.scheduled.at(-1)?.request;
+  const resourceVersion = async () => {
+    const got = await s.cluster.get(s.trigger);
+    return got.ok && isMap(got.value.metadata) ? got.value.metadata.resourceVersion : undefined;
+  };
+  const before = await resourceVersion();
+  for (let pass = 0; pass < 3; pass++) assert.equal((await s.fireTimer()).status, "ran");
+  assert.equal(await resourceVersion(), before, "three resyncs, no write");
+  const last = s.timers.scheduled.at(-1)?.request;
+  assert.equal(last?.chain, first?.chain, "the same chain throughout");
+  assert.ok(last?.dueAt !== undefined && first?.dueAt !== undefined && last.dueAt > first.dueAt);
+});
+
+test("SRV-5 / SRV-2: a due timer delivered twice arms the same successor, which the FIFO deduplication collapses", async () => {
+  const s = await setup(okRun);
+  await s.reconcile({ trigger: s.trigger, reason: "event" });
+  const armed = s.timers.scheduled.at(-1)?.request;
+  assert.ok(armed?.dueAt !== undefined);
+  s.clock.advance(armed.dueAt - s.clock.now());
+  await s.reconcile(armed);
+  s.clock.advance(30_000); // the redelivery comes a visibility timeout later
+  await s.reconcile(armed);
+  const [a, b] = s.timers.scheduled.slice(-2).map((t) => t.request);
+  assert.ok(a !== undefined && b !== undefined);
+  assert.deepEqual(a, b);
+  assert.equal(deduplicationId(a), deduplicationId(b));
+});
+
+test("SRV-5: a timer of a replaced chain is dropped, the live chain's runs", async () => {
+  const s = await setup(okRun);
+  await s.reconcile({ trigger: s.trigger, reason: "event" });
+  const old = s.timers.scheduled.at(-1)?.request;
+  assert.ok(old?.dueAt !== undefined);
+  s.clock.advance(1000);
+  await s.reconcile({ trigger: s.trigger, reason: "force", nonce: "n" }); // starts a new chain
+  s.clock.advance(old.dueAt - s.clock.now());
+  assert.deepEqual(await s.reconcile(old), { status: "dropped", why: "stale-timer" });
+  assert.equal((await s.fireTimer()).status, "ran");
 });
