@@ -15,7 +15,7 @@ import type { TimerQueue, WorkQueue } from "../queue/queue.ts";
 import { createDefinitionsSync, type DefinitionsSync } from "../reconciler/definitions-sync.ts";
 import { createRequestReconciler, type RequestReconciler } from "../reconciler/reconcile-request.ts";
 import type { Metrics } from "../ports/metrics.ts";
-import type { RunReconcile } from "../reconciler/run.ts";
+import type { RunReconcile } from "../reconciler/engine-port.ts";
 import { createTimerForwarder, type TimerForwarder } from "../timers/forwarder.ts";
 import { sweep } from "../reconciler/sweep.ts";
 import { boundKinds } from "../workflow/catalog.ts";
@@ -67,7 +67,7 @@ export function composeRuntime(parts: RuntimeParts): Runtime {
     ...(workDlq === undefined ? [] : [createSqsDeadLetterQueue(parts.sqs, workDlq, "work-dlq")]),
     ...(timerDlq === undefined ? [] : [createSqsDeadLetterQueue(parts.sqs, timerDlq, "timer-dlq")]),
   ];
-  const engineConfig = { resyncSeconds: config.timings.resyncSeconds, selectionRetrySeconds: config.timings.selectionRetrySeconds };
+  const engineConfig = { selectionRetrySeconds: config.timings.selectionRetrySeconds };
   const runOn =
     (target: ClusterApi, managed = parts.managedCluster) =>
     (trigger: TriggerRef, current?: KubeObject) =>

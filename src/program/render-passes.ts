@@ -11,6 +11,8 @@ export interface InspectableCluster extends ClusterApi {
 
 export interface RenderPass {
   readonly report: ReconcileReport;
+  /** When the controller would run the trigger again; absent: not until something changes. */
+  readonly nextDueSeconds?: number;
   /** The trigger as stored after the pass (absent when it is gone). */
   readonly trigger?: KubeObject;
   /** Objects other than the trigger created or changed by the pass. */
@@ -26,6 +28,8 @@ export interface RenderOptions {
   /** Exactly this many passes; by default until Ok/Skip/DepSkip/PermFail, at most 10. */
   readonly passes?: number;
   readonly config?: Partial<ReconcileConfig>;
+  /** When the controller would run again after a report: the runtime's own decision (reconciler/decide.ts), passed in. */
+  readonly nextDueSeconds: (report: ReconcileReport) => number | undefined;
 }
 
 const DEFAULT_MAX_PASSES = 10;
@@ -44,10 +48,11 @@ export async function renderPasses(options: RenderOptions): Promise<RenderPass[]
   for (let i = 0; i < limit; i++) {
     const before = versions(options.cluster.all());
     const report = await reconcileTrigger(options.trigger, deps);
-    passes.push(snapshot(report, options, before));
+    const nextDueSeconds = options.nextDueSeconds(report);
+    passes.push(snapshot(report, nextDueSeconds, options, before));
     if (report.status !== "reconciled" && report.status !== "selection-error") break;
     if (options.passes === undefined && isSettled(report)) break;
-    options.clock.advance((report.nextDueSeconds ?? 0) * 1000);
+    options.clock.advance((nextDueSeconds ?? 0) * 1000);
   }
   return passes;
 }
@@ -56,7 +61,7 @@ function isSettled(report: ReconcileReport): boolean {
   return report.outcome.kind !== "Retry";
 }
 
-function snapshot(report: ReconcileReport, options: RenderOptions, before: Map<string, string>): RenderPass {
+function snapshot(report: ReconcileReport, nextDueSeconds: number | undefined, options: RenderOptions, before: Map<string, string>): RenderPass {
   const all = options.cluster.all();
   const isTrigger = (o: KubeObject) =>
     keyOf(o) ===
@@ -67,7 +72,7 @@ function snapshot(report: ReconcileReport, options: RenderOptions, before: Map<s
     });
   const trigger = all.find(isTrigger);
   const objects = all.filter((o) => !isTrigger(o) && before.get(keyOf(o)) !== resourceVersion(o));
-  return { report, objects, ...(trigger && { trigger }) };
+  return { report, objects, ...(trigger && { trigger }), ...(nextDueSeconds !== undefined && { nextDueSeconds }) };
 }
 
 function versions(objects: readonly KubeObject[]): Map<string, string> {

@@ -1,17 +1,11 @@
 /**
- * The one place that chooses what happens after a run (CTL-14, SRV-5, SRV-7):
- * a single switch from the run's result to a timer or none. Pure; randomness
- * is passed in so jitter is testable.
+ * The one place that chooses what happens after a run (CTL-14, SRV-5, SRV-7), on
+ * AWS, locally and in `koreo render`: a single switch from the run's report to a
+ * timer or none. Pure; randomness is passed in so jitter is testable.
  */
 import type { ControllerTimings } from "../config/config.ts";
 import { assertNever, type Outcome } from "../outcome/outcome.ts";
-
-/** What a reconcile attempt produced, as the decision needs it. */
-export type RunResult =
-  | { readonly kind: "reconciled"; readonly outcome: Outcome }
-  | { readonly kind: "selection-error"; readonly outcome: Outcome }
-  | { readonly kind: "gone" } // not found / terminating when the engine looked
-  | { readonly kind: "system-error"; readonly message: string };
+import type { RunReport } from "./engine-port.ts";
 
 export type Decision =
   | { readonly kind: "done" } // PermFail, or nothing left to reconcile
@@ -20,18 +14,19 @@ export type Decision =
   | { readonly kind: "give-up"; readonly attempt: number }; // system errors exhausted
 
 /** `previousAttempt`: consecutive system errors before this run. `random()` ∈ [0, 1). */
-export function decide(result: RunResult, previousAttempt: number, timings: ControllerTimings, random: () => number): Decision {
-  switch (result.kind) {
-    case "gone":
+export function decide(report: Pick<RunReport, "status" | "outcome">, previousAttempt: number, timings: ControllerTimings, random: () => number): Decision {
+  switch (report.status) {
+    case "not-found":
+    case "terminating":
       return { kind: "done" };
     case "selection-error":
-      return { kind: "requeue", afterSeconds: retryDelay(result.outcome, timings.selectionRetrySeconds) };
+      return { kind: "requeue", afterSeconds: retryDelay(report.outcome, timings.selectionRetrySeconds) };
     case "system-error":
       return systemError(previousAttempt + 1, timings, random);
     case "reconciled":
-      return afterOutcome(result.outcome, timings, random);
+      return afterOutcome(report.outcome, timings, random);
     default:
-      return assertNever(result);
+      return assertNever(report.status);
   }
 }
 

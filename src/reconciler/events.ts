@@ -12,8 +12,7 @@ import type { Logger } from "../ports/logger.ts";
 import { triggerKey, type TriggerRef } from "../queue/messages.ts";
 import { conditionFor } from "../workflow/conditions.ts";
 import { sha256Hex } from "../workflow/sha256.ts";
-import type { RunResult } from "./decide.ts";
-import type { RunReport } from "./run.ts";
+import type { RunReport } from "./engine-port.ts";
 
 export interface OutcomeEvent {
   /** The trigger's Ready condition reason (ST-5: Ready, Skip, DepSkip, Wait, Failure) or the selection error's. */
@@ -28,15 +27,15 @@ const MAX_MESSAGE = 1024;
 const MAX_NAME_PREFIX = 236;
 
 /** The Event a finished run stands for; none for a trigger that is gone or a system error still being retried. */
-export function outcomeEvent(result: RunResult, report: RunReport | undefined, giveUpMessage?: string): OutcomeEvent | undefined {
+export function outcomeEvent(report: RunReport, giveUpMessage?: string): OutcomeEvent | undefined {
   if (giveUpMessage !== undefined) return { reason: "Failure", message: clip(giveUpMessage), type: "Warning" };
-  if (result.kind === "selection-error")
-    return { reason: report?.selectionReason ?? "WorkflowNotReady", message: clip(messageOf(result.outcome) ?? "No Workflow can run."), type: "Warning" };
-  if (result.kind !== "reconciled") return undefined;
-  const workflow = report?.workflow ?? "(none)";
-  const condition = conditionFor("Ready", `Workflow ${workflow}`, result.outcome, workflow, false);
-  const message = messageOf(result.outcome) ?? condition.message;
-  return { reason: condition.reason, message: clip(message), type: result.outcome.kind === "PermFail" ? "Warning" : "Normal" };
+  if (report.status === "selection-error")
+    return { reason: report.selectionReason ?? "WorkflowNotReady", message: clip(messageOf(report.outcome) ?? "No Workflow can run."), type: "Warning" };
+  if (report.status !== "reconciled") return undefined;
+  const workflow = report.workflow ?? "(none)";
+  const condition = conditionFor("Ready", `Workflow ${workflow}`, report.outcome, workflow, false);
+  const message = messageOf(report.outcome) ?? condition.message;
+  return { reason: condition.reason, message: clip(message), type: report.outcome.kind === "PermFail" ? "Warning" : "Normal" };
 }
 
 /** A short digest of what the Event says: the record keeps it so only transitions emit (and re-reading it costs nothing). */

@@ -11,6 +11,7 @@ import { mergeCondition } from "../logic/conditions.ts";
 import { triggerKey, type TriggerRef } from "../queue/messages.ts";
 import { isMap, type ValueMap } from "../value/value.ts";
 import { conditionTime } from "../workflow/conditions.ts";
+import { writeParentPatch } from "../workflow/parent-status.ts";
 
 export function giveUpMessage(attempts: number, lastError: string | undefined): string {
   return `Gave up after ${attempts} consecutive system errors; retries stopped until the trigger or its Workflow changes. Last error: ${lastError ?? "unknown"}`;
@@ -25,8 +26,8 @@ export function giveUpPatch(trigger: KubeObject, message: string, now: number): 
 }
 
 /**
- * Re-reads the trigger (the failed run may have written status meanwhile) and patches the main
- * endpoint, plus `/status` when the kind has one, as the engine does (ST-1). Gone means nothing to say.
+ * Re-reads the trigger (the failed run may have written status meanwhile) and writes the condition
+ * with the engine's status writer (ST-1). Gone means nothing to say.
  * Returns an error description instead of throwing: failing to state the failure must not stop the
  * give-up record from being stored.
  */
@@ -35,12 +36,6 @@ export async function writeGiveUpCondition(cluster: ClusterApi, ref: TriggerRef,
   const got = await cluster.get(objectRef);
   if (!got.ok) return got.error.reason === "NotFound" ? undefined : `GET ${triggerKey(ref)}: ${got.error.reason}: ${got.error.message}`;
   if (!isMap(got.value.metadata) || got.value.metadata.uid !== ref.uid) return undefined;
-  const patch = giveUpPatch(got.value, message, now);
-  const options = { fieldManager: "koreo" };
-  const main = await cluster.mergePatch(objectRef, patch, options);
-  if (!main.ok) return main.error.reason === "NotFound" ? undefined : `${main.error.reason}: ${main.error.message}`;
-  const kind = await cluster.discover(ref.apiVersion, ref.kind);
-  if (!kind.ok || !kind.value.hasStatus) return undefined;
-  const sub = await cluster.mergePatch(objectRef, patch, { ...options, subresource: "status" });
-  return sub.ok || sub.error.reason === "NotFound" ? undefined : `${sub.error.reason}: ${sub.error.message}`;
+  const written = await writeParentPatch(cluster, objectRef, got.value, giveUpPatch(got.value, message, now), "koreo");
+  return written.ok || written.error.reason === "NotFound" ? undefined : `${written.error.reason}: ${written.error.message}`;
 }

@@ -12,13 +12,14 @@ import type { Logger } from "../ports/logger.ts";
 import { triggerKey, type ReconcileRequest, type TriggerRef } from "../queue/messages.ts";
 import type { TimerQueue } from "../queue/queue.ts";
 import { changeHash } from "./change-hash.ts";
-import { decide, type Decision, type RunResult } from "./decide.ts";
+import { decide, type Decision } from "./decide.ts";
 import { gate, type Basis, type GateDecision, type Observed, type ProceedReason } from "./gate.ts";
 import type { Metrics } from "../ports/metrics.ts";
 import { giveUpMessage, writeGiveUpCondition } from "./give-up.ts";
 import { encodeRecord, readRecord, recordPatch, type GateRecord } from "./record.ts";
 import { eventDigest, outcomeEvent, recordEvent } from "./events.ts";
-import type { RunReconcile, RunReport, WorkflowVersionOf } from "./run.ts";
+import type { RunReconcile, RunReport, WorkflowVersionOf } from "./engine-port.ts";
+import { Outcome } from "../outcome/outcome.ts";
 import { armTimer } from "../timers/arm.ts";
 
 export interface RequestReconcilerDeps {
@@ -37,7 +38,7 @@ export interface RequestReconcilerDeps {
 
 export type HandleResult =
   | { readonly status: "dropped"; readonly why: string }
-  | { readonly status: "ran"; readonly report?: RunReport; readonly result: RunResult; readonly decision: Decision; readonly durationMs: number };
+  | { readonly status: "ran"; readonly report: RunReport; readonly decision: Decision; readonly durationMs: number };
 
 export type RequestReconciler = (request: ReconcileRequest) => Promise<HandleResult>;
 
@@ -117,55 +118,41 @@ async function runAndRecord(
 ): Promise<HandleResult> {
   const trigger = request.trigger;
   const started = deps.clock.now();
-  const { report, result } = await runWithBudget(deps, trigger, current);
+  const report = await runWithBudget(deps, trigger, current);
   const durationMs = deps.clock.now() - started;
   const continued = continuedChain(request, basis, why);
   const random = continued === undefined ? deps.random : seededRandom(`${trigger.uid}:${continued.chain}:${continued.from}`);
-  const decision = decide(result, previousAttempts(basis, why), deps.timings, random);
+  const decision = decide(report, previousAttempts(basis, why), deps.timings, random);
   const timer = nextTimer(decision, continued, deps.clock.now());
   if (timer !== undefined) await armTimer(deps.timers, { trigger, reason: "timer", ...timer }, deps.clock.now());
-  const gaveUp = decision.kind === "give-up" ? giveUpMessage(decision.attempt, errorOf(result)) : undefined;
+  const gaveUp = decision.kind === "give-up" ? giveUpMessage(decision.attempt, errorOf(report)) : undefined;
   if (gaveUp !== undefined) await stateGiveUp(deps, trigger, gaveUp);
-  const event = await emitOnTransition(deps, trigger, basis, outcomeEvent(result, report, gaveUp));
-  const record = nextRecord(basis, report, result, decision, timer?.chain, event);
+  const event = await emitOnTransition(deps, trigger, basis, outcomeEvent(report, gaveUp));
+  const record = nextRecord(basis, report, decision, timer?.chain, event);
   if (record !== undefined) await storeRecord(deps.cluster, trigger, basis.record, record);
-  observeRun(deps, trigger, why, report, result, decision, durationMs);
-  return report === undefined ? { status: "ran", result, decision, durationMs } : { status: "ran", report, result, decision, durationMs };
+  observeRun(deps, trigger, why, report, decision, durationMs);
+  return { status: "ran", report, decision, durationMs };
 }
 
 /** CTL-13: a run has a budget; beyond it, or on any exception, it is a system error (CTL-14 recommendation). */
-async function runWithBudget(
-  deps: RequestReconcilerDeps,
-  trigger: TriggerRef,
-  current: KubeObject | undefined,
-): Promise<{ report?: RunReport; result: RunResult }> {
+async function runWithBudget(deps: RequestReconcilerDeps, trigger: TriggerRef, current: KubeObject | undefined): Promise<RunReport> {
   let timer: NodeJS.Timeout | undefined;
   const budgetMs = deps.timings.reconcileTimeoutSeconds * 1000;
   // unref: a budget must not keep a process alive on its own.
   const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), budgetMs).unref()));
   try {
     const report = await Promise.race([deps.run(trigger, current), timeout]);
-    if (report === "timeout") return { result: { kind: "system-error", message: `reconcile exceeded ${deps.timings.reconcileTimeoutSeconds} s` } };
-    return { report, result: resultOf(report) };
+    if (report === "timeout") return systemError(`reconcile exceeded ${deps.timings.reconcileTimeoutSeconds} s`);
+    return report;
   } catch (error) {
-    return { result: { kind: "system-error", message: error instanceof Error ? error.message : String(error) } };
+    return systemError(error instanceof Error ? error.message : String(error));
   } finally {
     clearTimeout(timer);
   }
 }
 
-function resultOf(report: RunReport): RunResult {
-  switch (report.status) {
-    case "reconciled":
-      return { kind: "reconciled", outcome: report.outcome };
-    case "selection-error":
-      return { kind: "selection-error", outcome: report.outcome };
-    case "not-found":
-    case "terminating":
-      return { kind: "gone" };
-    case "system-error":
-      return { kind: "system-error", message: report.error ?? report.outcome.kind };
-  }
+function systemError(error: string): RunReport {
+  return { status: "system-error", outcome: Outcome.retry(undefined, error), error };
 }
 
 /** The live chain a due run continues, and the due time it was due at; undefined when the run starts a new chain. */
@@ -216,19 +203,13 @@ async function emitOnTransition(
 }
 
 /** CTL-12 bookkeeping; nothing is recorded for a trigger that is gone. */
-function nextRecord(
-  basis: Basis,
-  report: RunReport | undefined,
-  result: RunResult,
-  decision: Decision,
-  chain: number | undefined,
-  event: string | undefined,
-): GateRecord | undefined {
-  if (result.kind === "gone") return undefined;
-  const workflowVersion = report?.workflowVersion ?? (result.kind === "system-error" ? basis.record?.workflowVersion : undefined);
+function nextRecord(basis: Basis, report: RunReport, decision: Decision, chain: number | undefined, event: string | undefined): GateRecord | undefined {
+  if (isGone(report)) return undefined;
+  const failed = report.status === "system-error";
+  const workflowVersion = report.workflowVersion ?? (failed ? basis.record?.workflowVersion : undefined);
   const base = {
     hash: basis.hash,
-    outcome: result.kind === "system-error" ? ("SystemError" as const) : result.outcome.kind,
+    outcome: failed ? ("SystemError" as const) : report.outcome.kind,
     attempt: decision.kind === "backoff" || decision.kind === "give-up" ? decision.attempt : 0,
     ...(workflowVersion === undefined ? {} : { workflowVersion }),
     ...(chain === undefined ? {} : { chain }),
@@ -258,52 +239,49 @@ async function storeRecord(cluster: ClusterApi, trigger: TriggerRef, previous: G
 }
 
 /** CTL-21 / SRV-13: one line and a few metrics per run. */
-function observeRun(
-  deps: RequestReconcilerDeps,
-  trigger: TriggerRef,
-  why: ProceedReason,
-  report: RunReport | undefined,
-  result: RunResult,
-  decision: Decision,
-  durationMs: number,
-): void {
-  const outcome = result.kind === "system-error" ? "SystemError" : result.kind === "gone" ? "Gone" : result.outcome.kind;
+function observeRun(deps: RequestReconcilerDeps, trigger: TriggerRef, why: ProceedReason, report: RunReport, decision: Decision, durationMs: number): void {
+  const outcome = report.status === "system-error" ? "SystemError" : isGone(report) ? "Gone" : report.outcome.kind;
   // `why`: what the gate let through (a change, a due timer, force…): the first question when a trigger runs unexpectedly.
   const fields = {
     trigger: triggerKey(trigger),
     uid: trigger.uid,
-    workflow: report?.workflow,
+    workflow: report.workflow,
     why,
     outcome,
     decision: decision.kind,
     durationMs,
-    ...explain(report, result),
+    ...explain(report),
   };
   deps.metrics.count("Reconciles", { outcome });
   deps.metrics.milliseconds("ReconcileDuration", durationMs);
   if (decision.kind === "backoff") deps.metrics.count("SystemErrorRetries");
   if (decision.kind === "give-up") {
     deps.metrics.count("SystemErrorGiveUps");
-    deps.logger.error(`Giving up on ${triggerKey(trigger)} after ${decision.attempt} consecutive system errors.`, { ...fields, error: errorOf(result) });
+    deps.logger.error(`Giving up on ${triggerKey(trigger)} after ${decision.attempt} consecutive system errors.`, { ...fields, error: errorOf(report) });
     return;
   }
-  if (result.kind === "system-error") deps.logger.warn(`Reconcile of ${triggerKey(trigger)} failed; backing off.`, { ...fields, error: result.message });
-  else deps.logger.info(`Reconciled ${triggerKey(trigger)} using Workflow ${report?.workflow ?? "(none)"}.`, fields);
+  if (report.status === "system-error") deps.logger.warn(`Reconcile of ${triggerKey(trigger)} failed; backing off.`, { ...fields, error: errorOf(report) });
+  else deps.logger.info(`Reconciled ${triggerKey(trigger)} using Workflow ${report.workflow ?? "(none)"}.`, fields);
 }
 
 /**
  * Why a run ended as it did, for the log line: the outcome's message and, when not Ok, the first
  * step that ended the same way (the one that decided the Workflow's outcome, OUT-3), if any.
  */
-function explain(report: RunReport | undefined, result: RunResult): { message?: string; step?: string } {
-  if (result.kind === "system-error") return { message: result.message };
-  if (result.kind === "gone" || report === undefined) return {};
+function explain(report: RunReport): { message?: string; step?: string } {
+  if (report.status === "system-error") return { message: errorOf(report) ?? "" };
+  if (isGone(report)) return {};
   const outcome = report.outcome;
   const message = outcome.kind === "Ok" ? undefined : outcome.message;
   const step = outcome.kind === "Ok" ? undefined : report.steps?.find((s) => s.outcome === outcome.kind)?.label;
   return { ...(message !== undefined && message !== "" && { message }), ...(step !== undefined && { step }) };
 }
 
-function errorOf(result: RunResult): string | undefined {
-  return result.kind === "system-error" ? result.message : undefined;
+/** Not found or terminating when the engine looked: nothing to record, nothing to schedule. */
+function isGone(report: RunReport): boolean {
+  return report.status === "not-found" || report.status === "terminating";
+}
+
+function errorOf(report: RunReport): string | undefined {
+  return report.status === "system-error" ? (report.error ?? report.outcome.kind) : undefined;
 }

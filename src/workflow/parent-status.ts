@@ -1,4 +1,4 @@
-import type { KubeObject } from "../cluster/cluster-api.ts";
+import type { ClusterApi, ClusterResult, KubeObject, ObjectRef } from "../cluster/cluster-api.ts";
 import { applyMergePatch } from "../value/merge-patch.ts";
 import { valuesEqual } from "../value/equal.ts";
 import { isList, isMap, toJsonText, type Value, type ValueMap } from "../value/value.ts";
@@ -83,4 +83,32 @@ function withoutUpdateTimes(object: Value): Value {
     return rest;
   });
   return { ...object, status: { ...object.status, conditions } };
+}
+
+/**
+ * ST-1/ST-2, the one writer of a trigger's status: a merge patch to the main endpoint and, when the
+ * kind has a status subresource (where the main endpoint ignores `status`), the status part to
+ * `/status`; each part only when it changes the trigger. A pass that changes only the status so
+ * writes once. Resolves to the trigger as last written, or as it was when nothing changed.
+ */
+export async function writeParentPatch(
+  cluster: Pick<ClusterApi, "mergePatch" | "discover">,
+  ref: ObjectRef,
+  trigger: KubeObject,
+  patch: ValueMap,
+  fieldManager: string,
+): Promise<ClusterResult<KubeObject>> {
+  const kind = await cluster.discover(ref.apiVersion, ref.kind);
+  const split = kind.ok && kind.value.hasStatus && patch.status !== undefined;
+  const { status, ...rest } = patch;
+  const parts: { patch: ValueMap; subresource?: "status" }[] = split
+    ? [{ patch: rest }, { patch: { status: status ?? null }, subresource: "status" }]
+    : [{ patch }];
+  let written: ClusterResult<KubeObject> = { ok: true, value: trigger };
+  for (const part of parts) {
+    if (Object.keys(part.patch).length === 0 || !patchChanges(trigger, part.patch)) continue;
+    written = await cluster.mergePatch(ref, part.patch, { fieldManager, ...(part.subresource && { subresource: part.subresource }) });
+    if (!written.ok) return written;
+  }
+  return written;
 }

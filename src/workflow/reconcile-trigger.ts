@@ -7,7 +7,7 @@ import { isMap, type Value, type ValueMap } from "../value/value.ts";
 import { realTimer, type Timer } from "./budget.ts";
 import type { WorkflowCatalog } from "./catalog.ts";
 import { conditionTime } from "./conditions.ts";
-import { patchChanges, runPatch, selectionErrorPatch, type StatusOptions } from "./parent-status.ts";
+import { patchChanges, runPatch, selectionErrorPatch, writeParentPatch, type StatusOptions } from "./parent-status.ts";
 import { runWorkflow } from "./run.ts";
 import { selectWorkflow } from "./select-workflow.ts";
 import { triggerHash } from "./trigger-hash.ts";
@@ -15,8 +15,6 @@ import { workflowVersion } from "./workflow-version.ts";
 
 /** CTL-20 values, configurable. */
 export interface ReconcileConfig {
-  /** CTL-14: next run after Ok/Skip/DepSkip. */
-  readonly resyncSeconds: number;
   /** CTL-9: next run after a selection error. */
   readonly selectionRetrySeconds: number;
   /** WF-28: budget of one Workflow run, each sub-Workflow run and each forEach. */
@@ -29,7 +27,6 @@ export interface ReconcileConfig {
 }
 
 export const DEFAULT_RECONCILE_CONFIG: ReconcileConfig = Object.freeze({
-  resyncSeconds: 1200,
   selectionRetrySeconds: 120,
   stepBudgetMs: 10_000,
   standardConditionStatus: false,
@@ -74,8 +71,6 @@ export interface ReconcileReport {
   /** CTL-8 with its recommendation, of the trigger as read. */
   readonly triggerHash?: string;
   readonly outcome: Outcome;
-  /** CTL-14: Retry delay, resync for Ok/Skip/DepSkip, selection retry; undefined for PermFail and non-runs. */
-  readonly nextDueSeconds?: number;
   /** The merge patch sent (or that would be sent); undefined when nothing changed (ST-2). */
   readonly patch?: Value;
   readonly steps: ReadonlyArray<{ readonly label: string; readonly outcome: Outcome["kind"]; readonly message?: string }>;
@@ -120,7 +115,6 @@ async function reconcileOnce(ref: TriggerRef, deps: ReconcileDeps, config: Recon
       selectionReason: selection.reason,
       triggerHash: hash,
       outcome: Outcome.retry(config.selectionRetrySeconds, selection.message),
-      nextDueSeconds: config.selectionRetrySeconds,
       steps: [],
       ...(selection.name !== undefined && { workflow: selection.name, workflowVersion: workflowVersion(selection.name, deps.definitions) }),
     };
@@ -140,7 +134,6 @@ async function reconcileOnce(ref: TriggerRef, deps: ReconcileDeps, config: Recon
     workflowVersion: workflowVersion(selection.name, deps.definitions),
     triggerHash: hash,
     outcome: run.outcome,
-    ...nextDue(run.outcome, config),
     steps: run.steps.map((s) => ({
       label: s.label,
       outcome: s.outcome.kind,
@@ -150,39 +143,19 @@ async function reconcileOnce(ref: TriggerRef, deps: ReconcileDeps, config: Recon
   return write(trigger, runPatch(trigger, run, selection.name, status), base, deps, config);
 }
 
-/** ST-1/ST-2: one merge patch to the main endpoint (plus `/status` when the kind has one), only if it changes something. */
+/** ST-1/ST-2: write what changed (`writeParentPatch`), nothing when nothing did. */
 async function write(trigger: KubeObject, patch: ValueMap, report: ReconcileReport, deps: ReconcileDeps, config: ReconcileConfig): Promise<ReconcileReport> {
   if (!patchChanges(trigger, patch)) return report;
-  const ref = { ...objectRef(report.trigger) };
-  const options = { fieldManager: config.fieldManager };
-  const main = await deps.cluster.mergePatch(ref, patch, options);
-  if (!main.ok) return writeFailed(report, main.error, patch);
-  let resourceVersion = resourceVersionOf(main.value);
-  const kind = await deps.cluster.discover(ref.apiVersion, ref.kind);
-  if (kind.ok && kind.value.hasStatus && patch.status !== undefined) {
-    const sub = await deps.cluster.mergePatch(ref, { status: patch.status }, { ...options, subresource: "status" });
-    if (!sub.ok) return writeFailed(report, sub.error, patch);
-    resourceVersion = resourceVersionOf(sub.value);
-  }
+  const written = await writeParentPatch(deps.cluster, objectRef(report.trigger), trigger, patch, config.fieldManager);
+  if (!written.ok) return writeFailed(report, written.error, patch);
+  const resourceVersion = resourceVersionOf(written.value);
   return { ...report, patch, trigger: { ...report.trigger, ...(resourceVersion !== undefined && { resourceVersion }) } };
 }
 
 /** CTL-12: a 404 while patching means the trigger is gone (the caller tombstones it). */
 function writeFailed(report: ReconcileReport, error: ClusterError, patch: Value): ReconcileReport {
-  if (error.reason === "NotFound") return { ...report, status: "not-found", patch, nextDueSeconds: undefined };
-  return { ...report, status: "system-error", patch, nextDueSeconds: undefined, error: describe(error) };
-}
-
-/** CTL-14: when the trigger is due again after this outcome. */
-function nextDue(outcome: Outcome, config: ReconcileConfig): { nextDueSeconds?: number } {
-  switch (outcome.kind) {
-    case "PermFail":
-      return {};
-    case "Retry":
-      return { nextDueSeconds: outcome.delay };
-    default:
-      return { nextDueSeconds: config.resyncSeconds };
-  }
+  if (error.reason === "NotFound") return { ...report, status: "not-found", patch };
+  return { ...report, status: "system-error", patch, error: describe(error) };
 }
 
 /** WF-17: `{metadata, spec, state}` and nothing else. */

@@ -118,8 +118,11 @@ test("SRV-10: webhook reconcile-now (bearer and HMAC), dry-run with writes suppr
   assert.equal(ok.status, 202);
   await waitFor("the forced run", () => (probe.runs(uid) > before ? true : undefined));
   const body = "{}";
+  const afterBearer = probe.runs(uid);
   const signed = await fetch(`${stack.webhookUrl}${path}`, { method: "POST", body, headers: { "x-koreo-signature": `sha256=${sign(stack.secret, body)}` } });
   assert.equal(signed.status, 202);
+  // Waited for, so its run cannot land inside the dry-run's "no run" window below.
+  await waitFor("the signed forced run", () => (probe.runs(uid) > afterBearer ? true : undefined));
   const badSig = await fetch(`${stack.webhookUrl}${path}`, { method: "POST", body, headers: { "x-koreo-signature": `sha256=${sign("wrong", body)}` } });
   assert.equal(badSig.status, 401);
   const missing = await fetch(`${stack.webhookUrl}/reconcile/e2e.koreo.dev/v1/Widget/${NS}/nope`, {

@@ -6,7 +6,7 @@ import { decide, resyncDelay } from "../../src/reconciler/decide.ts";
 import { Outcome } from "../../src/outcome/outcome.ts";
 
 const half = () => 0.5;
-const reconciled = (outcome: Outcome) => ({ kind: "reconciled" as const, outcome });
+const reconciled = (outcome: Outcome) => ({ status: "reconciled" as const, outcome });
 
 test("CTL-14: Retry requeues after its delay, PermFail schedules nothing, Ok/Skip/DepSkip resync", () => {
   assert.deepEqual(decide(reconciled(Outcome.retry(7)), 0, DEFAULT_TIMINGS, half), { kind: "requeue", afterSeconds: 7 });
@@ -17,7 +17,7 @@ test("CTL-14: Retry requeues after its delay, PermFail schedules nothing, Ok/Ski
 });
 
 test("CTL-9: a selection error retries after 120 s", () => {
-  assert.deepEqual(decide({ kind: "selection-error", outcome: Outcome.permFail("NoWorkflow") }, 0, DEFAULT_TIMINGS, half), {
+  assert.deepEqual(decide({ status: "selection-error", outcome: Outcome.permFail("NoWorkflow") }, 0, DEFAULT_TIMINGS, half), {
     kind: "requeue",
     afterSeconds: 120,
   });
@@ -33,7 +33,7 @@ test("CTL-15 / SRV-5: the periodic resync is 1200 s ± 10 %", () => {
 });
 
 test("CTL-14 / SRV-7: system errors back off min(2^n·30 + U[0,30), 900) and give up after 10", () => {
-  const err = { kind: "system-error" as const, message: "boom" };
+  const err = { status: "system-error" as const, outcome: Outcome.retry(undefined, "boom") };
   assert.deepEqual(
     decide(err, 0, DEFAULT_TIMINGS, () => 0),
     { kind: "backoff", afterSeconds: 30, attempt: 1 },
@@ -56,5 +56,6 @@ test("CTL-14 / SRV-7: system errors back off min(2^n·30 + U[0,30), 900) and giv
 });
 
 test("CTL-16: a trigger gone during the run schedules nothing", () => {
-  assert.deepEqual(decide({ kind: "gone" }, 3, DEFAULT_TIMINGS, half), { kind: "done" });
+  assert.deepEqual(decide({ status: "not-found", outcome: Outcome.skip() }, 3, DEFAULT_TIMINGS, half), { kind: "done" });
+  assert.deepEqual(decide({ status: "terminating", outcome: Outcome.skip() }, 3, DEFAULT_TIMINGS, half), { kind: "done" });
 });

@@ -10,7 +10,7 @@ import { startLocalSqs, type LocalSqs } from "../../src/local/sqs.ts";
 import { createSqsDeadLetterQueue, createSqsWorkQueue } from "../../src/queue/adapters/sqs.ts";
 import { decodeRequest, encodeRequest, type ReconcileRequest } from "../../src/queue/messages.ts";
 import { changeHash } from "../../src/reconciler/change-hash.ts";
-import { recordPatch } from "../../src/reconciler/record.ts";
+import { encodeRecord, RECORD_ANNOTATION } from "../../src/reconciler/record.ts";
 import { sweep, sweepRequest } from "../../src/reconciler/sweep.ts";
 
 let sqs: LocalSqs;
@@ -48,7 +48,8 @@ async function receiveWork(): Promise<ReconcileRequest[]> {
 
 test("SRV-7: a trigger never reconciled, or changed since its record, is re-offered as an event; one the record has seen is not", () => {
   assert.deepEqual(sweepRequest(object), { trigger, reason: "event", hash: changeHash(object) });
-  const seen = { ...object, metadata: { ...object.metadata, ...recordPatch({ hash: changeHash(object), outcome: "Ok", attempt: 0, chain: 1 }).metadata } };
+  const annotations = { [RECORD_ANNOTATION]: encodeRecord({ hash: changeHash(object), outcome: "Ok", attempt: 0, chain: 1 }) };
+  const seen = { ...object, metadata: { ...object.metadata, annotations } };
   assert.equal(sweepRequest(seen), undefined);
   const changed = { ...seen, spec: { size: 2 } };
   assert.equal(sweepRequest(changed)?.reason, "event");

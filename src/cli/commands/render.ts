@@ -15,6 +15,9 @@ import { formatProblem, readYamlFile, type ForeignDocument } from "../../definit
 import { loadProgram, renderPasses, type RenderPass } from "../../program/index.ts";
 import type { Outcome } from "../../outcome/index.ts";
 import { fixedClock } from "../../ports/clock.ts";
+import { DEFAULT_TIMINGS } from "../../config/config.ts";
+import { decide } from "../../reconciler/decide.ts";
+import type { ReconcileReport } from "../../workflow/index.ts";
 import { isMap, toPlain, type Value } from "../../value/value.ts";
 
 const HELP = `usage: koreo render PATH… --trigger FILE [--cluster FILE…] [--passes N] [--output yaml|json]
@@ -133,6 +136,7 @@ async function render(options: Options): Promise<number> {
     clock,
     trigger: ref,
     ...(options.passes !== undefined && { passes: options.passes }),
+    nextDueSeconds,
   });
   console.log(options.output === "json" ? JSON.stringify({ passes: passes.map(passJson) }, null, 2) : passes.map(passYaml).join(""));
   const last = passes.at(-1)?.report.outcome.kind;
@@ -144,7 +148,7 @@ function passJson(pass: RenderPass): unknown {
   return {
     outcome: outcome.kind,
     message: outcome.kind === "Ok" ? null : (outcome.message ?? null),
-    nextDueSeconds: pass.report.nextDueSeconds ?? null,
+    nextDueSeconds: pass.nextDueSeconds ?? null,
     trigger: pass.trigger ? toPlain(pass.trigger) : null,
     objects: pass.objects.map((o) => toPlain(o as Value)),
   };
@@ -152,7 +156,7 @@ function passJson(pass: RenderPass): unknown {
 
 function passYaml(pass: RenderPass, index: number): string {
   const report = pass.report;
-  const due = report.nextDueSeconds === undefined ? "no further reconcile" : `next reconcile in ${report.nextDueSeconds}s`;
+  const due = pass.nextDueSeconds === undefined ? "no further reconcile" : `next reconcile in ${pass.nextDueSeconds}s`;
   const header = [
     `# pass ${index + 1}: ${summary(report.outcome)}; ${due}`,
     ...report.steps.map((s) => `#   ${s.label}: ${s.outcome}${s.message ? ` (${s.message})` : ""}`),
@@ -174,4 +178,10 @@ function objectName(object: KubeObject): string {
 function summary(outcome: Outcome): string {
   if (outcome.kind === "Ok") return "Ok";
   return outcome.message ? `${outcome.kind}: ${outcome.message}` : outcome.kind;
+}
+
+/** What the controller would do after this pass (CTL-14), jitter at its midpoint so the output is stable. */
+function nextDueSeconds(report: ReconcileReport): number | undefined {
+  const decision = decide(report, 0, DEFAULT_TIMINGS, () => 0.5);
+  return decision.kind === "requeue" || decision.kind === "backoff" ? decision.afterSeconds : undefined;
 }

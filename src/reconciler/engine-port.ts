@@ -1,0 +1,18 @@
+/**
+ * The port through which the reconciler runs a Workflow for one trigger: the engine's
+ * `reconcileTrigger`, seen through the slice of its report the runtime consumes (derived,
+ * not copied), so tests can pass a fake and the composition roots pass the real engine.
+ */
+import type { KubeObject } from "../cluster/cluster-api.ts";
+import type { TriggerRef } from "../queue/messages.ts";
+import type { ReconcileReport } from "../workflow/reconcile-trigger.ts";
+
+/** What a run reported, as decide, the Event and the log line need it. */
+export type RunReport = Pick<ReconcileReport, "status" | "outcome"> &
+  Partial<Pick<ReconcileReport, "workflow" | "selectionReason" | "workflowVersion" | "steps" | "error">>;
+
+/** `current` is the trigger the gate just read: the run uses it instead of reading it again (one GET per reconcile). */
+export type RunReconcile = (trigger: TriggerRef, current?: KubeObject) => Promise<RunReport>;
+
+/** The SRV-3 version of the Workflow a trigger would run now, when it can be told before running (CTL-10 check). */
+export type WorkflowVersionOf = (trigger: KubeObject) => string | undefined;
