@@ -17,6 +17,12 @@ export interface ObjectRef {
   readonly plural?: string;
 }
 
+/** A kind, as an apiVersion and a kind name. */
+export interface KindRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+}
+
 export interface KindInfo {
   readonly plural: string;
   readonly namespaced: boolean;

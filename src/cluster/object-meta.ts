@@ -13,10 +13,18 @@ export function stringAt(map: ValueMap | undefined, key: string): string | undef
 }
 
 export function labelsOf(object: KubeObject): Record<string, string> {
-  const labels = metadataOf(object).labels;
+  return stringsAt(metadataOf(object), "labels");
+}
+
+export function annotationsOf(object: KubeObject): Record<string, string> {
+  return stringsAt(metadataOf(object), "annotations");
+}
+
+function stringsAt(metadata: ValueMap, key: string): Record<string, string> {
+  const map = metadata[key];
   const out: Record<string, string> = {};
-  if (!isMap(labels)) return out;
-  for (const [key, value] of Object.entries(labels)) if (typeof value === "string") out[key] = value;
+  if (!isMap(map)) return out;
+  for (const [name, value] of Object.entries(map)) if (typeof value === "string") out[name] = value;
   return out;
 }
 
@@ -44,6 +52,19 @@ export function refOf(object: KubeObject): ObjectRef {
   };
   const namespace = stringAt(metadata, "namespace");
   return namespace === undefined ? base : { ...base, namespace };
+}
+
+export function resourceVersionOf(object: KubeObject): string | undefined {
+  return stringAt(metadataOf(object), "resourceVersion");
+}
+
+export function uidOf(object: KubeObject): string | undefined {
+  return stringAt(metadataOf(object), "uid");
+}
+
+/** How logs, metrics and messages name an object: `Kind:namespace/name`, or `Kind:name` when cluster-scoped. */
+export function objectKey(ref: Pick<ObjectRef, "kind" | "namespace" | "name">): string {
+  return ref.namespace === undefined ? `${ref.kind}:${ref.name}` : `${ref.kind}:${ref.namespace}/${ref.name}`;
 }
 
 /** `metadata` replaced by a function of itself; the object is not mutated. */

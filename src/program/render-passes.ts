@@ -1,8 +1,8 @@
-import type { ClusterApi, KubeObject } from "../cluster/cluster-api.ts";
+import type { ClusterApi, KubeObject, ObjectRef } from "../cluster/cluster-api.ts";
 import type { Clock } from "../ports/clock.ts";
 import { silentLogger } from "../ports/logger.ts";
 import { isMap } from "../value/value.ts";
-import { reconcileTrigger, type ReconcileConfig, type ReconcileReport, type TriggerRef, type WorkflowCatalog } from "../workflow/index.ts";
+import { reconcileTrigger, type ReconcileConfig, type ReconcileReport, type WorkflowCatalog } from "../workflow/index.ts";
 
 /** The cluster `koreo render` runs against: readable in full so changes can be shown. */
 export interface InspectableCluster extends ClusterApi {
@@ -24,7 +24,7 @@ export interface RenderOptions {
   readonly definitions: WorkflowCatalog;
   /** Advanced between passes by the due delay: time passes logically, nobody sleeps. */
   readonly clock: Clock & { advance(byMs: number): void };
-  readonly trigger: TriggerRef;
+  readonly trigger: ObjectRef;
   /** Exactly this many passes; by default until Ok/Skip/DepSkip/PermFail, at most 10. */
   readonly passes?: number;
   readonly config?: Partial<ReconcileConfig>;

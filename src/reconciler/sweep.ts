@@ -7,7 +7,7 @@
  * hands the dead-lettered requests back to the work queue. The gate decides as usual,
  * so the sweep can run any number of times.
  */
-import type { ClusterReader, KubeObject } from "../cluster/cluster-api.ts";
+import type { ClusterReader, KindRef, KubeObject } from "../cluster/cluster-api.ts";
 import { describeScope, namespaceScopes } from "../config/config.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
@@ -16,11 +16,6 @@ import { triggerRefOf, type ReconcileRequest } from "../queue/messages.ts";
 import type { DeadLetterQueue, WorkQueue } from "../queue/queue.ts";
 import { changeHash } from "./change-hash.ts";
 import { readRecord } from "./record.ts";
-
-export interface KindRef {
-  readonly apiVersion: string;
-  readonly kind: string;
-}
 
 export interface SweepDeps {
   readonly cluster: ClusterReader;

@@ -1,6 +1,6 @@
 import type { DefinitionLookup, KoreoKind, RegistryEntry } from "../definitions/definition.ts";
-import { isMap } from "../value/value.ts";
-import { crdKey, type CrdRef } from "./prepared-workflow.ts";
+import type { KindRef } from "../cluster/cluster-api.ts";
+import { boundKindOf, kindKey } from "./crd-ref.ts";
 
 /**
  * The registry as the reconciler sees it: lookups by kind and name plus a listing per
@@ -12,17 +12,8 @@ export interface WorkflowCatalog extends DefinitionLookup {
   readonly generation?: number;
 }
 
-/** CTL-5: the index key of a trigger object's kind. */
-export function triggerKey(apiVersion: string, kind: string): string {
-  const slash = apiVersion.indexOf("/");
-  const group = slash === -1 ? "" : apiVersion.slice(0, slash);
-  return `${group}:${kind}:${apiVersion.slice(slash + 1)}`;
-}
-
 /** A trigger kind some Workflow binds (what the relay watches, SRV-1). */
-export interface BoundKind {
-  readonly apiVersion: string;
-  readonly kind: string;
+export interface BoundKind extends KindRef {
   readonly key: string;
   /** Names of the Workflows bound to it, sorted. */
   readonly workflows: readonly string[];
@@ -32,15 +23,6 @@ export interface BoundKind {
  * CTL-5 with its recommendation: a Workflow stays bound through its spec's crdRef even
  * when its preparation fails, so its triggers report WorkflowNotReady instead of going silent.
  */
-function crdRefOfDefinition(entry: RegistryEntry): CrdRef | undefined {
-  const ref = entry.definition.spec.crdRef;
-  if (!isMap(ref)) return undefined;
-  const { apiGroup, version, kind } = ref;
-  if (typeof apiGroup !== "string" || typeof version !== "string" || typeof kind !== "string") return undefined;
-  if (apiGroup === "" || version === "" || kind === "") return undefined;
-  return { apiGroup, version, kind };
-}
-
 const memo = new WeakMap<WorkflowCatalog, { generation: number; index: Map<string, BoundKind> }>();
 
 function index(catalog: WorkflowCatalog): Map<string, BoundKind> {
@@ -52,18 +34,18 @@ function index(catalog: WorkflowCatalog): Map<string, BoundKind> {
 }
 
 function buildIndex(catalog: WorkflowCatalog): Map<string, BoundKind> {
-  const byKey = new Map<string, { ref: CrdRef; names: string[] }>();
+  const byKey = new Map<string, { ref: KindRef; names: string[] }>();
   for (const entry of catalog.entries("Workflow")) {
-    const ref = crdRefOfDefinition(entry);
+    const ref = boundKindOf(entry.definition);
     if (ref === undefined) continue;
-    const key = crdKey(ref);
+    const key = kindKey(ref);
     const bucket = byKey.get(key) ?? { ref, names: [] };
     bucket.names.push(entry.definition.name);
     byKey.set(key, bucket);
   }
   const out = new Map<string, BoundKind>();
   for (const [key, { ref, names }] of byKey) {
-    out.set(key, { apiVersion: `${ref.apiGroup}/${ref.version}`, kind: ref.kind, key, workflows: names.sort() });
+    out.set(key, { ...ref, key, workflows: names.sort() });
   }
   return out;
 }

@@ -4,20 +4,13 @@
  * Imports: outcome, value, expressions, functions, definitions, cluster port, ports.
  */
 export { prepareWorkflow } from "./prepare.ts";
-export type { CrdRef, LogicTarget, PreparedStep, PreparedWorkflow, StepLogic } from "./prepared-workflow.ts";
-export { crdKey } from "./prepared-workflow.ts";
+export type { LogicTarget, PreparedStep, PreparedWorkflow, StepLogic } from "./prepared-workflow.ts";
+export { boundKindOf, kindKey, parseCrdRef, type CrdRef } from "./crd-ref.ts";
 export { runWorkflow } from "./run.ts";
 export type { RunOptions, StepReport, WorkflowRun } from "./run-context.ts";
 export { realTimer, type Budget, type Timer } from "./budget.ts";
-export {
-  DEFAULT_RECONCILE_CONFIG,
-  reconcileTrigger,
-  type ReconcileConfig,
-  type ReconcileDeps,
-  type ReconcileReport,
-  type TriggerRef,
-} from "./reconcile-trigger.ts";
-export { boundKinds, triggerKey, workflowsForKey, type BoundKind, type WorkflowCatalog } from "./catalog.ts";
+export { DEFAULT_RECONCILE_CONFIG, reconcileTrigger, type ReconcileConfig, type ReconcileDeps, type ReconcileReport } from "./reconcile-trigger.ts";
+export { boundKinds, workflowsForKey, type BoundKind, type WorkflowCatalog } from "./catalog.ts";
 export { triggerHash } from "./trigger-hash.ts";
 export { workflowVersion } from "./workflow-version.ts";
 export { workflowProblems } from "./problems.ts";

@@ -4,7 +4,8 @@ import { combineOutcomes } from "../outcome/combine.ts";
 import { Outcome } from "../outcome/outcome.ts";
 import { isList, isMap, type Value, type ValueMap } from "../value/value.ts";
 import { prepareStep, type StepError } from "./prepare-step.ts";
-import type { CrdRef, PreparedStep, PreparedWorkflow } from "./prepared-workflow.ts";
+import type { PreparedStep, PreparedWorkflow } from "./prepared-workflow.ts";
+import { parseCrdRef } from "./crd-ref.ts";
 import { findReferenceCycle, logicReferences } from "./references.ts";
 
 /**
@@ -42,7 +43,7 @@ function prepareSteps(definition: Definition, spec: ValueMap, lookup: Definition
     errors.push(...result.errors);
     if (result.step) steps.push(result.step);
   });
-  const crdRef = crdRefOf(spec.crdRef);
+  const crdRef = parseCrdRef(spec.crdRef);
   return Object.freeze({
     kind: "Workflow" as const,
     name: definition.name,
@@ -53,15 +54,6 @@ function prepareSteps(definition: Definition, spec: ValueMap, lookup: Definition
     stepsReady: errors.length === 0 ? Outcome.ok(null) : combineOutcomes(errors.map((e) => e.outcome)),
     problems: Object.freeze(errors.map((e) => toProblem(definition, e.path, e.outcome))),
   });
-}
-
-/** WF-2: all three fields non-empty strings, or no crdRef at all. */
-function crdRefOf(spec: Value | undefined): CrdRef | undefined {
-  if (!isMap(spec)) return undefined;
-  const { apiGroup, version, kind } = spec;
-  if (typeof apiGroup !== "string" || typeof version !== "string" || typeof kind !== "string") return undefined;
-  if (apiGroup === "" || version === "" || kind === "") return undefined;
-  return { apiGroup, version, kind };
 }
 
 function cycleFailure(definition: Definition, cycle: readonly string[], dependsOn: PrepareOutcome<never>["dependsOn"]): PrepareOutcome<PreparedWorkflow> {

@@ -1,3 +1,4 @@
+import type { CrdRef } from "./crd-ref.ts";
 import type { Problem } from "../definitions/definition.ts";
 import type { CompiledBody } from "../expressions/index.ts";
 import type { PreparedResourceFunction, PreparedValueFunction } from "../logic/index.ts";
@@ -21,12 +22,6 @@ export interface PreparedWorkflow {
   readonly stepsReady: Outcome;
   /** Step errors with field paths (`spec.steps[3].ref`) for `koreo validate`. */
   readonly problems: readonly Problem[];
-}
-
-export interface CrdRef {
-  readonly apiGroup: string;
-  readonly version: string;
-  readonly kind: string;
 }
 
 export interface PreparedStep {
@@ -58,8 +53,3 @@ export type LogicTarget =
   | { readonly kind: "ValueFunction"; readonly name: string; readonly fn: PreparedValueFunction }
   | { readonly kind: "ResourceFunction"; readonly name: string; readonly fn: PreparedResourceFunction }
   | { readonly kind: "Workflow"; readonly name: string; readonly workflow: PreparedWorkflow };
-
-/** CTL-5: the index key `<apiGroup>:<kind>:<version>`. */
-export function crdKey(ref: CrdRef): string {
-  return `${ref.apiGroup}:${ref.kind}:${ref.version}`;
-}

@@ -1,4 +1,5 @@
 import type { ClusterApi, ClusterError, KubeObject, ObjectRef } from "../cluster/cluster-api.ts";
+import { metadataOf, objectKey, resourceVersionOf, uidOf } from "../cluster/object-meta.ts";
 import type { Owner } from "../logic/index.ts";
 import { Outcome } from "../outcome/outcome.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -48,16 +49,9 @@ export interface ReconcileDeps {
   readonly config?: Partial<ReconcileConfig>;
 }
 
-/** A request is only an identity (controller-runtime's Request): the trigger is read fresh. */
-export interface TriggerRef {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name: string;
-}
-
 export interface ReconcileReport {
-  readonly trigger: TriggerRef & { readonly uid?: string; readonly resourceVersion?: string };
+  /** Which trigger (a request is only an identity, read fresh), with what the read showed. */
+  readonly trigger: ObjectRef & { readonly uid?: string; readonly resourceVersion?: string };
   /**
    * `system-error`: the trigger could not be read or written (other than NotFound), or our
    * code threw; the caller applies the CTL-14 system-error backoff (SRV-7).
@@ -84,7 +78,7 @@ export interface ReconcileReport {
  * rejects: failures become a report. The gate, queue and timers belong to the caller.
  */
 /** `current`: the trigger as the caller just read it (the runtime's gate did), so it is not read twice. */
-export async function reconcileTrigger(ref: TriggerRef, deps: ReconcileDeps, current?: KubeObject): Promise<ReconcileReport> {
+export async function reconcileTrigger(ref: ObjectRef, deps: ReconcileDeps, current?: KubeObject): Promise<ReconcileReport> {
   const config = { ...DEFAULT_RECONCILE_CONFIG, ...deps.config };
   try {
     return await reconcileOnce(ref, deps, config, current);
@@ -95,7 +89,7 @@ export async function reconcileTrigger(ref: TriggerRef, deps: ReconcileDeps, cur
   }
 }
 
-async function reconcileOnce(ref: TriggerRef, deps: ReconcileDeps, config: ReconcileConfig, current: KubeObject | undefined): Promise<ReconcileReport> {
+async function reconcileOnce(ref: ObjectRef, deps: ReconcileDeps, config: ReconcileConfig, current: KubeObject | undefined): Promise<ReconcileReport> {
   const read = current === undefined ? await deps.cluster.get(objectRef(ref)) : { ok: true as const, value: current };
   if (!read.ok) return read.error.reason === "NotFound" ? notFound(ref) : systemError(ref, describe(read.error));
   const trigger = read.value;
@@ -120,7 +114,7 @@ async function reconcileOnce(ref: TriggerRef, deps: ReconcileDeps, config: Recon
     };
     return write(trigger, patch, base, deps, config);
   }
-  deps.logger.info(`Reconciling ${describeRef(ref)} using Workflow ${selection.name}.`, { trigger: describeRef(ref), workflow: selection.name });
+  deps.logger.info(`Reconciling ${objectKey(ref)} using Workflow ${selection.name}.`, { trigger: objectKey(ref), workflow: selection.name });
   const run = await runWorkflow(selection.workflow, triggerView(trigger), {
     cluster: deps.managedCluster ?? deps.cluster,
     definitions: deps.definitions,
@@ -166,7 +160,7 @@ function triggerView(trigger: KubeObject): Value {
 
 /** WF-19 / RF-24: the top-level trigger owns what every ResourceFunction manages. */
 function ownerOf(trigger: KubeObject): Owner {
-  const metadata = isMap(trigger.metadata) ? trigger.metadata : {};
+  const metadata = metadataOf(trigger);
   return {
     namespace: typeof metadata.namespace === "string" ? metadata.namespace : "",
     reference: {
@@ -180,39 +174,24 @@ function ownerOf(trigger: KubeObject): Owner {
   };
 }
 
-function identityOf(ref: TriggerRef, trigger: KubeObject): ReconcileReport["trigger"] {
-  const metadata = isMap(trigger.metadata) ? trigger.metadata : {};
-  return {
-    apiVersion: ref.apiVersion,
-    kind: ref.kind,
-    name: ref.name,
-    ...(ref.namespace !== undefined && { namespace: ref.namespace }),
-    ...(typeof metadata.uid === "string" && { uid: metadata.uid }),
-    ...(typeof metadata.resourceVersion === "string" && { resourceVersion: metadata.resourceVersion }),
-  };
+function identityOf(ref: ObjectRef, trigger: KubeObject): ReconcileReport["trigger"] {
+  const uid = uidOf(trigger);
+  const resourceVersion = resourceVersionOf(trigger);
+  return { ...objectRef(ref), ...(uid !== undefined && { uid }), ...(resourceVersion !== undefined && { resourceVersion }) };
 }
 
-function resourceVersionOf(object: KubeObject): string | undefined {
-  const rv = isMap(object.metadata) ? object.metadata.resourceVersion : undefined;
-  return typeof rv === "string" ? rv : undefined;
-}
-
-function objectRef(ref: TriggerRef): ObjectRef {
+function objectRef(ref: ObjectRef): ObjectRef {
   return { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, ...(ref.namespace !== undefined && { namespace: ref.namespace }) };
 }
 
-function notFound(ref: TriggerRef): ReconcileReport {
+function notFound(ref: ObjectRef): ReconcileReport {
   return { trigger: { ...ref }, status: "not-found", outcome: Outcome.skip("Trigger not found."), steps: [] };
 }
 
-function systemError(ref: TriggerRef, error: string): ReconcileReport {
+function systemError(ref: ObjectRef, error: string): ReconcileReport {
   return { trigger: { ...ref }, status: "system-error", outcome: Outcome.retry(undefined, error), steps: [], error };
 }
 
 function describe(error: ClusterError): string {
   return `${error.reason}${error.status !== undefined ? ` (${error.status})` : ""}: ${error.message}`;
-}
-
-function describeRef(ref: TriggerRef): string {
-  return `${ref.kind}:${ref.namespace ?? ""}:${ref.name}`;
 }

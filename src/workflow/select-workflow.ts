@@ -1,7 +1,8 @@
 import type { KubeObject } from "../cluster/cluster-api.ts";
 import type { RegistryEntry } from "../definitions/definition.ts";
 import { isMap } from "../value/value.ts";
-import { triggerKey, workflowsForKey, type WorkflowCatalog } from "./catalog.ts";
+import { workflowsForKey, type WorkflowCatalog } from "./catalog.ts";
+import { kindKey } from "./crd-ref.ts";
 import type { PreparedWorkflow } from "./prepared-workflow.ts";
 
 export const WORKFLOW_ANNOTATION = "koreo.dev/workflow";
@@ -12,7 +13,7 @@ export type Selection =
 
 /** CTL-9: the annotation-named Workflow, else the only one bound to the trigger's kind (ST-12 texts). */
 export function selectWorkflow(trigger: KubeObject, catalog: WorkflowCatalog): Selection {
-  const key = triggerKey(String(trigger.apiVersion), String(trigger.kind));
+  const key = kindKey({ apiVersion: String(trigger.apiVersion), kind: String(trigger.kind) });
   const requested = requestedWorkflow(trigger);
   if (requested !== undefined) {
     const entry = catalog.get("Workflow", requested);

@@ -7,7 +7,8 @@ import { createKoreoRegistry } from "../../src/program/index.ts";
 import { fixedClock } from "../../src/ports/clock.ts";
 import { silentLogger } from "../../src/ports/logger.ts";
 import { fromPlain, isMap, parseJsonValue, type Value, type ValueMap } from "../../src/value/value.ts";
-import { reconcileTrigger, type ReconcileConfig, type ReconcileReport, type TriggerRef } from "../../src/workflow/index.ts";
+import { reconcileTrigger, type ReconcileConfig, type ReconcileReport } from "../../src/workflow/index.ts";
+import type { ObjectRef } from "../../src/cluster/cluster-api.ts";
 
 export const APP = { apiVersion: "acme.example.com/v1", kind: "App" } as const;
 
@@ -82,13 +83,13 @@ export function appCluster(objects: KubeObject[], hasStatus = false): InMemoryCl
   return cluster;
 }
 
-export const DEMO: TriggerRef = { ...APP, namespace: "t", name: "demo" };
+export const DEMO: ObjectRef = { ...APP, namespace: "t", name: "demo" };
 
 export interface Harness {
   readonly cluster: ClusterApi;
   readonly registry: Registry;
   readonly clock: ReturnType<typeof fixedClock>;
-  reconcile(ref?: TriggerRef, config?: Partial<ReconcileConfig>): Promise<ReconcileReport>;
+  reconcile(ref?: ObjectRef, config?: Partial<ReconcileConfig>): Promise<ReconcileReport>;
 }
 
 export function harness(registry: Registry, cluster: ClusterApi, config: Partial<ReconcileConfig> = {}): Harness {
@@ -103,7 +104,7 @@ export function harness(registry: Registry, cluster: ClusterApi, config: Partial
 }
 
 /** The trigger as stored now. */
-export async function stored(cluster: ClusterApi, ref: TriggerRef = DEMO): Promise<ValueMap> {
+export async function stored(cluster: ClusterApi, ref: ObjectRef = DEMO): Promise<ValueMap> {
   const got = await cluster.get(ref);
   if (!got.ok) throw new Error(`trigger not readable: ${got.error.message}`);
   return got.value;

@@ -8,8 +8,9 @@
 import { runCommand } from "../command.ts";
 import { parseArgs } from "node:util";
 import type { ClusterApi, KubeObject } from "../../cluster/cluster-api.ts";
+import { annotationsOf } from "../../cluster/object-meta.ts";
 import { KOREO_API_VERSION } from "../../definitions/definition.ts";
-import { crdRefOf } from "../../relay/bindings.ts";
+import { boundKindOf } from "../../workflow/index.ts";
 import { isMap } from "../../value/value.ts";
 import { WORKFLOW_ANNOTATION } from "../../workflow/select-workflow.ts";
 import { resolveKind, type ResolvedKind } from "../../operations/kind-resolution.ts";
@@ -135,12 +136,11 @@ async function annotate(connection: Connection, args: ReconcileArgs, kind: Resol
  * reads them; when they cannot be listed (RBAC), the answer is "maybe", and the annotation is set.
  */
 async function mayBeReconciled(cluster: ClusterApi, kind: ResolvedKind, object: KubeObject): Promise<boolean> {
-  const annotations = isMap(object.metadata) && isMap(object.metadata.annotations) ? object.metadata.annotations : {};
-  if (typeof annotations[WORKFLOW_ANNOTATION] === "string") return true;
+  if (annotationsOf(object)[WORKFLOW_ANNOTATION] !== undefined) return true;
   const workflows = await cluster.list(KOREO_API_VERSION, "Workflow", { namespace: "" });
   if (!workflows.ok) return true;
   return workflows.value.items.some((workflow) => {
-    const ref = crdRefOf(workflow);
+    const ref = boundKindOf(workflow);
     return ref !== undefined && ref.apiVersion === kind.apiVersion && ref.kind === kind.kind;
   });
 }
