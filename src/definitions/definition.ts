@@ -76,9 +76,18 @@ export type PrepareOutcome<T> =
   | { readonly ok: true; readonly value: T; readonly dependsOn: readonly DefinitionRef[]; readonly warnings?: readonly Problem[] }
   | { readonly ok: false; readonly outcome: PermFail; readonly dependsOn: readonly DefinitionRef[]; readonly problems: readonly Problem[] };
 
+/**
+ * What each kind prepares into. Empty here: each kind's preparer module adds its entry by
+ * declaration merging, so this layer names no engine type and no lookup needs a cast.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface PreparedKinds {}
+
+export type PreparedOf<K extends KoreoKind> = K extends keyof PreparedKinds ? PreparedKinds[K] : unknown;
+
 /** What a preparer may look up while preparing (other definitions' current entries). */
 export interface DefinitionLookup {
-  get(kind: KoreoKind, name: string): RegistryEntry | undefined;
+  get<K extends KoreoKind>(kind: K, name: string): RegistryEntry<PreparedOf<K>> | undefined;
 }
 
 export interface RegistryEntry<T = unknown> {
@@ -90,7 +99,7 @@ export interface RegistryEntry<T = unknown> {
 
 export type Preparer<T = unknown> = (definition: Definition, lookup: DefinitionLookup) => PrepareOutcome<T>;
 
-export type Preparers = { readonly [K in KoreoKind]?: Preparer };
+export type Preparers = { readonly [K in KoreoKind]?: Preparer<PreparedOf<K>> };
 
 /** A value keyed like the raw YAML, for documents that are not Koreo kinds (CRDs, Namespaces…). */
 export interface ForeignDocument {

@@ -8,7 +8,7 @@
  * lint.ts, which warns when it is set to false) but it never affects the registry.
  */
 import { Outcome } from "../outcome/outcome.ts";
-import type { Definition, DefinitionLookup, DefinitionRef, KoreoKind, PrepareOutcome, Preparers, Problem, RegistryEntry } from "./definition.ts";
+import type { Definition, DefinitionLookup, DefinitionRef, KoreoKind, PrepareOutcome, PreparedOf, Preparers, Problem, RegistryEntry } from "./definition.ts";
 import { definitionProblem } from "./problem.ts";
 import { prepareLocation } from "./schema.ts";
 
@@ -20,7 +20,7 @@ export interface Registry extends DefinitionLookup {
    * else the current winner). Removing the winner reveals the next candidate (CTL-2).
    */
   remove(kind: KoreoKind, name: string, namespace?: string): readonly DefinitionRef[];
-  entries(kind: KoreoKind): Iterable<RegistryEntry>;
+  entries<K extends KoreoKind>(kind: K): Iterable<RegistryEntry<PreparedOf<K>>>;
   /** Increases on every change (cheap staleness check for warm handlers, SRV-8). */
   readonly generation: number;
   /** CACHE-1: definitions shadowed by a same-priority duplicate of the same kind and name. */
@@ -150,8 +150,8 @@ export function createRegistry(options: RegistryOptions): Registry {
   }
 
   const registry: Registry = {
-    get(kind, name) {
-      return slots.get(refKey(kind, name))?.entry;
+    get<K extends KoreoKind>(kind: K, name: string) {
+      return slots.get(refKey(kind, name))?.entry as RegistryEntry<PreparedOf<K>> | undefined;
     },
     upsert(definition) {
       const key = refKey(definition.kind, definition.name);
@@ -177,8 +177,8 @@ export function createRegistry(options: RegistryOptions): Registry {
       refresh(key);
       return changed(key);
     },
-    *entries(kind) {
-      for (const [key, slot] of slots) if (slot.entry !== undefined && key.startsWith(`${kind}:`)) yield slot.entry;
+    *entries<K extends KoreoKind>(kind: K) {
+      for (const [key, slot] of slots) if (slot.entry !== undefined && key.startsWith(`${kind}:`)) yield slot.entry as RegistryEntry<PreparedOf<K>>;
     },
     get generation() {
       return generation;

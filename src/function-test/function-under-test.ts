@@ -19,7 +19,7 @@ export function resolveFunction(test: PreparedFunctionTest, lookup: DefinitionLo
   const entry = lookup.get(kind, name);
   if (entry === undefined) return { ok: false, message: `${kind} (${name}) not found or not ready, FunctionTest '${test.name}' must wait.` };
   if (!entry.prepared.ok) return { ok: false, message: entry.prepared.outcome.message ?? `${kind} (${name}) is not valid.` };
-  return { ok: true, run: entry.prepared.value as FunctionUnderTest };
+  return { ok: true, run: entry.prepared.value };
 }
 
 /**

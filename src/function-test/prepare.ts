@@ -81,3 +81,10 @@ function failed(definition: Definition, problems: readonly Problem[], dependsOn:
   const first = problems[0]?.message ?? "Invalid FunctionTest";
   return { ok: false, outcome: Outcome.permFail(first, `prepare:FunctionTest:${definition.name}`), dependsOn, problems };
 }
+
+declare module "../definitions/definition.ts" {
+  /** The registry holds a PreparedFunctionTest for every FunctionTest (typed lookups, no casts). */
+  interface PreparedKinds {
+    FunctionTest: PreparedFunctionTest;
+  }
+}

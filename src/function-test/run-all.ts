@@ -5,7 +5,7 @@
  */
 import type { Definition, DefinitionLookup, RegistryEntry } from "../definitions/definition.ts";
 import { runTestEntry } from "./run.ts";
-import type { FunctionTestResult } from "./types.ts";
+import type { FunctionTestResult, PreparedFunctionTest } from "./types.ts";
 
 export interface TestRun {
   readonly definition: Definition;
@@ -14,7 +14,7 @@ export interface TestRun {
 
 /** A prepared set of definitions (the definitions registry satisfies it). */
 export interface TestSource extends DefinitionLookup {
-  entries(kind: "FunctionTest"): Iterable<RegistryEntry>;
+  entries(kind: "FunctionTest"): Iterable<RegistryEntry<PreparedFunctionTest>>;
 }
 
 export interface RunOptions {

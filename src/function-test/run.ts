@@ -24,9 +24,9 @@ interface CaseStep {
 }
 
 /** Runs a registry entry: a definition error (FT-30) becomes a failed result with no cases. */
-export async function runTestEntry(entry: RegistryEntry, lookup: DefinitionLookup): Promise<FunctionTestResult> {
+export async function runTestEntry(entry: RegistryEntry<PreparedFunctionTest>, lookup: DefinitionLookup): Promise<FunctionTestResult> {
   if (!entry.prepared.ok) return errorResult(entry.definition.name, entry.prepared.outcome.message ?? "Invalid FunctionTest", []);
-  const result = await runFunctionTest(entry.prepared.value as PreparedFunctionTest, lookup);
+  const result = await runFunctionTest(entry.prepared.value, lookup);
   // FT-31: preparation warnings (e.g. the inputs check) are shown with the result, never change it.
   const warnings = (entry.prepared.warnings ?? []).map((w) => w.message).filter((m) => !result.warnings.includes(m));
   return warnings.length === 0 ? result : { ...result, warnings: [...warnings, ...result.warnings] };

@@ -21,7 +21,7 @@ type Warn = (path: string, message: string) => Problem;
 function inputWarnings(test: PreparedFunctionTest, lookup: DefinitionLookup, warn: Warn): Problem[] {
   const entry = lookup.get(test.functionRef.kind, test.functionRef.name);
   if (entry === undefined || !entry.prepared.ok) return [];
-  const fn = entry.prepared.value as { readonly inputNames?: ReadonlySet<string> };
+  const fn = entry.prepared.value;
   if (fn.inputNames === undefined) return [];
   const base = new Set(Object.keys(test.inputs ?? {}));
   const provided = new Set(base);

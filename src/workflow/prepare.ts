@@ -74,3 +74,10 @@ function toProblem(definition: Definition, path: string, outcome: Outcome): Prob
     ...(position && { file: position.file, line: position.line, column: position.column }),
   };
 }
+
+declare module "../definitions/definition.ts" {
+  /** The registry holds a PreparedWorkflow for every Workflow (typed lookups, no casts). */
+  interface PreparedKinds {
+    Workflow: PreparedWorkflow;
+  }
+}

@@ -1,8 +1,7 @@
-import type { DefinitionLookup, DefinitionRef } from "../definitions/definition.ts";
-import type { PreparedResourceFunction, PreparedValueFunction } from "../logic/index.ts";
+import type { DefinitionLookup, PrepareOutcome } from "../definitions/definition.ts";
 import { Outcome } from "../outcome/outcome.ts";
 import { isMap, type Value } from "../value/value.ts";
-import type { LogicTarget, PreparedWorkflow } from "./prepared-workflow.ts";
+import type { LogicTarget } from "./prepared-workflow.ts";
 
 /** CTL-20: Retry delays for a Logic reference that is missing or failed to prepare. */
 export const NOT_CACHED_DELAY = 15;
@@ -22,31 +21,37 @@ export function resolveLogic(spec: Value | undefined, where: string, label: stri
   if (typeof kind !== "string" || kind === "") return prepareError(`Missing \`${where}.kind\``);
   if (typeof name !== "string" || name === "") return prepareError(`Missing \`${where}.name\``);
   if (!LOGIC_KINDS.has(kind)) return prepareError(`Invalid \`${where}.kind\` (${kind})`);
-  const ref = { kind, name } as DefinitionRef;
   const location = `spec.steps['${label}'].${kind}:${name}`;
-  const entry = lookup.get(ref.kind, name);
-  if (entry === undefined) {
+  const target = targetOf(kind as LogicKind, name, lookup);
+  if (target === undefined) {
     return { ok: false, outcome: Outcome.retry(NOT_CACHED_DELAY, `'${kind}:${name}' not cached; will retry.`, location) };
   }
-  if (!entry.prepared.ok) {
-    const reason = entry.prepared.outcome.message ?? "None";
+  if (!target.ok) {
+    const reason = target.outcome.message ?? "None";
     return { ok: false, outcome: Outcome.retry(NOT_HEALTHY_DELAY, `'${kind}:${name}' is not healthy (${reason}); will retry.`, location) };
   }
-  return { ok: true, target: toTarget(ref, entry.prepared.value) };
+  return { ok: true, target: target.value };
+}
+
+type LogicKind = LogicTarget["kind"];
+
+/** The lookup of one Logic kind, typed by its kind: each case reads its own registry entry type. */
+function targetOf(kind: LogicKind, name: string, lookup: DefinitionLookup): PrepareOutcome<LogicTarget> | undefined {
+  switch (kind) {
+    case "ValueFunction":
+      return mapPrepared(lookup.get(kind, name)?.prepared, (fn) => ({ kind, name, fn }));
+    case "ResourceFunction":
+      return mapPrepared(lookup.get(kind, name)?.prepared, (fn) => ({ kind, name, fn }));
+    case "Workflow":
+      return mapPrepared(lookup.get(kind, name)?.prepared, (workflow) => ({ kind, name, workflow }));
+  }
+}
+
+function mapPrepared<T>(prepared: PrepareOutcome<T> | undefined, wrap: (value: T) => LogicTarget): PrepareOutcome<LogicTarget> | undefined {
+  if (prepared === undefined || !prepared.ok) return prepared;
+  return { ...prepared, value: wrap(prepared.value) };
 }
 
 function prepareError(text: string): Resolved {
   return { ok: false, outcome: Outcome.permFail(`${text}, can not prepare Workflow.`) };
-}
-
-/** The registry stores prepared values untyped; the preparer of each kind decides their shape. */
-function toTarget(ref: DefinitionRef, prepared: unknown): LogicTarget {
-  switch (ref.kind) {
-    case "ValueFunction":
-      return { kind: "ValueFunction", name: ref.name, fn: prepared as PreparedValueFunction };
-    case "ResourceFunction":
-      return { kind: "ResourceFunction", name: ref.name, fn: prepared as PreparedResourceFunction };
-    default:
-      return { kind: "Workflow", name: ref.name, workflow: prepared as PreparedWorkflow };
-  }
 }

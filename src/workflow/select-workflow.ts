@@ -8,7 +8,7 @@ import type { PreparedWorkflow } from "./prepared-workflow.ts";
 export const WORKFLOW_ANNOTATION = "koreo.dev/workflow";
 
 export type Selection =
-  | { readonly ok: true; readonly name: string; readonly entry: RegistryEntry; readonly workflow: PreparedWorkflow }
+  | { readonly ok: true; readonly name: string; readonly entry: RegistryEntry<PreparedWorkflow>; readonly workflow: PreparedWorkflow }
   | { readonly ok: false; readonly name?: string; readonly reason: string; readonly message: string };
 
 /** CTL-9: the annotation-named Workflow, else the only one bound to the trigger's kind (ST-12 texts). */
@@ -31,11 +31,11 @@ export function selectWorkflow(trigger: KubeObject, catalog: WorkflowCatalog): S
   return ready(only, entry, "Workflow");
 }
 
-function ready(name: string, entry: RegistryEntry, label: string): Selection {
+function ready(name: string, entry: RegistryEntry<PreparedWorkflow>, label: string): Selection {
   if (!entry.prepared.ok) {
     return fail("WorkflowNotReady", `${label} \`${name}\` not ready ${entry.prepared.outcome.message ?? "None"}.`, name);
   }
-  return { ok: true, name, entry, workflow: entry.prepared.value as PreparedWorkflow };
+  return { ok: true, name, entry, workflow: entry.prepared.value };
 }
 
 function fail(reason: string, message: string, name?: string): Selection {

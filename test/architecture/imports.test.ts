@@ -12,8 +12,8 @@ const SRC = "src";
 
 /** Folders that form the engine; they may import each other and the ports only. */
 const ENGINE = new Set(["value", "outcome", "expressions", "definitions", "logic", "workflow", "function-test", "program", "ports"]);
-/** Port files that live beside adapters (the ClusterApi contract). */
-const PORT_FILES = new Set(["cluster/cluster-api.ts"]);
+/** Port files that live beside adapters: the ClusterApi contract and its pure metadata readers. */
+const PORT_FILES = new Set(["cluster/cluster-api.ts", "cluster/object-meta.ts"]);
 /** Packages that talk to the outside world; only adapters may import them. */
 const ADAPTER_PACKAGES = [
   /^@kubernetes\/client-node/,

@@ -30,7 +30,8 @@ function recordingPreparers(log: string[]): Preparers {
     }
     return { ok: true, value: { version: definition.resourceVersion ?? null }, dependsOn };
   };
-  return { ValueFunction: prepare, ResourceFunction: prepare, Workflow: prepare };
+  // Fake prepared values: this suite tests the cache, not what the real preparers build.
+  return { ValueFunction: prepare, ResourceFunction: prepare, Workflow: prepare } as unknown as Preparers;
 }
 
 const names = (refs: readonly DefinitionRef[]): string[] => refs.map((r) => `${r.kind}:${r.name}`);
@@ -215,6 +216,6 @@ test("kinds without a preparer are stored with their spec as the prepared value"
   const spec = { functionRef: { kind: "ValueFunction", name: "v" } };
   registry.upsert(def("FunctionTest", "t", spec));
   const prepared = registry.get("FunctionTest", "t")?.prepared;
-  assert.ok(prepared?.ok && isMap(prepared.value as ValueMap));
+  assert.ok(prepared?.ok && isMap(prepared.value as unknown as ValueMap));
   assert.deepEqual(prepared.value, spec);
 });

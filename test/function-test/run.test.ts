@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ECHO, WIDGET, functionTest, labels, runOne, runTests, show } from "./support.ts";
+import type { DefinitionLookup } from "../../src/definitions/definition.ts";
 
 const widgetTest = (cases: string, extra = "") =>
   functionTest("t", `  functionRef: {kind: ResourceFunction, name: widget}\n  inputs: {name: w, color: red}\n${extra}  testCases:\n${cases}`);
@@ -247,7 +248,7 @@ test("FT-32 a crash while running a case is that test's failure (`Unknown …`),
   };
   const lookup = {
     get: () => ({ definition: {} as never, revision: 1, prepared: { ok: true as const, value: bogus, dependsOn: [] } }),
-  };
+  } as unknown as DefinitionLookup; // a function whose run throws: not a shape any preparer builds
   const test1 = {
     kind: "FunctionTest" as const,
     name: "crashy",

@@ -1,7 +1,7 @@
 /** Fixture builders for function tests: definitions from YAML, a lookup over prepared entries. */
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import type { Definition, DefinitionLookup, KoreoKind, PrepareOutcome, RegistryEntry } from "../../src/definitions/definition.ts";
+import type { Definition, DefinitionLookup, KoreoKind, PrepareOutcome, PreparedOf, RegistryEntry } from "../../src/definitions/definition.ts";
 import { isMap, type Value, type ValueMap } from "../../src/value/value.ts";
 
 /** A Definition as the loader would give it; `spec` is YAML text (ints as bigints) or a Value map. */
@@ -35,7 +35,7 @@ export function createLookup(): DefinitionLookup & {
   const entries = new Map<string, RegistryEntry>();
   let revision = 0;
   return {
-    get: (kind, name) => entries.get(`${kind}/${name}`),
+    get: <K extends KoreoKind>(kind: K, name: string) => entries.get(`${kind}/${name}`) as RegistryEntry<PreparedOf<K>> | undefined,
     put: (definition, prepared) => void entries.set(`${definition.kind}/${definition.name}`, { definition, prepared, revision: ++revision }),
     remove: (kind, name) => void entries.delete(`${kind}/${name}`),
   };

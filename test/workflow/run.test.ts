@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { ClusterApi } from "../../src/cluster/cluster-api.ts";
-import type { RegistryEntry } from "../../src/definitions/definition.ts";
+import type { DefinitionLookup, RegistryEntry } from "../../src/definitions/definition.ts";
 import { loadText } from "../../src/definitions/load.ts";
 import { Outcome } from "../../src/outcome/outcome.ts";
 import { prepareWorkflow, realTimer, runWorkflow, type PreparedWorkflow } from "../../src/workflow/index.ts";
@@ -359,7 +359,7 @@ test("WF-28 a step that throws ends Retry 60 'Unknown error'; siblings are not c
   );
   const fine = program(ECHO.replace("name: echo", "name: fine")).get("ValueFunction", "fine");
   const broken: RegistryEntry = { definition: definition!, prepared: { ok: true, value: explosive, dependsOn: [] }, revision: 1 };
-  const lookup = { get: (_kind: string, name: string) => (name === "fine" ? fine : broken) };
+  const lookup = { get: (_kind: string, name: string) => (name === "fine" ? fine : broken) } as unknown as DefinitionLookup;
   const prepared = prepareWorkflow(definition!, lookup);
   assert.ok(prepared.ok);
   const run = await runWorkflow(

@@ -17,6 +17,7 @@ import {
   type Definition,
   type DefinitionRef,
   type LoadResult,
+  type PrepareOutcome,
   type Problem,
   type Registry,
 } from "../../definitions/index.ts";
@@ -111,7 +112,8 @@ function referenceProblems(registry: Registry, definition: Definition): Problem[
   if (definition.kind !== "FunctionTest" && definition.kind !== "ResourceFunction") return [];
   const missing = entry.prepared.dependsOn.filter((ref) => registry.get(ref.kind, ref.name) === undefined);
   const problems = missing.map((ref) => missingReference(registry, definition, ref));
-  if (definition.kind === "ResourceFunction") problems.push(...resourceFunctionProblems(registry, definition, entry.prepared));
+  const resourceFunction = definition.kind === "ResourceFunction" ? registry.get("ResourceFunction", definition.name) : undefined;
+  if (resourceFunction !== undefined) problems.push(...resourceFunctionProblems(registry, definition, resourceFunction.prepared));
   return problems;
 }
 
@@ -141,13 +143,13 @@ function notDefined(registry: Registry, p: Problem): Problem {
   return registry.get(kind, name) === undefined ? { ...p, message: notDefinedMessage(registry, kind, name) } : p;
 }
 
-function resourceFunctionProblems(registry: Registry, definition: Definition, prepared: { ok: boolean; value?: unknown }): Problem[] {
+function resourceFunctionProblems(registry: Registry, definition: Definition, prepared: PrepareOutcome<PreparedResourceFunction>): Problem[] {
   const out: Problem[] = [];
   const template = isMap(definition.spec.resourceTemplateRef) ? definition.spec.resourceTemplateRef.name : undefined;
   if (typeof template === "string" && !isExpression(template) && registry.get("ResourceTemplate", template) === undefined) {
     out.push(definitionProblem("error", definition, "spec.resourceTemplateRef.name", notDefinedMessage(registry, "ResourceTemplate", template)));
   }
-  const overlays = prepared.ok ? (prepared.value as PreparedResourceFunction).overlays : undefined;
+  const overlays = prepared.ok ? prepared.value.overlays : undefined;
   if (overlays !== undefined && !overlays.ok && overlays.outcome.kind === "PermFail") {
     out.push(definitionProblem("error", definition, "spec.overlays", overlays.outcome.message ?? "invalid overlays"));
   }

@@ -160,3 +160,10 @@ function prepareCreate(definition: Definition, spec: ValueMap, location: string)
     value: { enabled: boolField(create, "enabled", true), delay: delayField(create, "delay", DEFAULT_DELAY), overlay: overlay.value },
   };
 }
+
+declare module "../../definitions/definition.ts" {
+  /** The registry holds a PreparedResourceFunction for every ResourceFunction (typed lookups, no casts). */
+  interface PreparedKinds {
+    ResourceFunction: PreparedResourceFunction;
+  }
+}

@@ -27,3 +27,10 @@ function prepare(definition: Definition): PrepareOutcome<PreparedResourceTemplat
   const value: PreparedResourceTemplate = Object.freeze({ kind: "ResourceTemplate", name: definition.name, template: cloneValue(template) });
   return { ok: true, value, dependsOn: [] };
 }
+
+declare module "../../definitions/definition.ts" {
+  /** The registry holds a PreparedResourceTemplate for every ResourceTemplate (typed lookups, no casts). */
+  interface PreparedKinds {
+    ResourceTemplate: PreparedResourceTemplate;
+  }
+}

@@ -29,3 +29,10 @@ function prepare(definition: Definition): PrepareOutcome<PreparedValueFunction> 
   });
   return { ok: true, value, dependsOn: [] };
 }
+
+declare module "../../definitions/definition.ts" {
+  /** The registry holds a PreparedValueFunction for every ValueFunction (typed lookups, no casts). */
+  interface PreparedKinds {
+    ValueFunction: PreparedValueFunction;
+  }
+}
