@@ -18,7 +18,7 @@ import { configFromEnv, type Env } from "../config/config.ts";
 import { silentLogger, type Logger } from "../ports/logger.ts";
 import { createSqsWorkQueue } from "../queue/adapters/sqs.ts";
 import type { TimerQueue } from "../queue/queue.ts";
-import type { RunReconcile } from "../reconciler/run.ts";
+import type { RunReconcile } from "../reconciler/engine-port.ts";
 import { startRelay, type Relay } from "../relay/relay.ts";
 import { DEFAULT_WATCH_BACKOFF, type WatchBackoff } from "../relay/watch.ts";
 import type { FlushableMetrics } from "../lambda/observability.ts";

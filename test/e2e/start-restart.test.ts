@@ -11,7 +11,7 @@ import { EXAMPLE_MANIFESTS } from "../../src/cli/commands/start.ts";
 import { startLocalStack, type LocalStack } from "../../src/local/stack.ts";
 import { createSqsWorkQueue } from "../../src/queue/adapters/sqs.ts";
 import { triggerRefOf } from "../../src/queue/messages.ts";
-import type { RunReport } from "../../src/reconciler/run.ts";
+import type { RunReport } from "../../src/reconciler/engine-port.ts";
 import { isMap } from "../../src/value/value.ts";
 import { waitFor } from "./support.ts";
 

@@ -1,5 +1,5 @@
 /** Helpers for the end-to-end tests: bounded waits and run instrumentation. */
-import type { RunReconcile } from "../../src/reconciler/run.ts";
+import type { RunReconcile } from "../../src/reconciler/engine-port.ts";
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -11,7 +11,7 @@ import { createRecordingTimerQueue } from "../../src/queue/adapters/in-memory.ts
 import { createRequestReconciler } from "../../src/reconciler/reconcile-request.ts";
 import { noMetrics } from "../../src/ports/metrics.ts";
 import { readRecord } from "../../src/reconciler/record.ts";
-import type { RunReconcile } from "../../src/reconciler/run.ts";
+import type { RunReconcile } from "../../src/reconciler/engine-port.ts";
 import { isMap } from "../../src/value/value.ts";
 import { deduplicationId } from "../../src/queue/ids.ts";
 
