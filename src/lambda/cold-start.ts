@@ -1,29 +1,33 @@
 /**
  * Lambda cold-start wiring from the environment: the cluster (a kubeconfig file,
- * or the EKS endpoint and CA with a bearer token derived from the function's IAM
- * role), the SQS client, Powertools logging and metrics. One Runtime per warm
- * container, created on first use.
+ * or the EKS endpoint and CA — given, or read once with eks:DescribeCluster — with a
+ * bearer token derived from the function's IAM role), the SQS client, Powertools
+ * logging and metrics. One Runtime per warm container, created on first use.
  */
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { ClusterApi } from "../cluster/cluster-api.ts";
+import type { ClusterApi, ClusterResult } from "../cluster/cluster-api.ts";
+import { fail, ok } from "../cluster/errors.ts";
 import { createClientNodeCluster } from "../cluster/adapters/client-node.ts";
 import { loadKubeConfig } from "../cluster/adapters/kubeconfig.ts";
 import { configFromEnv, type Env, type ManagedClusterSource, type RuntimeConfig } from "../config/config.ts";
 import { systemClock, type Clock } from "../ports/clock.ts";
 import type { Logger } from "../ports/logger.ts";
 import type { TimerQueue } from "../queue/queue.ts";
-import type { RunReconcile } from "../reconciler/run.ts";
+import type { RunReconcile } from "../reconciler/engine-port.ts";
 import { composeRuntime, type Runtime } from "./composition-root.ts";
 import { powertoolsLogger, powertoolsMetrics, type FlushableMetrics } from "./observability.ts";
-import { createEksTokenProvider } from "../cluster/adapters/eks-token.ts";
+import { createEksTokenProvider, type EksTokenOptions } from "../cluster/adapters/eks-token.ts";
 
 export interface LambdaRuntime {
   readonly runtime: Runtime;
   readonly config: RuntimeConfig;
   readonly metrics: FlushableMetrics;
   readonly env: Env;
+  /** The container's one SQS client (sends, and the batch handler's visibility changes). */
+  readonly sqs: SQSClient;
 }
 
 /** What `npm start` and tests may swap in; on Lambda nothing is. */
@@ -65,24 +69,87 @@ function buildRuntime(env: Env, overrides: RuntimeOverrides): LambdaRuntime {
     ...(overrides.wrapTimers === undefined ? {} : { wrapTimers: overrides.wrapTimers }),
   };
   const runtime = composeRuntime(parts);
-  return { runtime, config, metrics, env };
+  return { runtime, config, metrics, env, sqs };
 }
 
 /** fauxqs accepts any signature; a local endpoint must not go looking for AWS credentials. */
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
+/** Where an EKS cluster's API is and the CA that signs it (base64 PEM), as eks:DescribeCluster tells. */
+export interface ClusterEndpoint {
+  readonly server: string;
+  readonly caData: string;
+}
+
+export type DescribeCluster = (clusterName: string, region: string) => Promise<ClusterEndpoint>;
+
+/** What tests swap in; on Lambda both come from the function's role. */
+export interface ClusterOptions {
+  readonly describeCluster?: DescribeCluster;
+  readonly credentials?: EksTokenOptions["credentials"];
+}
+
 /**
- * KOREO_KUBECONFIG: a kubeconfig file (local runs). Otherwise KUBE_SERVER and
- * KUBE_CA_DATA (base64 PEM), with EKS_CLUSTER_NAME for an IAM-derived token.
+ * KOREO_KUBECONFIG: a kubeconfig file (local runs). Otherwise KUBE_SERVER and KUBE_CA_DATA
+ * (base64 PEM), or only EKS_CLUSTER_NAME: the endpoint and CA are then read with
+ * eks:DescribeCluster on first use, so a cluster's new endpoint or rotated CA needs no
+ * redeploy. EKS_CLUSTER_NAME also signs the IAM-derived token.
  */
-export function clusterFromEnv(env: Env): ClusterApi {
+export function clusterFromEnv(env: Env, options: ClusterOptions = {}): ClusterApi {
   if (env.KOREO_KUBECONFIG) return createClientNodeCluster(loadKubeConfig({ kubeconfigPath: env.KOREO_KUBECONFIG }));
-  const server = env.KUBE_SERVER;
-  if (!server) throw new Error("set KOREO_KUBECONFIG, or KUBE_SERVER (+ KUBE_CA_DATA, EKS_CLUSTER_NAME)");
-  const kubeConfig = loadKubeConfig({ server, ...(env.KUBE_CA_DATA ? { caData: env.KUBE_CA_DATA } : {}) });
-  const clusterName = env.EKS_CLUSTER_NAME;
-  if (!clusterName) return createClientNodeCluster(kubeConfig);
-  return createClientNodeCluster(kubeConfig, { bearerToken: createEksTokenProvider({ clusterName, region: env.AWS_REGION ?? "us-east-1" }) });
+  const clusterName = env.EKS_CLUSTER_NAME || undefined;
+  const region = env.AWS_REGION ?? "us-east-1";
+  if (env.KUBE_SERVER) return clusterAt({ server: env.KUBE_SERVER, caData: env.KUBE_CA_DATA ?? "" }, clusterName, region, options);
+  if (clusterName === undefined) throw new Error("set KOREO_KUBECONFIG, KUBE_SERVER (+ KUBE_CA_DATA, EKS_CLUSTER_NAME), or EKS_CLUSTER_NAME alone");
+  const describe = options.describeCluster ?? describeEksCluster;
+  return deferredCluster(async () => clusterAt(await describe(clusterName, region), clusterName, region, options));
+}
+
+function clusterAt(endpoint: ClusterEndpoint, clusterName: string | undefined, region: string, options: ClusterOptions): ClusterApi {
+  const kubeConfig = loadKubeConfig({ server: endpoint.server, ...(endpoint.caData ? { caData: endpoint.caData } : {}) });
+  if (clusterName === undefined) return createClientNodeCluster(kubeConfig);
+  const credentials = options.credentials === undefined ? {} : { credentials: options.credentials };
+  return createClientNodeCluster(kubeConfig, { bearerToken: createEksTokenProvider({ clusterName, region, ...credentials }) });
+}
+
+/** eks:DescribeCluster with the function's role (serverless.yml grants it on this one cluster). */
+async function describeEksCluster(clusterName: string, region: string): Promise<ClusterEndpoint> {
+  const { cluster } = await new EKSClient({ region }).send(new DescribeClusterCommand({ name: clusterName }));
+  const server = cluster?.endpoint;
+  const caData = cluster?.certificateAuthority?.data;
+  if (!server || !caData) throw new Error(`eks:DescribeCluster ${clusterName}: no endpoint or CA yet (status ${cluster?.status ?? "unknown"})`);
+  return { server, caData };
+}
+
+/**
+ * A cluster reached only after an asynchronous lookup: connected on first use and kept for the
+ * container's life. Adapters never reject, so a failed lookup answers Unavailable (the reconciler
+ * treats it as a system error and retries) and is tried again on the next call.
+ */
+export function deferredCluster(connect: () => Promise<ClusterApi>): ClusterApi {
+  let connecting: Promise<ClusterApi> | undefined;
+  async function connected(): Promise<ClusterResult<ClusterApi>> {
+    connecting ??= connect();
+    try {
+      return ok(await connecting);
+    } catch (error) {
+      connecting = undefined;
+      return fail("Unavailable", `cluster endpoint lookup failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  async function via<T>(call: (cluster: ClusterApi) => Promise<ClusterResult<T>>): Promise<ClusterResult<T>> {
+    const cluster = await connected();
+    return cluster.ok ? call(cluster.value) : { ok: false, error: cluster.error };
+  }
+  return {
+    get: (ref) => via((c) => c.get(ref)),
+    list: (apiVersion, kind, options) => via((c) => c.list(apiVersion, kind, options)),
+    discover: (apiVersion, kind) => via((c) => c.discover(apiVersion, kind)),
+    create: (object, options) => via((c) => c.create(object, options)),
+    mergePatch: (ref, patch, options) => via((c) => c.mergePatch(ref, patch, options)),
+    apply: (object, options) => via((c) => c.apply(object, options)),
+    delete: (ref, options) => via((c) => c.delete(ref, options)),
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import { handle } from "hono/aws-lambda";
 import type { Env } from "../config/config.ts";
 import { createWebhookApp } from "../webhook/app.ts";
+import { constantSecret, ssmSecret, type SecretSource } from "../webhook/secret.ts";
 import { lazyRuntime, type RuntimeOverrides } from "./cold-start.ts";
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -11,13 +12,24 @@ export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 export function webhookAppFromEnv(env: Env, overrides: RuntimeOverrides = {}): Hono {
   const { runtime } = lazyRuntime(env, overrides)();
   return createWebhookApp({
-    secret: env.KOREO_WEBHOOK_SECRET ?? "",
+    secret: webhookSecretFromEnv(env),
     bodyLimitBytes: Number(env.KOREO_WEBHOOK_BODY_LIMIT ?? DEFAULT_BODY_LIMIT_BYTES),
     cluster: runtime.cluster,
     work: runtime.work,
     dryRun: runtime.dryRun,
     logger: runtime.logger,
   });
+}
+
+/**
+ * Deployed: KOREO_WEBHOOK_SECRET_PARAMETER names an SSM SecureString (serverless.yml), read and
+ * cached at run time. Local runs: KOREO_WEBHOOK_SECRET holds the value; unset means no request
+ * authenticates (auth.ts), never an open webhook.
+ */
+export function webhookSecretFromEnv(env: Env): SecretSource {
+  const parameter = env.KOREO_WEBHOOK_SECRET_PARAMETER;
+  if (parameter) return ssmSecret(parameter, env.AWS_REGION ? { clientConfig: { region: env.AWS_REGION } } : {});
+  return constantSecret(env.KOREO_WEBHOOK_SECRET ?? "");
 }
 
 export function createWebhookHandler(env: Env = process.env): ReturnType<typeof handle> {

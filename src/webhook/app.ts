@@ -5,6 +5,7 @@
  *   POST /reconcile/{group}/{version}/{kind}/{namespace}/{name}  → a force request in the trigger's FIFO group
  *   POST /dry-run/{group}/{version}/{kind}/{namespace}/{name}    → the Workflow run against live reads, writes suppressed
  * `core` stands for the core API group. Every route but /healthz needs the secret (auth.ts).
+ * Dry-run responses carry no Secret values (redact.ts) and list what was redacted.
  */
 import { randomUUID } from "node:crypto";
 import { Hono, type Context } from "hono";
@@ -14,6 +15,8 @@ import type { Logger } from "../ports/logger.ts";
 import { triggerKey, triggerRefOf, type TriggerRef } from "../queue/messages.ts";
 import type { WorkQueue } from "../queue/queue.ts";
 import { authenticate, SIGNATURE_HEADER } from "./auth.ts";
+import { REDACTED, redactSecrets } from "./redact.ts";
+import type { SecretSource } from "./secret.ts";
 
 export interface DryRunResult {
   readonly report: unknown;
@@ -22,7 +25,7 @@ export interface DryRunResult {
 }
 
 export interface WebhookDeps {
-  readonly secret: string;
+  readonly secret: SecretSource;
   readonly bodyLimitBytes: number;
   readonly cluster: ClusterReader;
   readonly work: WorkQueue;
@@ -43,7 +46,9 @@ export function createWebhookApp(deps: WebhookDeps): Hono {
   app.use("*", bodyLimit({ maxSize: deps.bodyLimitBytes, onError: (c) => c.json({ error: `body larger than ${deps.bodyLimitBytes} bytes` }, 413) }));
   app.use("*", async (c, next) => {
     const body = await c.req.text();
-    const ok = authenticate(deps.secret, { authorization: c.req.header("authorization"), signature: c.req.header(SIGNATURE_HEADER), body });
+    const secret = await readSecret(deps);
+    if (secret === undefined) return c.json({ error: "webhook secret unavailable" }, 503);
+    const ok = authenticate(secret, { authorization: c.req.header("authorization"), signature: c.req.header(SIGNATURE_HEADER), body });
     if (!ok) return c.json({ error: "unauthenticated: send Authorization: Bearer <token> or X-Koreo-Signature: sha256=<hmac of body>" }, 401);
     await next();
   });
@@ -62,7 +67,8 @@ export function createWebhookApp(deps: WebhookDeps): Hono {
   app.post("/dry-run/:group/:version/:kind/:namespace/:name", async (c) => {
     const trigger = await findTrigger(deps.cluster, target(c));
     if (trigger === undefined) return c.json({ error: `${triggerKey(target(c))} not found` }, 404);
-    return c.json(jsonSafe(await deps.dryRun(trigger)), 200);
+    const { value, paths } = redactSecrets(jsonSafe(await deps.dryRun(trigger)));
+    return c.json({ ...value, redacted: { marker: REDACTED, paths, note: "values of core/v1 Secret data and stringData are not shown" } }, 200);
   });
   return app;
 }
@@ -96,7 +102,17 @@ async function findTrigger(cluster: ClusterReader, t: Target): Promise<TriggerRe
   throw new Error(`GET ${triggerKey(t)}: ${got.error.reason}: ${got.error.message}`);
 }
 
+/** The secret, or undefined (logged) when it cannot be read: the caller is not to blame, so not a 401. */
+async function readSecret(deps: WebhookDeps): Promise<string | undefined> {
+  try {
+    return await deps.secret();
+  } catch (error) {
+    deps.logger.error("Webhook secret could not be read.", { error: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  }
+}
+
 /** Values hold bigints (CEL ints); JSON has no bigint. */
-function jsonSafe(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v)));
+function jsonSafe(value: DryRunResult): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v))) as Record<string, unknown>;
 }
