@@ -1,10 +1,15 @@
 /**
  * Powertools adapters for the Logger and Metrics ports (CTL-21, SRV-13): JSON
  * log lines with `level`, `message`, `timestamp`, `service` plus our fields, and
- * CloudWatch EMF metrics in namespace `Koreo`.
+ * CloudWatch EMF metrics in namespace `Koreo`; the Lambda context on every line
+ * (request id, cold start) and the record being handled (SQS message id); X-Ray
+ * tracing of each invocation.
  */
 import { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
 import { Metrics as PowertoolsMetrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { Tracer } from "@aws-lambda-powertools/tracer";
+import type { Context } from "aws-lambda";
+import type { Env } from "../config/config.ts";
 import type { LogFields, Logger } from "../ports/logger.ts";
 import type { Metrics } from "../ports/metrics.ts";
 
@@ -15,14 +20,84 @@ export function powertoolsLogger(name: string, level: string | undefined): Logge
   return wrap(new PowertoolsLogger({ serviceName: "koreo", logLevel, persistentKeys: { name } }));
 }
 
+/**
+ * The Powertools instance behind each port we hand out: the handlers receive the port (through the
+ * runtime) and need the instance to add the Lambda context and per-record keys to it.
+ */
+const instances = new WeakMap<Logger, PowertoolsLogger>();
+
 function wrap(logger: PowertoolsLogger): Logger {
-  return {
+  const port: Logger = {
     debug: (message, fields) => logger.debug(message, fields ?? {}),
     info: (message, fields) => logger.info(message, fields ?? {}),
     warn: (message, fields) => logger.warn(message, fields ?? {}),
     error: (message, fields) => logger.error(message, fields ?? {}),
     child: (fields: LogFields) => wrap(logger.createChild({ persistentKeys: fields as Record<string, string> })),
   };
+  instances.set(port, logger);
+  return port;
+}
+
+/** Keys added to every line of one logger for a while: the invocation's context, the record in hand. */
+export interface LogScope {
+  /** Adds `function_request_id`, `cold_start`, … until `endInvocation`. */
+  startInvocation(context: Context | undefined): void;
+  endInvocation(): void;
+  appendKeys(keys: Record<string, string>): void;
+  removeKeys(keys: readonly string[]): void;
+}
+
+const noScope: LogScope = { startInvocation() {}, endInvocation() {}, appendKeys() {}, removeKeys() {} };
+
+/**
+ * The scope of a port logger. Does by hand what Powertools' `injectLambdaContext` decorator/middy
+ * middleware does (our handlers are plain functions, without middy). A logger that is not a
+ * Powertools one (`npm start`, tests) has nowhere to put keys: its scope does nothing.
+ */
+export function logScopeOf(logger: Logger): LogScope {
+  const instance = instances.get(logger);
+  if (instance === undefined) return noScope;
+  return {
+    startInvocation(context) {
+      instance.refreshSampleRateCalculation();
+      if (context !== undefined) instance.addContext(context);
+    },
+    endInvocation: () => instance.resetKeys(),
+    appendKeys: (keys) => instance.appendKeys(keys),
+    removeKeys: (keys) => instance.removeKeys([...keys]),
+  };
+}
+
+/**
+ * X-Ray tracing of the handlers. Powertools turns tracing off outside Lambda (no AWS_EXECUTION_ENV,
+ * so `npm start` and tests never trace) and with POWERTOOLS_TRACE_ENABLED=false; we also honour
+ * POWERTOOLS_TRACE_DISABLED=true, the switch this project documents.
+ */
+export function createTracer(env: Env): Tracer {
+  const disabled = env.POWERTOOLS_TRACE_DISABLED?.toLowerCase() === "true";
+  return new Tracer({ serviceName: "koreo", ...(disabled ? { enabled: false } : {}) });
+}
+
+/**
+ * Runs one invocation in its own subsegment (cold start and service annotated, an error recorded
+ * as metadata): Powertools' `captureLambdaHandler` without the decorator.
+ */
+export async function traced<T>(tracer: Tracer, name: string, run: () => Promise<T>): Promise<T> {
+  if (!tracer.isTracingEnabled()) return run();
+  const parent = tracer.getSegment();
+  const segment = parent?.addNewSubsegment(`## ${name}`);
+  if (segment !== undefined) tracer.setSegment(segment);
+  tracer.annotateColdStart();
+  tracer.addServiceNameAnnotation();
+  try {
+    return await run();
+  } catch (error) {
+    tracer.addErrorAsMetadata(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  } finally {
+    segment?.close();
+    if (parent !== undefined) tracer.setSegment(parent);
+  }
 }
 
 export interface FlushableMetrics extends Metrics {
@@ -49,4 +124,24 @@ export function powertoolsMetrics(service: string): FlushableMetrics {
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     },
   };
+}
+
+export interface Invocation {
+  readonly name: string;
+  readonly logger: Logger;
+  readonly metrics: FlushableMetrics;
+  readonly tracer: Tracer;
+  readonly context: Context | undefined;
+}
+
+/** One handler invocation: context keys on the logs, a trace subsegment, metrics flushed at the end whatever happens. */
+export async function withInvocation<T>(invocation: Invocation, run: () => Promise<T>): Promise<T> {
+  const scope = logScopeOf(invocation.logger);
+  scope.startInvocation(invocation.context);
+  try {
+    return await traced(invocation.tracer, invocation.name, run);
+  } finally {
+    scope.endInvocation();
+    invocation.metrics.flush();
+  }
 }

@@ -1,23 +1,47 @@
 /** Lambda glue for the FIFO work queue: SQS batch → reconciler → batchItemFailures. */
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { Env } from "../config/config.ts";
-import { lazyRuntime, type RuntimeOverrides } from "./cold-start.ts";
-import { createSqsBatchHandler } from "./sqs-batch.ts";
+import { lazyRuntime, type LambdaRuntime, type RuntimeOverrides } from "./cold-start.ts";
+import { createTracer, withInvocation } from "./observability.ts";
+import { batchSettingsFromEnv, createSqsBatchHandler, sqsVisibility, type RequestHandler, type SqsBatchHandler } from "./sqs-batch.ts";
 
-export function createReconcileHandler(env: Env = process.env, overrides: RuntimeOverrides = {}): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function createReconcileHandler(
+  env: Env = process.env,
+  overrides: RuntimeOverrides = {},
+): (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse> {
   const runtime = lazyRuntime(env, overrides);
-  return async (event) => {
-    const { runtime: r, metrics } = runtime();
-    const handle = createSqsBatchHandler(r.reconcile, { logger: r.logger, metrics, maxReceiveCount: maxReceiveCount(env), fifo: true });
-    try {
-      return await handle(event);
-    } finally {
-      metrics.flush();
-    }
+  const tracer = createTracer(env); // at module load: the Lambda init phase, not the first request
+  const batch = lazyBatchHandler("work", (r) => r.runtime.reconcile);
+  return async (event, context) => {
+    const lambda = runtime();
+    const invocation = { name: "reconcile", logger: lambda.runtime.logger, metrics: lambda.metrics, tracer, context };
+    return withInvocation(invocation, () => batch(lambda)(event, context));
   };
 }
 
 /** Must match the queue's RedrivePolicy (serverless.yml passes the same parameter to both). */
 export function maxReceiveCount(env: Env): number {
-  return Number(env.KOREO_MAX_RECEIVE_COUNT ?? "5");
+  return Number(env.KOREO_MAX_RECEIVE_COUNT ?? "10");
+}
+
+/** The batch handler of one queue, built once per container (with its SQS client) on first use. */
+export function lazyBatchHandler(queue: "work" | "timer", handlerOf: (lambda: LambdaRuntime) => RequestHandler): (lambda: LambdaRuntime) => SqsBatchHandler {
+  let cached: SqsBatchHandler | undefined;
+  return (lambda) => (cached ??= batchHandlerFor(lambda, queue, handlerOf(lambda)));
+}
+
+function batchHandlerFor(lambda: LambdaRuntime, queue: "work" | "timer", handle: RequestHandler): SqsBatchHandler {
+  const { config, env, metrics } = lambda;
+  const logger = lambda.runtime.logger;
+  const queueUrl = queue === "work" ? config.workQueueUrl : config.timerQueueUrl;
+  // Without a queue URL there is nothing to call: failed records wait for the visibility timeout.
+  const changeVisibility = queueUrl === "" ? undefined : sqsVisibility(lambda.sqs, queueUrl, logger);
+  return createSqsBatchHandler(handle, {
+    logger,
+    metrics,
+    maxReceiveCount: maxReceiveCount(env),
+    fifo: queue === "work",
+    ...batchSettingsFromEnv(env, config, queue),
+    ...(changeVisibility === undefined ? {} : { changeVisibility }),
+  });
 }

@@ -1,16 +1,48 @@
 /**
- * SQS event → requests → batchItemFailures (Lambda glue only translates). FIFO
- * batches go through Powertools' FIFO processor: records run one after another
- * in arrival order, and after a failure the rest of that message group is
- * reported failed too, so a trigger's requests never overtake each other.
+ * SQS event → requests → batchItemFailures (Lambda glue only translates).
+ *
+ * - Order: FIFO batches go through Powertools' FIFO processor with `skipGroupOnError`: records run
+ *   one after another in arrival order, and once a record of a message group fails (or is not
+ *   started) every later record of that group is reported failed without running, so a trigger's
+ *   requests never overtake each other. Timer batches run one after another too (the deadline
+ *   check below needs that, and the per-record log keys live on one shared logger).
+ * - Time: a record starts only while the invocation has `recordAllowanceMs` left (the reconcile
+ *   budget plus a margin); the rest are reported failed, so a timeout never kills a batch halfway
+ *   and no record that succeeded is ever redelivered.
+ * - Full failure: when every record failed (typically the cluster is unreachable) the handler
+ *   throws, Powertools' default, so the function's Errors metric and alarms see the outage.
+ * - Early return: failed records are made visible again soon (ChangeMessageVisibility) instead of
+ *   after the queue's visibility timeout: at once when they never started, after a short backoff
+ *   growing with the receive count when they ran and failed.
  */
-import { BatchProcessor, EventType, SqsFifoPartialProcessorAsync, processPartialResponse } from "@aws-lambda-powertools/batch";
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { BatchProcessor, EventType, FullBatchFailureError, SqsFifoPartialProcessorAsync, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { ChangeMessageVisibilityBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { Env, RuntimeConfig } from "../config/config.ts";
 import type { Logger } from "../ports/logger.ts";
-import { decodeRequest, triggerKey, type ReconcileRequest } from "../queue/messages.ts";
 import type { Metrics } from "../ports/metrics.ts";
+import { decodeRequest, triggerKey, type ReconcileRequest } from "../queue/messages.ts";
+import { logScopeOf } from "./observability.ts";
 
 export type RequestHandler = (request: ReconcileRequest) => Promise<unknown>;
+
+/** The Lambda signature; `context` is absent where nothing bounds the invocation (tests, `npm start` without a timeout). */
+export type SqsBatchHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
+
+/** How long a record that ran and failed stays invisible: min(base · 2^(receives − 1), cap) seconds. */
+export interface RetryDelay {
+  readonly baseSeconds: number;
+  readonly capSeconds: number;
+}
+
+export interface VisibilityChange {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly seconds: number;
+}
+
+/** Makes records visible again after the given delays; never throws (the batch's answer matters more). */
+export type VisibilityChanger = (changes: readonly VisibilityChange[]) => Promise<void>;
 
 export interface BatchOptions {
   readonly logger: Logger;
@@ -19,27 +51,127 @@ export interface BatchOptions {
   readonly maxReceiveCount: number;
   /** FIFO work queue (ordered, group-aware) or standard timer queue (independent records). */
   readonly fifo: boolean;
+  /** A record starts only while the invocation has this long left (one record's worst case). Default 0. */
+  readonly recordAllowanceMs?: number;
+  /** Default: 5 s doubling up to 60 s (see `batchSettingsFromEnv`). */
+  readonly retryDelay?: RetryDelay;
+  /** Absent: failed records wait for the queue's visibility timeout. */
+  readonly changeVisibility?: VisibilityChanger;
 }
 
-export function createSqsBatchHandler(handle: RequestHandler, options: BatchOptions): (event: SQSEvent) => Promise<SQSBatchResponse> {
-  const onRecord = async (record: SQSRecord): Promise<void> => {
+/** Thrown for a record the invocation had no time to start; it never ran, so it comes back at once. */
+export class RecordNotStarted extends Error {
+  constructor() {
+    super("not started: the invocation has too little time left");
+    this.name = "RecordNotStarted";
+  }
+}
+
+const DEFAULT_RETRY_DELAY: RetryDelay = { baseSeconds: 5, capSeconds: 60 };
+
+/** SQS refuses a visibility timeout above 12 h. */
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+export function createSqsBatchHandler(handle: RequestHandler, options: BatchOptions): SqsBatchHandler {
+  return async (event, context) => {
+    warnIfNoRecordCanStart(event, context, options);
+    const started = new Set<string>();
+    const result = await processBatch(event, recordHandler(handle, options, started, context), options.fifo);
+    const failed = new Set(result.response.batchItemFailures.map((f) => f.itemIdentifier));
+    await returnFailed(event.Records, failed, started, options);
+    if (result.fullFailure !== undefined) throw result.fullFailure;
+    return result.response;
+  };
+}
+
+function recordHandler(handle: RequestHandler, options: BatchOptions, started: Set<string>, context: Context | undefined) {
+  const scope = logScopeOf(options.logger);
+  return async (record: SQSRecord): Promise<void> => {
     const decoded = decodeRequest(record.body);
     if (!decoded.ok) {
       // A malformed message can never succeed: acknowledge it instead of cycling it to the DLQ.
       options.logger.error("Dropping malformed queue message.", { messageId: record.messageId, error: decoded.error });
       return;
     }
+    if (!hasTimeFor(context, options.recordAllowanceMs ?? 0)) throw new RecordNotStarted();
+    started.add(record.messageId);
+    const keys = { messageId: record.messageId, trigger: triggerKey(decoded.request.trigger) };
+    scope.appendKeys(keys);
     try {
       await handle(decoded.request);
     } catch (error) {
       reportFailure(record, decoded.request, error, options);
       throw error;
+    } finally {
+      scope.removeKeys(Object.keys(keys));
     }
   };
-  return async (event) => {
-    if (!options.fifo) return processPartialResponse(event, onRecord, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
-    return processPartialResponse(event, onRecord, new SqsFifoPartialProcessorAsync(), { skipGroupOnError: true, throwOnFullBatchFailure: false });
-  };
+}
+
+interface BatchResult {
+  readonly response: SQSBatchResponse;
+  /** Set when every record failed: the handler rethrows it after returning the records early. */
+  readonly fullFailure?: FullBatchFailureError;
+}
+
+async function processBatch(event: SQSEvent, onRecord: (record: SQSRecord) => Promise<void>, fifo: boolean): Promise<BatchResult> {
+  try {
+    const response = fifo
+      ? await processPartialResponse(event, onRecord, new SqsFifoPartialProcessorAsync(), { skipGroupOnError: true })
+      : await processPartialResponse(event, onRecord, new BatchProcessor(EventType.SQS), { processInParallel: false });
+    return { response };
+  } catch (error) {
+    if (!(error instanceof FullBatchFailureError)) throw error;
+    return { response: { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) }, fullFailure: error };
+  }
+}
+
+/** A function timeout below the allowance defers every record to the DLQ: say so where it shows. */
+function warnIfNoRecordCanStart(event: SQSEvent, context: Context | undefined, options: BatchOptions): void {
+  const allowanceMs = options.recordAllowanceMs ?? 0;
+  if (event.Records.length === 0 || hasTimeFor(context, allowanceMs)) return;
+  options.logger.error("The invocation starts with less time than one record needs: raise the function timeout or lower KOREO_RECORD_ALLOWANCE_SECONDS.", {
+    remainingMs: context?.getRemainingTimeInMillis(),
+    allowanceMs,
+  });
+}
+
+/** No context: nothing bounds the invocation (local runs and tests that do not care). */
+export function hasTimeFor(context: Pick<Context, "getRemainingTimeInMillis"> | undefined, allowanceMs: number): boolean {
+  return context === undefined || context.getRemainingTimeInMillis() >= allowanceMs;
+}
+
+async function returnFailed(records: readonly SQSRecord[], failed: ReadonlySet<string>, started: ReadonlySet<string>, options: BatchOptions): Promise<void> {
+  const plan = visibilityPlan(records, failed, started, options.retryDelay ?? DEFAULT_RETRY_DELAY);
+  const deferred = plan.filter((c) => c.seconds === 0).length;
+  if (deferred > 0) {
+    options.metrics.count("RecordsDeferred");
+    options.logger.info("Records not started in this invocation go back to the queue.", { deferred, failed: plan.length - deferred });
+  }
+  if (plan.length > 0) await options.changeVisibility?.(plan);
+}
+
+/** Pure: the visibility each failed record gets: 0 when it never ran, the retry delay when it ran and failed. */
+export function visibilityPlan(
+  records: readonly SQSRecord[],
+  failed: ReadonlySet<string>,
+  started: ReadonlySet<string>,
+  delay: RetryDelay,
+): VisibilityChange[] {
+  return records
+    .filter((r) => failed.has(r.messageId))
+    .map((r) => ({
+      messageId: r.messageId,
+      receiptHandle: r.receiptHandle,
+      seconds: started.has(r.messageId) ? failedRecordDelaySeconds(Number(r.attributes.ApproximateReceiveCount), delay) : 0,
+    }));
+}
+
+/** Pure: min(base · 2^(n − 1), cap), n = this receive (1 when unknown); the first retry waits `base`. */
+export function failedRecordDelaySeconds(receiveCount: number, delay: RetryDelay): number {
+  const n = Number.isFinite(receiveCount) && receiveCount >= 1 ? receiveCount : 1;
+  const seconds = Math.round(delay.baseSeconds * 2 ** (n - 1));
+  return Math.max(0, Math.min(seconds, delay.capSeconds, MAX_VISIBILITY_SECONDS));
 }
 
 function reportFailure(record: SQSRecord, request: ReconcileRequest, error: unknown, options: BatchOptions): void {
@@ -47,6 +179,7 @@ function reportFailure(record: SQSRecord, request: ReconcileRequest, error: unkn
   const fields = {
     trigger: triggerKey(request.trigger),
     uid: request.trigger.uid,
+    messageId: record.messageId,
     receiveCount,
     error: error instanceof Error ? error.message : String(error),
   };
@@ -56,4 +189,64 @@ function reportFailure(record: SQSRecord, request: ReconcileRequest, error: unkn
     return;
   }
   options.logger.warn("Request failed; SQS will redeliver it.", fields);
+}
+
+// ---- Settings and the SQS adapter (I/O) ------------------------------------------------------------
+
+export interface BatchSettings {
+  readonly recordAllowanceMs: number;
+  readonly retryDelay: RetryDelay;
+}
+
+/**
+ * KOREO_RECORD_ALLOWANCE_SECONDS (default: the reconcile budget + 10 s for the GET, the record
+ * patch and the timer send) for the work queue, KOREO_TIMER_RECORD_ALLOWANCE_SECONDS (5 s: a timer
+ * record is one or two SQS sends) for the timer queue; KOREO_FAILED_RECORD_DELAY_SECONDS (5) and
+ * KOREO_FAILED_RECORD_DELAY_CAP_SECONDS (60) for records that ran and failed.
+ */
+export function batchSettingsFromEnv(env: Env, config: RuntimeConfig, queue: "work" | "timer"): BatchSettings {
+  const allowanceSeconds =
+    queue === "work"
+      ? seconds(env.KOREO_RECORD_ALLOWANCE_SECONDS, config.timings.reconcileTimeoutSeconds + 10)
+      : seconds(env.KOREO_TIMER_RECORD_ALLOWANCE_SECONDS, 5);
+  return {
+    recordAllowanceMs: allowanceSeconds * 1000,
+    retryDelay: {
+      baseSeconds: seconds(env.KOREO_FAILED_RECORD_DELAY_SECONDS, DEFAULT_RETRY_DELAY.baseSeconds),
+      capSeconds: seconds(env.KOREO_FAILED_RECORD_DELAY_CAP_SECONDS, DEFAULT_RETRY_DELAY.capSeconds),
+    },
+  };
+}
+
+function seconds(text: string | undefined, fallback: number): number {
+  const value = Number(text);
+  return text === undefined || text.trim() === "" || !Number.isFinite(value) || value < 0 ? fallback : value;
+}
+
+/**
+ * The SQS side of `VisibilityChanger`, ten records per call. A failure is only logged: the records
+ * then come back after the queue's visibility timeout, as they did before this existed.
+ * IAM: sqs:ChangeMessageVisibility on the queue.
+ */
+export function sqsVisibility(client: Pick<SQSClient, "send">, queueUrl: string, logger: Logger): VisibilityChanger {
+  return async (changes) => {
+    for (let start = 0; start < changes.length; start += 10) {
+      await changeBatch(client, queueUrl, changes.slice(start, start + 10), logger);
+    }
+  };
+}
+
+async function changeBatch(client: Pick<SQSClient, "send">, queueUrl: string, changes: readonly VisibilityChange[], logger: Logger): Promise<void> {
+  const entries = changes.map((c, i) => ({ Id: String(i), ReceiptHandle: c.receiptHandle, VisibilityTimeout: c.seconds }));
+  try {
+    const result = await client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+    for (const f of result.Failed ?? []) {
+      logger.warn("Could not return a failed record early.", { messageId: changes[Number(f.Id)]?.messageId, code: f.Code, error: f.Message });
+    }
+  } catch (error) {
+    logger.warn("Could not return failed records early; they come back after the queue's visibility timeout.", {
+      records: changes.length,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
 }

@@ -3,30 +3,30 @@
  * queue (SQS batch: forward or re-hold each request, SRV-5) and a schedule
  * (the resync sweep, SRV-7 safety net).
  */
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { Env } from "../config/config.ts";
-import { lazyRuntime, type RuntimeOverrides } from "./cold-start.ts";
-import { maxReceiveCount } from "./reconcile-handler.ts";
-import { createSqsBatchHandler } from "./sqs-batch.ts";
+import { lazyRuntime, type LambdaRuntime, type RuntimeOverrides } from "./cold-start.ts";
+import { createTracer, withInvocation } from "./observability.ts";
+import { lazyBatchHandler } from "./reconcile-handler.ts";
 
 export type TimerEvent = SQSEvent | { readonly source?: string; readonly "detail-type"?: string };
 
 export function createTimerHandler(
   env: Env = process.env,
   overrides: RuntimeOverrides = {},
-): (event: TimerEvent) => Promise<SQSBatchResponse | { swept: number }> {
+): (event: TimerEvent, context?: Context) => Promise<SQSBatchResponse | { swept: number }> {
   const runtime = lazyRuntime(env, overrides);
-  return async (event) => {
-    const { runtime: r, metrics } = runtime();
-    try {
-      if ("Records" in event) {
-        return await createSqsBatchHandler(r.timer, { logger: r.logger, metrics, maxReceiveCount: maxReceiveCount(env), fifo: false })(event);
-      }
-      const swept = await r.sweep();
-      r.logger.info("Resync sweep done.", { requeued: swept });
-      return { swept };
-    } finally {
-      metrics.flush();
-    }
+  const tracer = createTracer(env);
+  const batch = lazyBatchHandler("timer", (r) => r.runtime.timer);
+  return async (event, context) => {
+    const lambda = runtime();
+    const invocation = { name: "timer", logger: lambda.runtime.logger, metrics: lambda.metrics, tracer, context };
+    return withInvocation<SQSBatchResponse | { swept: number }>(invocation, () => ("Records" in event ? batch(lambda)(event, context) : sweep(lambda)));
   };
+}
+
+async function sweep(lambda: LambdaRuntime): Promise<{ swept: number }> {
+  const swept = await lambda.runtime.sweep();
+  lambda.runtime.logger.info("Resync sweep done.", { requeued: swept });
+  return { swept };
 }

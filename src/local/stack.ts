@@ -76,6 +76,7 @@ export interface LocalStack {
 }
 
 /** CTL-1: the Koreo CRDs the definitions need. */
+const FUNCTION_TIMEOUT_MS = 55_000;
 const KOREO_CRDS = fileURLToPath(new URL("../../infra/crds/", import.meta.url));
 
 const noFlush: FlushableMetrics = { count() {}, milliseconds() {}, flush() {} };
@@ -128,7 +129,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // The reconcile and timer handlers share one clock; the webhook keeps the wall clock.
   const timed = scale === 1 ? overrides : { ...overrides, clock: scaledClock(scale), wrapTimers: (timers: TimerQueue) => scaledTimers(timers, scale) };
   const onError = (error: unknown) => logger.warn("Local poller error.", { error: error instanceof Error ? error.message : String(error) });
-  const poll = (queueUrl: string, queueArn: string, handler: SqsBatchHandler) => startPoller({ client: sqs.client, queueUrl, queueArn, handler, onError });
+  // The deployed functions' timeout (serverless.yml), so a batch stops starting records as it would on Lambda.
+  const poll = (queueUrl: string, queueArn: string, handler: SqsBatchHandler) =>
+    startPoller({ client: sqs.client, queueUrl, queueArn, handler, onError, functionTimeoutMs: FUNCTION_TIMEOUT_MS });
   const handlers: Poller[] = [];
   const addHandler = () => {
     const poller = poll(sqs.workUrl, sqs.workArn, createReconcileHandler(env, timed));
@@ -137,8 +140,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   for (let i = 0; i < (options.handlers ?? 2); i++) addHandler();
   const timerHandler = createTimerHandler(env, timed);
-  const timerPoller = poll(sqs.timerUrl, sqs.timerArn, async (event) => {
-    const result = await timerHandler(event);
+  const timerPoller = poll(sqs.timerUrl, sqs.timerArn, async (event, context) => {
+    const result = await timerHandler(event, context);
     return "batchItemFailures" in result ? result : { batchItemFailures: [] };
   });
   const relay = startRelay({
@@ -148,7 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     koreoNamespaces: config.koreoNamespaces,
     templateNamespaces: config.templateNamespaces,
     resourceNamespaces: config.resourceNamespaces,
-    backoff: options.watchBackoff ?? { ...DEFAULT_WATCH_BACKOFF, baseMs: 500, jitterMs: 500, capMs: 5000 },
+    backoff: options.watchBackoff ?? DEFAULT_WATCH_BACKOFF,
   });
   const simulator = options.simulateWorkloads ? startWorkloadSimulator(cluster, logger) : undefined;
   const runSweep = () => void timerHandler({ source: "aws.events", "detail-type": "Scheduled Event" }).catch(onError);
