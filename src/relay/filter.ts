@@ -13,6 +13,8 @@ export interface HashFilter {
   admit(event: WatchEvent, hash: string): boolean;
   /** uids currently known, for the definitions fan-out (SRV-9). */
   known(): IterableIterator<string>;
+  /** Forgets a uid's hash, so its next event (a re-list's ADDED included) is forwarded again. */
+  forget(uid: string): void;
 }
 
 export function createHashFilter(): HashFilter {
@@ -30,6 +32,7 @@ export function createHashFilter(): HashFilter {
       return true;
     },
     known: () => lastHash.keys(),
+    forget: (uid) => void lastHash.delete(uid),
   };
 }
 

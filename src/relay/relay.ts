@@ -2,23 +2,35 @@
  * The relay (SRV-1, SRV-9): watches the Koreo definition kinds and, dynamically,
  * every trigger kind a Workflow binds (a new binding starts a watch, a removed
  * one stops it; a re-list of Workflows replaces the set), and forwards
- * identity-only requests to the FIFO work queue.
+ * identity-only requests to the FIFO work queue through a bounded sender.
  * Trigger events pass the hash filter; definition changes fan out to the known
  * triggers. It holds no state that matters across restarts: a restart re-lists
  * and forwards everything once, and the gate absorbs the duplicates.
+ *
+ * Overflow (drop-with-relist): when the send buffer is full, the requests that do
+ * not fit are dropped, their triggers' hashes forgotten and their kinds marked;
+ * once the buffer has drained to half, those kinds are re-listed, and the re-list
+ * forwards exactly the forgotten triggers (everything else is unchanged for the
+ * filter). Memory stays bounded whatever the event rate, and the queue converges.
+ * A dropped DELETED is not replayed (the object is gone from the list); the
+ * handler would only have found it gone. A dropped `definitions` fan-out comes
+ * back as an `event` request, which the gate runs when the Workflow version moved.
  */
 import type { KubeObject, WatchableClusterApi, WatchEvent } from "../cluster/cluster-api.ts";
 import { describeScope, namespaceScopes } from "../config/config.ts";
 import { CONTROLLER_KINDS, KOREO_API_VERSION } from "../definitions/definition.ts";
 import type { Logger } from "../ports/logger.ts";
-import { triggerRefOf, type TriggerRef } from "../queue/messages.ts";
+import { triggerRefOf, type ReconcileRequest, type TriggerRef } from "../queue/messages.ts";
 import type { WorkQueue } from "../queue/queue.ts";
 import { changeHash } from "../reconciler/change-hash.ts";
 import { isMap } from "../value/value.ts";
-import { boundKindsOf, crdRefOf, type BoundKindRef } from "./bindings.ts";
+import type { BackoffPolicy } from "./backoff.ts";
+import { boundKindsOf, crdRefOf, kindKey, type BoundKindRef } from "./bindings.ts";
 import { createHashFilter } from "./filter.ts";
+import type { RelaySnapshot } from "./health.ts";
 import { definitionVersionOf, mapDefinitionChange, mapTriggerEvent } from "./map-event.ts";
 import { createSender } from "./sender.ts";
+import { createWatchHealth, type WatchTarget } from "./watch-health.ts";
 import { watchKind, type KindWatch, type WatchBackoff } from "./watch.ts";
 
 export interface RelayOptions {
@@ -30,42 +42,90 @@ export interface RelayOptions {
   readonly templateNamespaces: readonly string[];
   readonly resourceNamespaces: readonly string[];
   readonly backoff: WatchBackoff;
+  /** The send buffer's bound (requests); default DEFAULT_MAX_BUFFERED. */
+  readonly maxBuffered?: number;
+  /** The work queue's name or URL, for the logs. */
+  readonly queue?: string;
+  readonly sendRetry?: BackoffPolicy;
 }
 
 export interface Relay {
-  /** Rejects when a watch gave up (the process should exit and be restarted). */
+  /** Rejects when a definition watch gave up (only with a finite `backoff.maxErrors`). */
   readonly failed: Promise<never>;
-  /** Trigger kinds currently watched (`apiVersion:kind`). */
+  /** Trigger kinds currently watched (`apiVersion:kind|namespace`). */
   watchedKinds(): string[];
+  /** Watches, sender and counters, for /readyz and /metrics. */
+  snapshot(): RelaySnapshot;
   /** Resolves once everything forwarded so far reached the queue. */
   idle(): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops the watches and sends what it can until `deadline` (epoch ms, default in 5 s); resolves to the number left unsent. */
+  stop(deadline?: number): Promise<number>;
 }
 
+/** ~10,000 identity-only requests are a few MB: enough to ride out a minute-long SQS blip at a busy cluster's event rate. */
+export const DEFAULT_MAX_BUFFERED = 10_000;
+
 export function startRelay(options: RelayOptions): Relay {
-  const sender = createSender(options.work, options.logger);
   const filter = createHashFilter();
+  const health = createWatchHealth(options.logger);
   const triggers = new Map<string, TriggerRef>();
   const workflows = new Map<string, BoundKindRef>();
   const triggerWatches = new Map<string, KindWatch>();
   const definitionWatches: KindWatch[] = [];
+  const dirtyKinds = new Set<string>();
+  let relists = 0;
   let fail: (error: Error) => void = () => {};
   const failed = new Promise<never>((_resolve, reject) => (fail = reject));
   failed.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection
-  const supervise = (watch: KindWatch) => watch.done.catch((error: Error) => fail(error));
+
+  // After an overflow, re-list the kinds whose requests were dropped: the filter forgot exactly those triggers.
+  const relistDirty = () => {
+    for (const kind of dirtyKinds) {
+      for (const [key, watch] of triggerWatches) if (key.startsWith(`${kind}|`)) watch.relist();
+      relists += 1;
+    }
+    options.logger.info("Send buffer drained; re-listing the kinds whose requests were dropped.", { kinds: [...dirtyKinds] });
+    dirtyKinds.clear();
+  };
+  const sender = createSender({
+    work: options.work,
+    logger: options.logger,
+    queue: options.queue ?? "work queue",
+    maxBuffered: options.maxBuffered ?? DEFAULT_MAX_BUFFERED,
+    onDrained: relistDirty,
+    ...(options.sendRetry === undefined ? {} : { retry: options.sendRetry }),
+  });
+  const forward = (requests: readonly ReconcileRequest[]) => {
+    const dropped = sender.offer(requests);
+    if (dropped.length === 0) return;
+    if (dirtyKinds.size === 0)
+      options.logger.warn("Send buffer full: dropping requests; their kinds are re-listed once it drains.", { dropped: dropped.length });
+    for (const request of dropped) {
+      filter.forget(request.trigger.uid);
+      dirtyKinds.add(kindKey(request.trigger));
+    }
+  };
+
+  const watch = (key: string, target: WatchTarget, rest: Pick<Parameters<typeof watchKind>[0], "onEvent" | "onList" | "backoff">) => {
+    const started = watchKind({ ...options, ...target, ...rest, onStatus: (status) => health.update(key, target, status) });
+    started.done.catch((error: Error) => fail(error));
+    return started;
+  };
 
   const onTrigger = (event: WatchEvent) => {
     const hash = changeHash(event.object);
     const ref = triggerRefOf(event.object);
     if (ref !== undefined) event.type === "DELETED" ? triggers.delete(ref.uid) : triggers.set(ref.uid, ref);
-    if (filter.admit(event, hash)) sender.push(mapTriggerEvent(event, hash));
+    if (filter.admit(event, hash)) forward(mapTriggerEvent(event, hash));
   };
 
+  // A broken trigger kind (403, 404) must never stop the relay: its watch retries forever.
+  const triggerBackoff: WatchBackoff = { ...options.backoff, maxErrors: Number.POSITIVE_INFINITY };
   const syncTriggerWatches = () => {
     const wanted = boundKindsOf(workflows);
-    for (const [key, watch] of triggerWatches) {
+    for (const [key, running] of triggerWatches) {
       if (wanted.has(key.slice(0, key.lastIndexOf("|")))) continue;
-      watch.stop();
+      running.stop();
       triggerWatches.delete(key);
       options.logger.info(`Stopped watching ${key}: no Workflow binds it.`);
     }
@@ -73,9 +133,7 @@ export function startRelay(options: RelayOptions): Relay {
       for (const namespace of namespaceScopes(options.resourceNamespaces)) {
         const watchKey = `${key}|${namespace}`;
         if (triggerWatches.has(watchKey)) continue;
-        const watch = watchKind({ ...options, ...ref, namespace, onEvent: onTrigger });
-        triggerWatches.set(watchKey, watch);
-        supervise(watch);
+        triggerWatches.set(watchKey, watch(watchKey, { role: "trigger", ...ref, namespace }, { onEvent: onTrigger, backoff: triggerBackoff }));
         options.logger.info(`Watching ${ref.kind} (${ref.apiVersion}) in ${describeScope(namespace)}.`);
       }
     }
@@ -87,7 +145,7 @@ export function startRelay(options: RelayOptions): Relay {
     if (event.object.kind === "Workflow") trackWorkflow(workflows, event);
     syncTriggerWatches();
     const moved = definitionVersions.admit(event, definitionVersionOf(event.object));
-    if (moved && !replay) sender.push(mapDefinitionChange(event.object, triggers.values()));
+    if (moved && !replay) forward(mapDefinitionChange(event.object, triggers.values()));
   };
 
   // CTL-5: a (re-)list of Workflows is the whole set in its namespace; those gone while disconnected lose their bindings.
@@ -100,22 +158,32 @@ export function startRelay(options: RelayOptions): Relay {
     const namespaces = kind === "ResourceTemplate" ? options.templateNamespaces : options.koreoNamespaces;
     for (const namespace of namespaceScopes(namespaces)) {
       const onList = kind === "Workflow" ? { onList: onWorkflowList(namespace) } : {};
-      const watch = watchKind({ ...options, apiVersion: KOREO_API_VERSION, kind, namespace, onEvent: onDefinition, ...onList });
-      definitionWatches.push(watch);
-      supervise(watch);
+      const target: WatchTarget = { role: "definition", apiVersion: KOREO_API_VERSION, kind, namespace };
+      definitionWatches.push(watch(`${KOREO_API_VERSION}:${kind}|${namespace}`, target, { onEvent: onDefinition, backoff: options.backoff, ...onList }));
     }
   }
 
+  const allWatches = () => [...definitionWatches, ...triggerWatches.values()];
   return {
     failed,
     watchedKinds: () => [...triggerWatches.keys()].sort(),
+    snapshot: () => ({ watches: health.entries(), sender: sender.status(), errorCounts: health.errorCounts(), relists, apiOutage: health.apiOutage() }),
     idle: () => sender.idle(),
-    async stop() {
-      for (const watch of [...definitionWatches, ...triggerWatches.values()]) watch.stop();
-      await Promise.allSettled([...definitionWatches, ...triggerWatches.values()].map((w) => w.done));
-      await sender.idle();
+    async stop(deadline = Date.now() + 5_000) {
+      for (const running of allWatches()) running.stop();
+      // A watch stuck in a request to an unreachable API server must not hold the shutdown past the deadline.
+      await raceDeadline(Promise.allSettled(allWatches().map((w) => w.done)), deadline);
+      return sender.close(deadline);
     },
   };
+}
+
+function raceDeadline(work: Promise<unknown>, deadline: number): Promise<unknown> {
+  const remaining = deadline - Date.now();
+  if (remaining <= 0) return Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise((resolve) => (timer = setTimeout(resolve, remaining)));
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
 function workflowKey(workflow: KubeObject): string {

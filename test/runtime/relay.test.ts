@@ -1,4 +1,4 @@
-/** The relay against the embedded API server over HTTP, with a recording work queue. */
+/** The relay against the embedded API server over HTTP, with a recording work queue (and fauxqs for the send buffer). */
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,6 +15,10 @@ import { createHashFilter } from "../../src/relay/filter.ts";
 import { silentLogger } from "../../src/ports/logger.ts";
 import { isMap } from "../../src/value/value.ts";
 import { waitFor } from "../e2e/support.ts";
+import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { startLocalSqs, type LocalSqs } from "../../src/local/sqs.ts";
+import { createSqsWorkQueue } from "../../src/queue/adapters/sqs.ts";
+import { decodeRequest, type ReconcileRequest } from "../../src/queue/messages.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const NS = "koreo-e2e";
@@ -192,3 +196,76 @@ test("CTL-5 / SRV-1 with `*`: one cluster-wide watch per bound kind sees trigger
     await api.close();
   }
 });
+
+test("SRV-9 / SRV-1 drop-with-relist: a definitions fan-out larger than the send buffer, with SQS down, still reaches every trigger once SQS is back", async () => {
+  const api = await startApiServer({});
+  const cluster = createClientNodeCluster(loadKubeConfig({ server: api.url }), { readRetry: { attempts: 1, baseDelayMs: 10 } });
+  await applyManifests(
+    cluster,
+    readManifests([`${root}infra/crds`, `${root}test/e2e/fixtures/widget-crd.yaml`, `${root}test/e2e/fixtures/widget-program.yaml`]),
+  );
+  let sqs = await startLocalSqs();
+  const port = Number(new URL(sqs.endpoint).port);
+  const client = new SQSClient({
+    endpoint: sqs.endpoint,
+    region: "us-east-1",
+    maxAttempts: 1,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  const work = createSqsWorkQueue(client, sqs.workUrl);
+  const sendRetry = { baseMs: 50, capMs: 300, jitterMs: 10 };
+  const relay = startRelay({
+    cluster,
+    work,
+    logger: silentLogger,
+    koreoNamespaces: [NS],
+    templateNamespaces: [NS],
+    resourceNamespaces: [NS],
+    backoff,
+    maxBuffered: 5,
+    sendRetry,
+  });
+  const names = Array.from({ length: 20 }, (_, i) => `fan-${i}`);
+  try {
+    await waitFor("a watch on Widget", () => (relay.watchedKinds().length === 1 ? true : undefined));
+    for (const name of names) assert.ok((await cluster.apply(widget(name, { value: "a" }), { fieldManager: "t" })).ok);
+    await waitFor("every ADDED sent", () => (relay.snapshot().sender.sent >= names.length && relay.snapshot().sender.buffered === 0 ? true : undefined));
+    await drain(sqs, client);
+
+    await sqs.stop();
+    const gate = { apiVersion: "koreo.dev/v1beta1", kind: "ValueFunction", name: "widget-gate", namespace: NS };
+    assert.ok((await cluster.mergePatch(gate, { spec: { return: { value: "=inputs.spec.value + '!'" } } })).ok);
+    await waitFor("the fan-out to overflow", () => (relay.snapshot().sender.overflowed >= names.length - 5 ? true : undefined));
+    assert.equal(relay.snapshot().sender.buffered, 5, "the buffer holds its bound, no more");
+
+    sqs = await startLocalSqs({ port });
+    const reached = new Set<string>();
+    await waitFor(
+      "a request for every trigger",
+      async () => {
+        for (const request of await drain(sqs, client)) reached.add(request.trigger.name);
+        return names.every((n) => reached.has(n)) ? true : undefined;
+      },
+      30_000,
+    );
+    assert.ok(relay.snapshot().relists >= 1, "the dropped kind was re-listed");
+  } finally {
+    await relay.stop();
+    client.destroy();
+    await sqs.stop();
+    await api.close();
+  }
+});
+
+async function drain(sqs: LocalSqs, client: SQSClient): Promise<ReconcileRequest[]> {
+  const out: ReconcileRequest[] = [];
+  for (;;) {
+    const received = await client.send(new ReceiveMessageCommand({ QueueUrl: sqs.workUrl, MaxNumberOfMessages: 10 }));
+    if ((received.Messages ?? []).length === 0) return out;
+    for (const message of received.Messages ?? []) {
+      const decoded = decodeRequest(message.Body ?? "");
+      if (decoded.ok) out.push(decoded.request);
+      await client.send(new DeleteMessageCommand({ QueueUrl: sqs.workUrl, ReceiptHandle: message.ReceiptHandle }));
+    }
+  }
+}
