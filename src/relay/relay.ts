@@ -16,7 +16,7 @@
  * handler would only have found it gone. A dropped `definitions` fan-out comes
  * back as an `event` request, which the gate runs when the Workflow version moved.
  */
-import type { KubeObject, WatchableClusterApi, WatchEvent } from "../cluster/cluster-api.ts";
+import type { KindRef, KubeObject, WatchableClusterApi, WatchEvent } from "../cluster/cluster-api.ts";
 import { describeScope, namespaceScopes } from "../config/config.ts";
 import { CONTROLLER_KINDS, KOREO_API_VERSION } from "../definitions/definition.ts";
 import type { Logger } from "../ports/logger.ts";
@@ -25,7 +25,8 @@ import type { WorkQueue } from "../queue/queue.ts";
 import { changeHash } from "../reconciler/change-hash.ts";
 import { isMap } from "../value/value.ts";
 import type { BackoffPolicy } from "./backoff.ts";
-import { boundKindsOf, crdRefOf, kindKey, type BoundKindRef } from "./bindings.ts";
+import { boundKindsOf } from "./bindings.ts";
+import { boundKindOf, kindKey } from "../workflow/index.ts";
 import { createHashFilter } from "./filter.ts";
 import type { RelaySnapshot } from "./health.ts";
 import { definitionVersionOf, mapDefinitionChange, mapTriggerEvent } from "./map-event.ts";
@@ -69,7 +70,7 @@ export function startRelay(options: RelayOptions): Relay {
   const filter = createHashFilter();
   const health = createWatchHealth(options.logger);
   const triggers = new Map<string, TriggerRef>();
-  const workflows = new Map<string, BoundKindRef>();
+  const workflows = new Map<string, KindRef>();
   const triggerWatches = new Map<string, KindWatch>();
   const definitionWatches: KindWatch[] = [];
   const dirtyKinds = new Set<string>();
@@ -102,7 +103,7 @@ export function startRelay(options: RelayOptions): Relay {
       options.logger.warn("Send buffer full: dropping requests; their kinds are re-listed once it drains.", { dropped: dropped.length });
     for (const request of dropped) {
       filter.forget(request.trigger.uid);
-      dirtyKinds.add(kindKey(request.trigger));
+      dirtyKinds.add(kindName(request.trigger));
     }
   };
 
@@ -122,16 +123,17 @@ export function startRelay(options: RelayOptions): Relay {
   // A broken trigger kind (403, 404) must never stop the relay: its watch retries forever.
   const triggerBackoff: WatchBackoff = { ...options.backoff, maxErrors: Number.POSITIVE_INFINITY };
   const syncTriggerWatches = () => {
-    const wanted = boundKindsOf(workflows);
+    const wanted = [...boundKindsOf(workflows).values()];
+    const wantedNames = new Set(wanted.map(kindName));
     for (const [key, running] of triggerWatches) {
-      if (wanted.has(key.slice(0, key.lastIndexOf("|")))) continue;
+      if (wantedNames.has(key.slice(0, key.lastIndexOf("|")))) continue;
       running.stop();
       triggerWatches.delete(key);
       options.logger.info(`Stopped watching ${key}: no Workflow binds it.`);
     }
-    for (const [key, ref] of wanted) {
+    for (const ref of wanted) {
       for (const namespace of namespaceScopes(options.resourceNamespaces)) {
-        const watchKey = `${key}|${namespace}`;
+        const watchKey = `${kindName(ref)}|${namespace}`;
         if (triggerWatches.has(watchKey)) continue;
         triggerWatches.set(watchKey, watch(watchKey, { role: "trigger", ...ref, namespace }, { onEvent: onTrigger, backoff: triggerBackoff }));
         options.logger.info(`Watching ${ref.kind} (${ref.apiVersion}) in ${describeScope(namespace)}.`);
@@ -192,16 +194,21 @@ function workflowKey(workflow: KubeObject): string {
 }
 
 /** Drops the namespace's (all of them for "") Workflows a list no longer holds; the listed ones are then replayed as ADDED. */
-function forgetUnlisted(workflows: Map<string, BoundKindRef>, namespace: string, listed: readonly KubeObject[]): void {
+function forgetUnlisted(workflows: Map<string, KindRef>, namespace: string, listed: readonly KubeObject[]): void {
   const present = new Set(listed.map(workflowKey));
   for (const key of [...workflows.keys()]) {
     if ((namespace === "" || key.startsWith(`${namespace}/`)) && !present.has(key)) workflows.delete(key);
   }
 }
 
-function trackWorkflow(workflows: Map<string, BoundKindRef>, event: WatchEvent): void {
+function trackWorkflow(workflows: Map<string, KindRef>, event: WatchEvent): void {
   const key = workflowKey(event.object);
-  const ref = event.type === "DELETED" ? undefined : crdRefOf(event.object);
+  const ref = event.type === "DELETED" ? undefined : boundKindOf(event.object);
   if (ref === undefined) workflows.delete(key);
   else workflows.set(key, ref);
+}
+
+/** How watches, logs and metrics name a kind: `apiVersion:Kind` (a watch adds `|namespace`). */
+function kindName(ref: KindRef): string {
+  return `${ref.apiVersion}:${ref.kind}`;
 }
