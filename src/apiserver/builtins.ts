@@ -2,7 +2,8 @@
  * The built-in kinds every embedded cluster serves from the start. As on a real
  * cluster, only workload kinds are in the `all` category.
  */
-import type { ResourceType } from "./resource-type.ts";
+import { builtinSchema } from "./builtin-schemas.ts";
+import type { ResourceType, ScaleSubresource } from "./resource-type.ts";
 
 function builtin(
   group: string,
@@ -13,8 +14,12 @@ function builtin(
   shortNames: string[],
   statusSubresource: boolean,
   categories: string[] = [],
+  scale?: ScaleSubresource,
 ): ResourceType {
+  const schema = builtinSchema(kind);
   return {
+    ...(scale === undefined ? {} : { scale }),
+    ...(schema === undefined ? {} : { schema }),
     group,
     version,
     kind,
@@ -37,7 +42,14 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   // What controllers (Koreo's handlers included) record about an object; `kubectl get events`, `kubectl describe`.
   builtin("", "v1", "Event", "events", true, ["ev"], false),
   builtin("", "v1", "Service", "services", true, ["svc"], true, ["all"]),
-  builtin("apps", "v1", "Deployment", "deployments", true, ["deploy"], true, ["all"]),
+  // Objects only: no kubelet runs them; the workload simulator (src/local) writes their status.
+  builtin("", "v1", "Pod", "pods", true, ["po"], true, ["all"]),
+  builtin("apps", "v1", "Deployment", "deployments", true, ["deploy"], true, ["all"], {
+    specReplicasPath: ".spec.replicas",
+    statusReplicasPath: ".status.replicas",
+    labelSelectorPath: ".spec.selector",
+  }),
+  builtin("batch", "v1", "Job", "jobs", true, [], true, ["all"]),
   builtin("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], true, ["api-extensions"]),
 ];
 

@@ -6,16 +6,18 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { invalid } from "./errors.ts";
+import { fieldErrors } from "./schema-errors.ts";
 import { isObject, meta, str, type Json, type JsonObject } from "./json.ts";
 import { timestamp } from "./metadata.ts";
 import type { KindHooks, ObjectService } from "./objects.ts";
 import type { ResourceRegistry } from "./registry.ts";
-import { resourceKey, type AdmitResult, type PrinterColumn, type ResourceType } from "./resource-type.ts";
+import { resourceKey, type AdmitResult, type PrinterColumn, type ResourceType, type ScaleSubresource } from "./resource-type.ts";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 function newAjv(): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: true, useDefaults: true, logger: false });
+  // verbose: errors carry the offending value, which kube-apiserver's messages quote.
+  const ajv = new Ajv({ strict: false, allErrors: true, useDefaults: true, logger: false, verbose: true });
   addFormats(ajv);
   for (const f of ["int32", "int64", "float", "double", "byte", "binary", "password", "quantity"]) ajv.addFormat(f, true);
   return ajv;
@@ -69,9 +71,7 @@ function compileAdmit(ajv: Ajv, schema: JsonObject | undefined): ResourceType["a
     prune(rest, root, "", dropped);
     const result: JsonObject = { ...rest, metadata: metadata ?? {} };
     const ok = validate(result);
-    const errors = ok
-      ? []
-      : (validate.errors ?? []).map((e) => ({ field: e.instancePath.slice(1).replace(/\//g, ".") || "<root>", message: e.message ?? "invalid" }));
+    const errors = ok ? [] : fieldErrors(validate.errors ?? []);
     return { object: result, unknownFields: dropped, errors };
   };
 }
@@ -139,6 +139,18 @@ function printerColumns(version: JsonObject): PrinterColumn[] {
   });
 }
 
+function scaleOf(value: Json | undefined): { scale?: ScaleSubresource } {
+  if (!isObject(value)) return {};
+  const labelSelectorPath = str(value["labelSelectorPath"]);
+  return {
+    scale: {
+      specReplicasPath: str(value["specReplicasPath"]) ?? ".spec.replicas",
+      statusReplicasPath: str(value["statusReplicasPath"]) ?? ".status.replicas",
+      ...(labelSelectorPath === undefined ? {} : { labelSelectorPath }),
+    },
+  };
+}
+
 /** The types a CRD serves: storage version first so discovery prefers it. */
 export function typesOf(crd: JsonObject, ajv: Ajv = newAjv()): ResourceType[] {
   const spec = isObject(crd["spec"]) ? crd["spec"] : {};
@@ -162,6 +174,7 @@ export function typesOf(crd: JsonObject, ajv: Ajv = newAjv()): ResourceType[] {
       categories: names.categories,
       printerColumns: printerColumns(v),
       statusSubresource: isObject(subresources["status"]),
+      ...scaleOf(subresources["scale"]),
       strategicMerge: false,
       crdName: str(meta(crd)["name"]) ?? "",
       ...(schema === undefined ? {} : { admit: compileAdmit(ajv, schema), schema }),

@@ -6,7 +6,7 @@
 import type { JsonObject } from "./json.ts";
 import type { ResourceRegistry } from "./registry.ts";
 import type { ResourceType } from "./resource-type.ts";
-import { VERBS } from "./discovery.ts";
+import { SCALE_KIND, SUBRESOURCE_VERBS, VERBS } from "./discovery.ts";
 import { isJsonAs, parseAccept } from "./media-types.ts";
 
 export const AGGREGATED_MEDIA_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
@@ -21,7 +21,10 @@ function resourceDoc(t: ResourceType): JsonObject {
   const doc: JsonObject = { resource: t.plural, responseKind, scope: t.namespaced ? "Namespaced" : "Cluster", singularResource: t.singular, verbs: VERBS };
   if (t.shortNames.length > 0) doc["shortNames"] = [...t.shortNames];
   if (t.categories.length > 0) doc["categories"] = [...t.categories];
-  if (t.statusSubresource) doc["subresources"] = [{ subresource: "status", responseKind, verbs: ["get", "patch", "update"] }];
+  const subresources: JsonObject[] = [];
+  if (t.statusSubresource) subresources.push({ subresource: "status", responseKind, verbs: SUBRESOURCE_VERBS });
+  if (t.scale !== undefined) subresources.push({ subresource: "scale", responseKind: SCALE_KIND, verbs: SUBRESOURCE_VERBS });
+  if (subresources.length > 0) doc["subresources"] = subresources;
   return doc;
 }
 

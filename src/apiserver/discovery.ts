@@ -7,6 +7,8 @@ import type { ResourceRegistry } from "./registry.ts";
 import type { ResourceType } from "./resource-type.ts";
 
 export const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+export const SUBRESOURCE_VERBS = ["get", "patch", "update"];
+export const SCALE_KIND = { group: "autoscaling", version: "v1", kind: "Scale" };
 
 export function versionInfo(): JsonObject {
   return {
@@ -45,8 +47,11 @@ function resourceEntries(t: ResourceType): JsonObject[] {
   const main: JsonObject = { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: VERBS };
   if (t.shortNames.length > 0) main["shortNames"] = [...t.shortNames];
   if (t.categories.length > 0) main["categories"] = [...t.categories];
-  if (!t.statusSubresource) return [main];
-  return [main, { name: `${t.plural}/status`, singularName: "", namespaced: t.namespaced, kind: t.kind, verbs: ["get", "patch", "update"] }];
+  const entries = [main];
+  if (t.statusSubresource) entries.push({ name: `${t.plural}/status`, singularName: "", namespaced: t.namespaced, kind: t.kind, verbs: SUBRESOURCE_VERBS });
+  // The scale client finds the Scale kind and its group/version here.
+  if (t.scale !== undefined) entries.push({ name: `${t.plural}/scale`, singularName: "", namespaced: t.namespaced, ...SCALE_KIND, verbs: SUBRESOURCE_VERBS });
+  return entries;
 }
 
 export function resourceList(registry: ResourceRegistry, group: string, version: string): JsonObject | undefined {

@@ -13,6 +13,8 @@ export type StatusReason =
   | "MethodNotAllowed"
   | "RequestEntityTooLarge"
   | "Gone"
+  | "Expired"
+  | "Timeout"
   | "Forbidden"
   | "UnsupportedMediaType"
   | "TooManyRequests"
@@ -63,12 +65,37 @@ export const alreadyExists = (t: Target): ApiError =>
 export const conflict = (t: Target, why: string): ApiError =>
   new ApiError(409, "Conflict", `Operation cannot be fulfilled on ${qualified(t)} "${t.name}": ${why}`, { name: t.name, group: t.group, kind: t.plural });
 
-export const invalid = (kind: string, name: string, causes: { field: string; message: string }[]): ApiError =>
-  new ApiError(422, "Invalid", `${kind} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(", ")}`, {
+/** A field error's reason, read off its message as apimachinery's field.ErrorType words it. */
+function causeReason(message: string): string {
+  const prefixes: [string, string][] = [
+    ["Required value", "FieldValueRequired"],
+    ["Unsupported value", "FieldValueNotSupported"],
+    ["Duplicate value", "FieldValueDuplicate"],
+    ["Forbidden", "FieldValueForbidden"],
+    ["Too long", "FieldValueTooLong"],
+    ["Too many", "FieldValueTooMany"],
+  ];
+  return prefixes.find(([prefix]) => message.startsWith(prefix))?.[1] ?? "FieldValueInvalid";
+}
+
+/**
+ * 422 Invalid as kube-apiserver words it: `Foo.example.com "x" is invalid: spec.size: Required value`,
+ * several causes in brackets. `qualifiedKind` is Kind or Kind.group; details carry them apart
+ * (kubectl prints `The Foo "x" is invalid`).
+ */
+export const invalid = (qualifiedKind: string, name: string, causes: { field: string; message: string }[]): ApiError => {
+  const dot = qualifiedKind.indexOf(".");
+  const kind = dot < 0 ? qualifiedKind : qualifiedKind.slice(0, dot);
+  const group = dot < 0 ? "" : qualifiedKind.slice(dot + 1);
+  const list = causes.map((c) => `${c.field}: ${c.message}`);
+  const text = list.length === 1 ? list[0]! : `[${list.join(", ")}]`;
+  return new ApiError(422, "Invalid", `${group === "" ? kind : `${kind}.${group}`} "${name}" is invalid: ${text}`, {
     name,
+    group,
     kind,
-    causes: causes.map((c) => ({ reason: "FieldValueInvalid", message: c.message, field: c.field })),
+    causes: causes.map((c) => ({ reason: causeReason(c.message), message: c.message, field: c.field })),
   });
+};
 
 export const badRequest = (message: string): ApiError => new ApiError(400, "BadRequest", message);
 
@@ -81,7 +108,7 @@ export const unsupportedMediaType = (contentType: string): ApiError =>
   new ApiError(
     415,
     "UnsupportedMediaType",
-    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got ${contentType})`,
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/merge-patch+json, application/json-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml (got ${contentType})`,
   );
 
 export const tooLarge = (what: string): ApiError => new ApiError(413, "RequestEntityTooLarge", `${what} is larger than the limit`);

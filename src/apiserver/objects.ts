@@ -150,7 +150,8 @@ export class ObjectService {
     const rv = this.store.nextResourceVersion();
     const gone = { ...obj, metadata: { ...meta(obj), resourceVersion: String(rv) } };
     this.store.remove(resource, current);
-    this.hub.publish({ type: "DELETED", rv, resource, object: gone });
+    // `previous` (with its own resourceVersion) lets lists at an older version put it back.
+    this.hub.publish({ type: "DELETED", rv, resource, object: gone, previous: current });
     this.hooks.get(resource)?.removed?.(gone);
     this.onRemoved(resource, gone);
   }

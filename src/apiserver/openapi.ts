@@ -10,8 +10,8 @@
  * is never listed: custom resources refuse it (kubectl then sends a JSON merge
  * patch, as with a real cluster), and for built-in kinds, whose schemas here lack
  * the patch metadata, kubectl computes it from its own compiled-in types instead
- * (the server still accepts it). A CRD's own schema is published so
- * `kubectl explain` can walk it.
+ * (the server still accepts it). A CRD's own schema, and for built-in kinds the
+ * minimal one in builtin-schemas.ts, is published so `kubectl explain` can walk it.
  */
 import { createHash } from "node:crypto";
 import { isObject, type JsonObject } from "./json.ts";

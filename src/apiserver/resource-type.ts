@@ -21,6 +21,14 @@ export interface PrinterColumn {
   readonly priority: number;
 }
 
+/** The `/scale` subresource (autoscaling/v1 Scale): JSON paths such as `.spec.replicas`, as a CRD declares them. */
+export interface ScaleSubresource {
+  readonly specReplicasPath: string;
+  readonly statusReplicasPath: string;
+  /** A string, or (Deployments) a LabelSelector object, formatted into Scale's `status.selector`. */
+  readonly labelSelectorPath?: string;
+}
+
 export interface ResourceType {
   readonly group: string;
   readonly version: string;
@@ -33,6 +41,7 @@ export interface ResourceType {
   /** Discovery categories (`kubectl get all`, `kubectl get koreo`). */
   readonly categories: readonly string[];
   readonly statusSubresource: boolean;
+  readonly scale?: ScaleSubresource;
   /** Built-in kinds accept strategic merge patches; custom resources answer 415 (as kube-apiserver does). */
   readonly strategicMerge: boolean;
   /** Prunes, defaults and validates an object; absent means anything goes. */

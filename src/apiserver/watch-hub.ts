@@ -11,7 +11,7 @@ export interface ChangeEvent {
   readonly rv: number;
   readonly resource: string;
   readonly object: import("./json.ts").JsonObject;
-  /** The object before a MODIFIED, so selector watches can turn it into ADDED/DELETED. */
+  /** The object before a MODIFIED or DELETED: selector watches turn MODIFIED into ADDED/DELETED with it, lists at an older version restore it. */
   readonly previous?: import("./json.ts").JsonObject;
 }
 

@@ -49,8 +49,10 @@ test("oversized, malformed and alias-bomb bodies and unknown paths get Status er
       assert.equal(r.body.kind, "Status");
       assert.equal(r.body.reason, "NotFound");
     }
-    const media = await h.req("POST", CMS, "\x00\x01", "application/vnd.kubernetes.protobuf");
+    const media = await h.req("POST", CMS, "\x00\x01", "application/cbor");
     assert.equal(media.status, 415);
+    const garbage = await h.req("POST", CMS, "\x00\x01", "application/vnd.kubernetes.protobuf");
+    assert.equal(garbage.status, 400);
     const method = await h.req("POST", `${CMS}/x`, { metadata: { name: "x" } });
     assert.equal(method.status, 405);
 

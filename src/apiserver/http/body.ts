@@ -7,6 +7,7 @@ import type { IncomingMessage } from "node:http";
 import { parse as parseYaml } from "yaml";
 import { ApiError, badRequest, tooLarge, unsupportedMediaType } from "../errors.ts";
 import type { Json } from "../json.ts";
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from "../protobuf/decode.ts";
 
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? "0");
@@ -31,11 +32,13 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
-export type BodyFormat = "json" | "yaml" | "merge" | "json-patch" | "strategic" | "apply";
+export type BodyFormat = "json" | "yaml" | "protobuf" | "merge" | "json-patch" | "strategic" | "apply";
 
 const FORMATS: Record<string, BodyFormat> = {
   "application/json": "json",
   "application/yaml": "yaml",
+  // What kubectl's imperative generators send for built-in kinds (see protobuf/decode.ts).
+  [PROTOBUF_MEDIA_TYPE]: "protobuf",
   "application/merge-patch+json": "merge",
   "application/json-patch+json": "json-patch",
   "application/strategic-merge-patch+json": "strategic",
@@ -68,6 +71,7 @@ function parseYamlBounded(text: string): Json {
 
 /** JSON bodies stay on the fast path; apply and YAML bodies may be either (JSON is YAML). */
 export function decodeBody(format: BodyFormat, raw: Buffer): Json {
+  if (format === "protobuf") return decodeProtobufObject(raw);
   const text = raw.toString("utf8");
   if (text.trim() === "") throw badRequest("the request body is empty");
   if (format === "yaml" || (format === "apply" && !text.trimStart().startsWith("{"))) return parseYamlBounded(text);

@@ -4,7 +4,8 @@
  * service; HTTP status codes are decided here and nowhere else.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiError, badRequest, methodNotAllowed, pathNotFound, unsupportedMediaType } from "../errors.ts";
+import { ApiError, badRequest, gone, methodNotAllowed, pathNotFound, unsupportedMediaType } from "../errors.ts";
+import { objectsAt } from "../list-at.ts";
 import { isObject, meta, str, type Json, type JsonObject } from "../json.ts";
 import type { GarbageCollector, PropagationPolicy } from "../gc.ts";
 import { normalizeIncoming } from "../metadata.ts";
@@ -15,11 +16,14 @@ import { strategicMerge } from "../patch/strategic-merge.ts";
 import type { ServerSideApply } from "../patch/apply.ts";
 import type { ResourceRegistry } from "../registry.ts";
 import { resourceKey, type ResourceType } from "../resource-type.ts";
+import { KUBELET_SUBRESOURCES, noKubelet } from "../kinds/pods.ts";
+import { requestedReplicas, toScale, withReplicas } from "../scale.ts";
 import { buildFilter } from "../selectors.ts";
 import { tableRequest, toTable, type TableRequest } from "../tables/table.ts";
 import { bodyFormat, decodeBody, readBody, type BodyFormat } from "./body.ts";
 import type { Route } from "./paths.ts";
 import { sendJson } from "./respond.ts";
+import { expiredToken, initialEvents, listVersion } from "./list-options.ts";
 import { paginate } from "./pagination.ts";
 import type { WatchStreamer } from "./watch.ts";
 
@@ -59,13 +63,24 @@ function writeContext(query: URLSearchParams, req: IncomingMessage): WriteContex
   return { dryRun: dryRun.length > 0, fieldManager: query.get("fieldManager") ?? agent, fieldValidation: validation as FieldValidation, warnings: [] };
 }
 
+function hasSubresource(type: ResourceType, subresource: string): boolean {
+  if (subresource === "status") return type.statusSubresource;
+  if (type.group === "" && type.plural === "pods" && KUBELET_SUBRESOURCES.has(subresource)) return true;
+  return subresource === "scale" && type.scale !== undefined;
+}
+
+/** Formats that carry a whole object (create and replace), as opposed to a patch. */
+function isObjectFormat(format: BodyFormat): boolean {
+  return format === "json" || format === "yaml" || format === "protobuf";
+}
+
 export class ResourceHandler {
   constructor(private readonly deps: ResourceDeps) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: URLSearchParams): Promise<void> {
     const type = this.deps.registry.lookup(route.group, route.version, route.plural);
     if (type === undefined || (route.namespace !== undefined && !type.namespaced)) throw pathNotFound();
-    if (route.subresource !== undefined && (route.subresource !== "status" || !type.statusSubresource)) throw pathNotFound();
+    if (route.subresource !== undefined && !hasSubresource(type, route.subresource)) throw pathNotFound();
     const table = req.method === "GET" ? tableRequest(req.headers["accept"], query.get("includeObject")) : undefined;
     const call: Call = { req, res, query, type, namespace: route.namespace ?? "", route, table };
     const method = req.method ?? "GET";
@@ -82,6 +97,11 @@ export class ResourceHandler {
 
   private async item(call: Call, method: string, name: string): Promise<void> {
     if (call.type.namespaced && call.route.namespace === undefined) throw pathNotFound();
+    if (call.route.subresource === "scale") return this.scale(call, method, name);
+    if (call.route.subresource !== undefined && KUBELET_SUBRESOURCES.has(call.route.subresource)) {
+      this.deps.objects.get(call.type, call.namespace, name);
+      throw noKubelet(name, call.route.subresource);
+    }
     switch (method) {
       case "GET":
         return this.read(call, name);
@@ -117,15 +137,15 @@ export class ResourceHandler {
         ...(rv === null ? {} : { resourceVersion: rv }),
         ...(timeout === null || !/^\d+$/.test(timeout) ? {} : { timeoutSeconds: Number(timeout) }),
         bookmarks: query.get("allowWatchBookmarks") === "true",
+        ...initialEvents(query),
         ...(call.table === undefined ? {} : { table: call.table }),
       });
       return;
     }
-    const objects = this.deps.objects.store.list(resourceKey(type), namespace);
+    const { objects, rv, after } = this.listed(type, namespace, query);
     const matching = filter === undefined ? objects : objects.filter(filter);
-    const rv = String(this.deps.objects.store.resourceVersion);
-    const page = paginate(matching, query.get("limit"), query.get("continue"), this.deps.maxListItems);
-    const metadata: JsonObject = { resourceVersion: rv };
+    const page = paginate(matching, query.get("limit"), after, this.deps.maxListItems, rv);
+    const metadata: JsonObject = { resourceVersion: String(rv) };
     if (page.continueToken !== undefined) {
       metadata["continue"] = page.continueToken;
       metadata["remainingItemCount"] = page.remaining;
@@ -133,6 +153,17 @@ export class ResourceHandler {
     const items = page.items.map((o) => this.deps.objects.present(type, o));
     if (call.table !== undefined) return sendJson(call.res, 200, toTable(type, items, metadata, call.table));
     sendJson(call.res, 200, { apiVersion: type.group === "" ? type.version : `${type.group}/${type.version}`, kind: type.listKind, metadata, items });
+  }
+
+  /** The objects a list reads: now, or at the version a continue token or resourceVersionMatch=Exact names. */
+  private listed(type: ResourceType, namespace: string | undefined, query: URLSearchParams): { objects: JsonObject[]; rv: number; after?: string } {
+    const { store, hub } = this.deps.objects;
+    const version = listVersion(query, store.resourceVersion);
+    const after = version.token === undefined ? {} : { after: version.token.after };
+    if (version.at === undefined) return { objects: store.list(resourceKey(type), namespace), rv: store.resourceVersion, ...after };
+    const objects = objectsAt(store, hub, resourceKey(type), version.at, namespace);
+    if (objects === undefined) throw version.token === undefined ? gone(String(version.at)) : expiredToken();
+    return { objects, rv: version.at, ...after };
   }
 
   private async body(call: Call): Promise<{ format: BodyFormat; value: Json }> {
@@ -144,7 +175,7 @@ export class ResourceHandler {
   private async create(call: Call): Promise<void> {
     if (call.type.namespaced && call.route.namespace === undefined) throw methodNotAllowed("POST");
     const { format, value } = await this.body(call);
-    if (format !== "json" && format !== "yaml") throw unsupportedMediaType(call.req.headers["content-type"] ?? "");
+    if (!isObjectFormat(format)) throw unsupportedMediaType(call.req.headers["content-type"] ?? "");
     const ctx = writeContext(call.query, call.req);
     const obj = normalizeIncoming(call.type, value, call.namespace, undefined);
     const created = this.deps.objects.create(call.type, obj, ctx);
@@ -153,12 +184,30 @@ export class ResourceHandler {
 
   private async replace(call: Call, name: string): Promise<void> {
     const { format, value } = await this.body(call);
-    if (format !== "json" && format !== "yaml") throw unsupportedMediaType(call.req.headers["content-type"] ?? "");
+    if (!isObjectFormat(format)) throw unsupportedMediaType(call.req.headers["content-type"] ?? "");
     const ctx = writeContext(call.query, call.req);
     const incoming = normalizeIncoming(call.type, value, call.namespace, name);
     const current = this.deps.objects.get(call.type, call.namespace, name);
     const updated = this.deps.objects.update(call.type, current, incoming, ctx, this.subresourceOption(call));
     sendJson(call.res, 200, this.deps.objects.present(call.type, updated), ctx.warnings);
+  }
+
+  /** GET, PUT and PATCH of the autoscaling/v1 Scale view; writes change only the replicas. */
+  private async scale(call: Call, method: string, name: string): Promise<void> {
+    const scale = call.type.scale!;
+    if (method === "GET") return sendJson(call.res, 200, toScale(scale, this.deps.objects.get(call.type, call.namespace, name)));
+    if (method !== "PUT" && method !== "PATCH") throw methodNotAllowed(method);
+    const { format, value } = await this.body(call);
+    // Read after the body has arrived: the object may have changed meanwhile.
+    const current = this.deps.objects.get(call.type, call.namespace, name);
+    const ctx = writeContext(call.query, call.req);
+    if (format === "apply") throw unsupportedMediaType("application/apply-patch+yaml");
+    if (method === "PUT" && !isObjectFormat(format)) throw unsupportedMediaType(call.req.headers["content-type"] ?? "");
+    const wanted = method === "PUT" ? value : this.applyPatch(call.type, format, toScale(scale, current), value);
+    const rv = isObject(wanted) ? meta(wanted)["resourceVersion"] : undefined;
+    const next = withReplicas(scale, current, requestedReplicas(wanted, name), rv);
+    const updated = this.deps.objects.update(call.type, current, normalizeIncoming(call.type, next, call.namespace, name), ctx);
+    sendJson(call.res, 200, toScale(scale, updated), ctx.warnings);
   }
 
   private subresourceOption(call: Call): { subresource?: "status" } {

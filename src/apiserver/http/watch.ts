@@ -26,6 +26,11 @@ export interface WatchRequest {
   readonly resourceVersion?: string;
   readonly bookmarks: boolean;
   readonly timeoutSeconds?: number;
+  /**
+   * `sendInitialEvents`: true replays the current state as ADDED and then a bookmark
+   * annotated `k8s.io/initial-events-end` (streaming lists); false starts from now.
+   */
+  readonly sendInitialEvents?: boolean;
   /** Events carry a one-row Table instead of the object (`kubectl get -w`). */
   readonly table?: TableRequest;
 }
@@ -75,14 +80,14 @@ export class WatchStreamer {
       if (res.writableLength > this.limits.maxBufferedBytes) res.destroy();
     };
     for (const [type, obj] of replay) send(type, obj);
+    if (req.sendInitialEvents === true) send("BOOKMARK", this.bookmark(req, { "k8s.io/initial-events-end": "true" }));
     const unsubscribe = this.hub.subscribe(resourceKey(req.type), (event) => {
       const mapped = this.map(event, req);
       if (mapped !== undefined) send(mapped, event.object);
     });
     const timers: NodeJS.Timeout[] = [];
     if (req.bookmarks) {
-      const bookmark = (): void => send("BOOKMARK", { kind: req.type.kind, apiVersion, metadata: { resourceVersion: String(this.store.resourceVersion) } });
-      timers.push(setInterval(bookmark, this.limits.bookmarkIntervalMs));
+      timers.push(setInterval(() => send("BOOKMARK", this.bookmark(req)), this.limits.bookmarkIntervalMs));
     }
     if (req.timeoutSeconds !== undefined) timers.push(setTimeout(() => res.end(), req.timeoutSeconds * 1000));
     res.on("close", () => {
@@ -91,10 +96,20 @@ export class WatchStreamer {
     });
   }
 
+  /** A BOOKMARK event's object: only the kind and the current resourceVersion. */
+  private bookmark(req: WatchRequest, annotations?: Record<string, string>): JsonObject {
+    const metadata: JsonObject = { resourceVersion: String(this.store.resourceVersion) };
+    if (annotations !== undefined) metadata["annotations"] = annotations;
+    return { kind: req.type.kind, apiVersion: apiVersionOf(req.type), metadata };
+  }
+
   /** Events to send before going live: history since rv, or the current state as ADDED. */
   private replay(req: WatchRequest): [EventType, JsonObject][] | ApiError {
     const rv = req.resourceVersion;
-    if (rv === undefined || rv === "" || rv === "0") {
+    const fromNow = rv === undefined || rv === "" || rv === "0";
+    if (req.sendInitialEvents === false && fromNow) return [];
+    if (req.sendInitialEvents === true || fromNow) {
+      if (!fromNow && (!/^\d+$/.test(rv) || Number(rv) > this.store.resourceVersion)) throw badRequest(`invalid or too large resourceVersion "${rv}"`);
       const objects = this.store.list(resourceKey(req.type), req.namespace);
       return objects.filter((o) => req.filter === undefined || req.filter(o)).map((o) => ["ADDED", o]);
     }

@@ -37,7 +37,8 @@ function container(value: Json): Json {
   );
 }
 
-function podSpec(value: Json | undefined): JsonObject {
+/** core/v1 PodSpec defaults; Pods, Deployment and Job templates share them. */
+export function defaultPodSpec(value: Json | undefined): JsonObject {
   const spec = withDefaults(isObject(value) ? value : {}, {
     restartPolicy: "Always",
     terminationGracePeriodSeconds: 30,
@@ -52,7 +53,7 @@ function podSpec(value: Json | undefined): JsonObject {
 export function defaultDeploymentSpec(value: Json | undefined): JsonObject {
   const spec = withDefaults(isObject(value) ? value : {}, { replicas: 1, revisionHistoryLimit: 10, progressDeadlineSeconds: 600 });
   spec["strategy"] = strategy(spec["strategy"]);
-  if (isObject(spec["template"])) spec["template"] = { ...spec["template"], spec: podSpec(spec["template"]["spec"]) };
+  if (isObject(spec["template"])) spec["template"] = { ...spec["template"], spec: defaultPodSpec(spec["template"]["spec"]) };
   return spec;
 }
 

@@ -8,6 +8,10 @@ import { isJsonAs, parseAccept } from "../media-types.ts";
 import type { ResourceType } from "../resource-type.ts";
 import { builtinColumns, NAME_COLUMN, type Column } from "./builtin-columns.ts";
 import { customColumns } from "./custom-columns.ts";
+import { JOB_COLUMNS, POD_COLUMNS } from "./workload-columns.ts";
+
+/** Kinds whose printers live in workload-columns.ts. */
+const WORKLOAD_COLUMNS: Readonly<Record<string, Column[]>> = { Pod: POD_COLUMNS, Job: JOB_COLUMNS };
 
 export type IncludeObject = "None" | "Metadata" | "Object";
 
@@ -29,7 +33,7 @@ export function tableRequest(accept: string | undefined, includeObject: string |
 }
 
 export function columnsFor(type: ResourceType): Column[] {
-  const rest = type.crdName === undefined ? builtinColumns(type.kind) : customColumns(type.printerColumns ?? []);
+  const rest = type.crdName !== undefined ? customColumns(type.printerColumns ?? []) : (WORKLOAD_COLUMNS[type.kind] ?? builtinColumns(type.kind));
   return [NAME_COLUMN, ...rest];
 }
 
