@@ -2,20 +2,17 @@
  * Runtime figures on the local stack (embedded API server + fauxqs + relay +
  * in-process handlers): event → reconcile-done latency, triggers reconciled per
  * second with 1, 2 and 4 handlers, the reconcile Lambda bundle size and the
- * cold-start time (import + first definitions load). A 2-core machine: more
+ * cold-start time (import + first definitions load; `npm run bench bundle` breaks
+ * the bundle down). A 2-core machine: more
  * handlers than cores measures overlap of I/O waits, not parallel CPU.
  * BENCH_TRIGGERS overrides the 1000 triggers of the throughput runs.
  */
-import { build } from "esbuild";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { startLocalStack, type LocalStack } from "../src/local/stack.ts";
-import type { RunReconcile } from "../src/reconciler/run.ts";
+import type { RunReconcile } from "../src/reconciler/engine-port.ts";
 import { isMap } from "../src/value/value.ts";
+import { firstDefinitionsLoad, kib, reconcileBundle } from "./support/cold-start.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const fixtures = `${root}test/e2e/fixtures/`;
@@ -98,57 +95,11 @@ async function throughput(handlers: number): Promise<number> {
   }
 }
 
-/** Bundles the reconcile function as serverless.yml does and times importing it in a fresh process (the Lambda init phase before the first definitions load). */
-async function bundle(): Promise<{ bytes: number; importMs: number }> {
-  const outfile = join(mkdtempSync(join(tmpdir(), "koreo-bench-")), "reconcile.mjs");
-  await build({
-    entryPoints: [`${root}handlers/reconcile.ts`],
-    bundle: true,
-    minify: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    outfile,
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-  });
-  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(outfile).href)}); console.log(performance.now() - t);`;
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
-  const importMs = Number(child.stdout.trim().split("\n").pop());
-  const bytes = statSync(outfile).size;
-  rmSync(dirname(outfile), { recursive: true, force: true });
-  return { bytes, importMs };
-}
-
-async function firstLoad(): Promise<number> {
-  const stack = await startLocalStack({
-    handlers: 0,
-    manifests: [`${root}examples/crds`, `${root}examples/functions`, `${root}examples/workflow/webapp.k.yaml`],
-    env: { KOREO_NAMESPACE: "acme-platform" },
-  });
-  try {
-    const { composeRuntime } = await import("../src/lambda/composition-root.ts");
-    const { configFromEnv } = await import("../src/config/config.ts");
-    const t1 = performance.now();
-    const runtime = composeRuntime({
-      config: configFromEnv({ KOREO_NAMESPACE: "acme-platform" }),
-      cluster: stack.cluster,
-      sqs: stack.sqs.client,
-      clock: { now: Date.now },
-      logger: (await import("../src/ports/logger.ts")).silentLogger,
-      metrics: (await import("../src/ports/metrics.ts")).noMetrics,
-    });
-    await runtime.definitions.refresh(true);
-    return performance.now() - t1;
-  } finally {
-    await stack.stop();
-  }
-}
-
 const progress = (what: string) => console.error(`… ${what}`);
 progress("cold start");
-const firstLoadMs = await firstLoad();
+const firstLoadMs = await firstDefinitionsLoad();
 progress("bundle");
-const bundled = await bundle();
+const bundled = await reconcileBundle();
 progress("latency");
 const lat = await latency();
 const rates: Record<number, number> = {};
@@ -158,8 +109,8 @@ for (const n of [1, 2, 4]) {
 }
 
 console.table({
-  "reconcile bundle (esbuild, minified)": { value: `${(bundled.bytes / 1024).toFixed(0)} KiB` },
-  "cold start: import the bundle (fresh process)": { value: `${bundled.importMs.toFixed(0)} ms` },
+  "reconcile bundle (esbuild, minified)": { value: kib(bundled.bytes) },
+  "cold start: import the bundle (fresh process, median of 5)": { value: `${bundled.importMs.toFixed(0)} ms` },
   "cold start: first definitions load + prepare (examples)": { value: `${firstLoadMs.toFixed(0)} ms` },
   [`event → reconcile done p50 (n=${lat.n})`]: { value: `${lat.p50.toFixed(0)} ms` },
   [`event → reconcile done p99 (n=${lat.n})`]: { value: `${lat.p99.toFixed(0)} ms` },

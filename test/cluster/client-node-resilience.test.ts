@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { createClientNodeCluster, type ClientNodeClusterOptions } from "../../src/cluster/adapters/client-node.ts";
 import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 import type { WatchEvent } from "../../src/cluster/cluster-api.ts";
+import { isMap as isMapValue } from "../../src/value/value.ts";
 import { startStub, status, type StubReply, type RecordedRequest } from "./stub-server.ts";
 
 const FAST_RETRY = { attempts: 3, baseDelayMs: 1 };
@@ -195,5 +196,57 @@ describe("client-node adapter resilience", () => {
       );
       assert.deepEqual(events[0]?.object.metadata, configMap.metadata);
     });
+  });
+
+  it("watch lines split across chunks, or several in one, arrive whole and in order", async () => {
+    const line = (type: string, name: string) => `${JSON.stringify({ type, object: { ...configMap, metadata: { ...configMap.metadata, name } } })}\n`;
+    const stream = (res: http.ServerResponse) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const first = line("ADDED", "a");
+      res.write(first.slice(0, 10));
+      setImmediate(() => {
+        res.write(first.slice(10) + "\n" + line("MODIFIED", "a") + line("BOOKMARK", "b").slice(0, 5));
+        setImmediate(() => res.end(line("BOOKMARK", "b").slice(5) + line("DELETED", "a")));
+      });
+    };
+    await withStub(
+      () => stream,
+      {},
+      async (cluster) => {
+        const events: WatchEvent[] = [];
+        const handle = await cluster.watch("v1", "ConfigMap", { plural: "configmaps" }, (e) => events.push(e));
+        assert.ok(handle.ok);
+        assert.deepEqual(await handle.value.done, { ok: true, value: undefined }, "a stream the server ends is a clean end");
+        assert.deepEqual(
+          events.map((e) => `${e.type} ${String(isMapValue(e.object.metadata) ? e.object.metadata.name : "")}`),
+          ["ADDED a", "MODIFIED a", "BOOKMARK b", "DELETED a"],
+        );
+      },
+    );
+  });
+
+  it("a watch connection that breaks mid-stream ends as Unavailable; stop() ends cleanly", async () => {
+    let open: http.ServerResponse | undefined;
+    const stream = (res: http.ServerResponse) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(`${JSON.stringify({ type: "ADDED", object: configMap })}\n`);
+      open = res;
+    };
+    await withStub(
+      () => stream,
+      {},
+      async (cluster) => {
+        const broken = await cluster.watch("v1", "ConfigMap", { plural: "configmaps" }, () => {});
+        assert.ok(broken.ok);
+        open?.socket?.destroy();
+        const ended = await broken.value.done;
+        assert.equal(!ended.ok && ended.error.reason, "Unavailable");
+
+        const stopped = await cluster.watch("v1", "ConfigMap", { plural: "configmaps" }, () => {});
+        assert.ok(stopped.ok);
+        stopped.value.stop();
+        assert.deepEqual(await stopped.value.done, { ok: true, value: undefined });
+      },
+    );
   });
 });

@@ -9,7 +9,11 @@
  */
 import { startApiServer } from "../../src/apiserver/index.ts";
 import { createClientNodeCluster } from "../../src/cluster/adapters/client-node.ts";
+import { explicitKubeAccess, kubeAccessFromFiles } from "../../src/cluster/adapters/kube-access.ts";
 import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runClusterContract } from "./contract.ts";
 
 runClusterContract("client-node over the embedded API server", async () => {
@@ -22,6 +26,21 @@ runClusterContract("client-node over the embedded API server (HTTPS)", async () 
   const server = await startApiServer({ port: 0, tls: true });
   const cluster = createClientNodeCluster(loadKubeConfig({ server: server.url, caData: server.caData }), { timeoutMs: 5_000 });
   return { cluster, close: () => server.close() };
+});
+
+// The same adapter with the light kubeconfig of kube-access.ts (what keeps client-node out of the Lambda bundle).
+runClusterContract("client-node adapter with kube-access, explicit server (HTTPS)", async () => {
+  const server = await startApiServer({ port: 0, tls: true });
+  const cluster = createClientNodeCluster(explicitKubeAccess(server.url, undefined, server.caData), { timeoutMs: 5_000 });
+  return { cluster, close: () => server.close() };
+});
+
+runClusterContract("client-node adapter with kube-access, kubeconfig file (HTTPS)", async () => {
+  const server = await startApiServer({ port: 0, tls: true });
+  const dir = mkdtempSync(join(tmpdir(), "koreo-kubeconfig-"));
+  server.writeKubeconfig(join(dir, "config"));
+  const cluster = createClientNodeCluster(kubeAccessFromFiles([join(dir, "config")]), { timeoutMs: 5_000 });
+  return { cluster, close: async () => (rmSync(dir, { recursive: true, force: true }), await server.close()) };
 });
 
 const externalKubeconfig = process.env.KOREO_CONTRACT_KUBECONFIG;

@@ -1,15 +1,19 @@
 import * as http from "node:http";
 import * as https from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
-import { isMap, parseJsonValue, toJsonText, type Value } from "../../value/value.ts";
+import { isMap, parseJsonValue, toJsonText, type Value } from "../../value/index.ts";
 import type { ClusterResult } from "../cluster-api.ts";
 import { fail, ok, reasonForStatus } from "../errors.ts";
 
 /**
- * The slice of client-node's KubeConfig the REST transport uses: the server
- * address and per-request auth (tokens, exec plugins, client certificates).
+ * The slice of a kubeconfig the REST transport uses: the server address and
+ * per-request auth (tokens, exec plugins, client certificates). client-node's
+ * KubeConfig has this shape, so callers may pass one; kube-access.ts builds
+ * one without client-node (which keeps client-node out of the Lambda bundle).
  */
-export type KubeConfigSlice = Pick<KubeConfig, "getCurrentCluster" | "applyToHTTPSOptions">;
+export interface KubeConfigSlice {
+  getCurrentCluster(): { readonly server: string; readonly skipTLSVerify: boolean; readonly tlsServerName?: string | undefined } | null;
+  applyToHTTPSOptions(options: https.RequestOptions): Promise<void>;
+}
 
 export interface RestRequest {
   readonly method: "GET" | "POST" | "PATCH" | "DELETE";
@@ -19,15 +23,32 @@ export interface RestRequest {
   readonly contentType?: string;
 }
 
+/** A 2xx response whose body is read as it arrives (watches). */
+export interface OpenStream {
+  readonly response: http.IncomingMessage;
+  /** Ends the request and its socket; idempotent. */
+  close(): void;
+}
+
 export interface RestTransport {
   /** Resolves to the parsed JSON body (ints as bigint) or a typed error; never rejects. */
   send(request: RestRequest): Promise<ClusterResult<Value>>;
+  /** A GET whose 2xx body is handed over unread; a non-2xx answer, a failure or no headers within the timeout is a typed error. Never rejects. */
+  open(path: string, query: Readonly<Record<string, string | undefined>>): Promise<ClusterResult<OpenStream>>;
 }
 
 export interface TransportOptions {
   readonly timeoutMs: number;
   /** Overrides the kubeconfig's credentials per request (EKS tokens, which expire). */
   readonly bearerToken?: () => Promise<string>;
+}
+
+interface Prepared {
+  readonly url: URL;
+  readonly method: string;
+  readonly headers: http.OutgoingHttpHeaders;
+  readonly agent: http.Agent;
+  readonly body: string | undefined;
 }
 
 function statusMessage(status: number, text: string): string {
@@ -40,10 +61,21 @@ function statusMessage(status: number, text: string): string {
   return text.trim() || http.STATUS_CODES[status] || `HTTP ${status}`;
 }
 
-function urlOf(server: string, request: RestRequest): URL {
-  const url = new URL(server.replace(/\/+$/, "") + request.path);
-  for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
+function urlOf(server: string, path: string, query: Readonly<Record<string, string | undefined>> | undefined): URL {
+  const url = new URL(server.replace(/\/+$/, "") + path);
+  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
   return url;
+}
+
+function readText(res: http.IncomingMessage, onText: (text: string) => void, onError: (error: Error) => void): void {
+  const chunks: Buffer[] = [];
+  res.on("data", (chunk: Buffer) => chunks.push(chunk));
+  res.on("error", onError);
+  res.on("end", () => onText(Buffer.concat(chunks).toString("utf8")));
+}
+
+function errorOf(status: number, text: string): ClusterResult<never> {
+  return fail(reasonForStatus(status), statusMessage(status, text), status);
 }
 
 /**
@@ -92,45 +124,96 @@ export function createRestTransport(kubeConfig: KubeConfigSlice, options: Transp
     return { headers, tls };
   }
 
-  function exchange(url: URL, method: string, headers: http.OutgoingHttpHeaders, agentToUse: http.Agent, body: string | undefined) {
+  /** URL, headers and agent of a request; throws on a missing cluster, bad URLs and failing credential plugins. */
+  async function prepare(request: RestRequest): Promise<Prepared> {
+    const cluster = kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error("kubeconfig has no current cluster");
+    const url = urlOf(cluster.server, request.path, request.query);
+    const body = request.body === undefined ? undefined : toJsonText(request.body);
+    const { headers, tls } = await headersFor(body, request.contentType);
+    return { url, method: request.method, headers, agent: agentFor(url, tls), body };
+  }
+
+  /**
+   * Starts a request. The timeout runs until `onResponse` calls `stopTimer`
+   * (after the body for plain requests, at the headers for streams) and then
+   * destroys the request; `onFailure` gets connection errors and the timeout.
+   */
+  function start(
+    p: Prepared,
+    onResponse: (res: http.IncomingMessage, req: http.ClientRequest, stopTimer: () => void) => void,
+    onFailure: (message: string) => void,
+  ): void {
+    const client = p.url.protocol === "http:" ? http : https;
+    const req = client.request(p.url, { method: p.method, headers: p.headers, agent: p.agent }, (res) => onResponse(res, req, () => clearTimeout(timer)));
+    const timer = setTimeout(() => req.destroy(new Error(`timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
+    req.on("error", (error) => {
+      clearTimeout(timer);
+      onFailure(`${p.method} ${p.url.pathname}: ${error.message}`);
+    });
+    req.end(p.body);
+  }
+
+  function exchange(p: Prepared): Promise<ClusterResult<Value>> {
     return new Promise<ClusterResult<Value>>((resolve) => {
-      const client = url.protocol === "http:" ? http : https;
-      const req = client.request(url, { method, headers, agent: agentToUse }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("error", (error) => resolve(fail("Unavailable", `${method} ${url.pathname}: ${error.message}`)));
-        res.on("end", () => {
-          clearTimeout(timer);
-          const text = Buffer.concat(chunks).toString("utf8");
+      const unavailable = (message: string) => resolve(fail("Unavailable", message));
+      start(
+        p,
+        (res, _req, stopTimer) => {
           const status = res.statusCode ?? 0;
-          if (status < 200 || status > 299) return resolve(fail(reasonForStatus(status), statusMessage(status, text), status));
-          resolve(parseBody(text));
-        });
-      });
-      const timer = setTimeout(() => req.destroy(new Error(`timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
-      req.on("error", (error) => {
-        clearTimeout(timer);
-        resolve(fail("Unavailable", `${method} ${url.pathname}: ${error.message}`));
-      });
-      req.end(body);
+          readText(
+            res,
+            (text) => {
+              stopTimer();
+              resolve(status < 200 || status > 299 ? errorOf(status, text) : parseBody(text));
+            },
+            (error) => {
+              stopTimer();
+              unavailable(`${p.method} ${p.url.pathname}: ${error.message}`);
+            },
+          );
+        },
+        unavailable,
+      );
     });
   }
 
-  async function send(request: RestRequest): Promise<ClusterResult<Value>> {
+  function stream(p: Prepared): Promise<ClusterResult<OpenStream>> {
+    return new Promise<ClusterResult<OpenStream>>((resolve) => {
+      start(
+        p,
+        (res, req, stopTimer) => {
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status <= 299) {
+            stopTimer();
+            // Watches are idle for long stretches; TCP keep-alive notices a dead peer (client-node does the same).
+            req.socket?.setKeepAlive(true, 30_000);
+            return resolve(ok({ response: res, close: () => req.destroy() }));
+          }
+          readText(
+            res,
+            (text) => (stopTimer(), resolve(errorOf(status, text))),
+            (error) => (stopTimer(), resolve(fail("Unavailable", error.message))),
+          );
+        },
+        (message) => resolve(fail("Unavailable", message)),
+      );
+    });
+  }
+
+  /** Credential plugins and URL parsing throw; the port promises results. */
+  async function guarded<T>(run: () => Promise<ClusterResult<T>>): Promise<ClusterResult<T>> {
     try {
-      const cluster = kubeConfig.getCurrentCluster();
-      if (!cluster) return fail("Unknown", "kubeconfig has no current cluster");
-      const url = urlOf(cluster.server, request);
-      const body = request.body === undefined ? undefined : toJsonText(request.body);
-      const { headers, tls } = await headersFor(body, request.contentType);
-      return await exchange(url, request.method, headers, agentFor(url, tls), body);
+      return await run();
     } catch (error) {
-      // Credential plugins and URL parsing throw; the port promises results.
       return fail("Unknown", error instanceof Error ? error.message : String(error));
     }
   }
 
-  return { send };
+  return {
+    send: (request) => guarded(async () => exchange(await prepare(request))),
+    open: (path, query) => guarded(async () => stream(await prepare({ method: "GET", path, query }))),
+  };
 }
 
 /** client-node only ever sets header maps; the raw-array form of RequestOptions.headers is not used. */

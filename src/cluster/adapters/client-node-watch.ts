@@ -1,10 +1,8 @@
-import type { Watch } from "@kubernetes/client-node";
-import { fromPlain, isMap } from "../../value/value.ts";
+import type { IncomingMessage } from "node:http";
+import { isMap, parseJsonValue, type Value } from "../../value/index.ts";
 import type { ClusterError, ClusterResult, WatchEvent, WatchEventType, WatchHandle } from "../cluster-api.ts";
 import { clusterError, ok, reasonForStatus } from "../errors.ts";
-
-/** The slice of client-node's Watch this adapter uses. */
-export type WatchSlice = Pick<Watch, "watch">;
+import type { RestTransport } from "./client-node-transport.ts";
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<WatchEventType>(["ADDED", "MODIFIED", "DELETED", "BOOKMARK"]);
 
@@ -13,78 +11,81 @@ function isEventType(phase: string): phase is WatchEventType {
 }
 
 /** An `ERROR` event carries a Status object; 410 means the resourceVersion is too old (Gone). */
-function errorFromStatus(status: unknown): ClusterError {
-  const value = fromPlain(status);
-  const code = isMap(value) && typeof value.code === "bigint" ? Number(value.code) : 500;
-  const message = isMap(value) && typeof value.message === "string" ? value.message : "watch error";
+function errorFromStatus(status: Value | undefined): ClusterError {
+  const code = isMap(status) && typeof status.code === "bigint" ? Number(status.code) : 500;
+  const message = isMap(status) && typeof status.message === "string" ? status.message : "watch error";
   return clusterError(reasonForStatus(code), message, code);
 }
 
-function errorFromFailure(failure: unknown): ClusterError {
-  const statusCode = typeof failure === "object" && failure !== null && "statusCode" in failure ? Number(failure.statusCode) : undefined;
-  const message = failure instanceof Error ? failure.message : String(failure);
-  if (statusCode !== undefined && Number.isFinite(statusCode)) return clusterError(reasonForStatus(statusCode), message, statusCode);
-  return clusterError("Unavailable", `watch failed: ${message}`);
+/** One line of the stream: an event, an ERROR's Status, or nothing (blank or unparseable lines are skipped, as client-node does). */
+type Line = { readonly event: WatchEvent } | { readonly error: ClusterError } | undefined;
+
+function parseLine(line: string): Line {
+  if (line.trim() === "") return undefined;
+  let value: Value;
+  try {
+    value = parseJsonValue(line);
+  } catch {
+    return undefined;
+  }
+  if (!isMap(value) || typeof value.type !== "string") return undefined;
+  if (value.type === "ERROR") return { error: errorFromStatus(value.object) };
+  const object = value.object;
+  return isEventType(value.type) && isMap(object) ? { event: { type: value.type, object } } : undefined;
 }
 
-function asResult(error: ClusterError | undefined): ClusterResult<void> {
-  return error ? { ok: false, error } : ok(undefined);
+/** Calls `onLine` with each complete newline-terminated line of the body (a JSON event may span chunks). */
+function readLines(response: IncomingMessage, onLine: (line: string) => void): void {
+  let pending = "";
+  response.setEncoding("utf8");
+  response.on("data", (chunk: string) => {
+    const lines = (pending + chunk).split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) onLine(line);
+  });
+  response.on("end", () => {
+    if (pending !== "") onLine(pending);
+    pending = "";
+  });
 }
 
 /**
- * Starts a client-node watch and turns it into the port's handle. Resolves
- * once the server answered with headers (or failed); a server that does not
- * answer within `timeoutMs` is Unavailable.
+ * A Kubernetes watch over the adapter's REST transport (same agent, auth and
+ * bearer token as every other request): resolves once the server answered
+ * with headers (or failed, or timed out: Unavailable). `done` settles when the
+ * stream ends: ok when stopped or closed by the server, the Status of an
+ * `ERROR` event (410 → Gone), or Unavailable when the connection broke.
  */
 export async function startWatch(
-  watcher: WatchSlice,
+  transport: RestTransport,
   path: string,
-  query: Record<string, string | boolean | undefined>,
+  query: Readonly<Record<string, string | undefined>>,
   onEvent: (event: WatchEvent) => void,
-  timeoutMs: number,
 ): Promise<ClusterResult<WatchHandle>> {
-  let stopped = false;
-  let streamError: ClusterError | undefined;
-  let ended: ClusterResult<void> | undefined;
+  const opened = await transport.open(path, { ...query, watch: "true" });
+  if (!opened.ok) return opened;
+  const { response, close } = opened.value;
+  let settled = false;
   let finish: (result: ClusterResult<void>) => void = () => {};
   const done = new Promise<ClusterResult<void>>((resolve) => (finish = resolve));
-  const end = (failure: unknown) => {
-    ended = stopped ? ok(undefined) : asResult(streamError ?? (failure ? errorFromFailure(failure) : undefined));
-    finish(ended);
-  };
-  let controller: AbortController | undefined;
-  const callback = (phase: string, object: unknown) => {
-    if (phase === "ERROR") {
-      streamError = errorFromStatus(object);
-      controller?.abort();
-      return;
-    }
-    const value = fromPlain(object);
-    if (isEventType(phase) && isMap(value)) onEvent({ type: phase, object: value });
+  const end = (result: ClusterResult<void>) => {
+    if (settled) return;
+    settled = true;
+    close();
+    finish(result);
   };
 
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
-  const started = watcher.watch(path, query, callback, end).catch((error: unknown) => {
-    end(error);
-    return undefined;
+  readLines(response, (line) => {
+    if (settled) return;
+    const parsed = parseLine(line);
+    if (parsed === undefined) return;
+    if ("error" in parsed) return end({ ok: false, error: parsed.error });
+    onEvent(parsed.event);
   });
-  const first = await Promise.race([started, timedOut]);
-  clearTimeout(timer);
-  if (first === "timeout") {
-    // Whenever the late stream does open, close it: nobody is listening.
-    void started.then((late) => late?.abort());
-    return { ok: false, error: clusterError("Unavailable", `watch ${path}: no response within ${timeoutMs} ms`) };
-  }
-  controller = first;
-  if (streamError) controller?.abort();
-  if (ended && !ended.ok) return ended;
-  return ok({
-    stop: () => {
-      stopped = true;
-      controller?.abort();
-      finish(ok(undefined));
-    },
-    done,
-  });
+  response.on("end", () => end(ok(undefined)));
+  response.on("error", (error) => end({ ok: false, error: clusterError("Unavailable", `watch failed: ${error.message}`) }));
+  // A socket torn down without `end` (peer reset) closes the response too.
+  response.on("close", () => end(response.complete ? ok(undefined) : { ok: false, error: clusterError("Unavailable", "watch failed: connection closed") }));
+
+  return ok({ stop: () => end(ok(undefined)), done });
 }

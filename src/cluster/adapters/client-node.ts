@@ -1,5 +1,4 @@
-import { Watch, type KubeConfig } from "@kubernetes/client-node";
-import { isList, isMap, type Value } from "../../value/value.ts";
+import { isList, isMap, type Value } from "../../value/index.ts";
 import type {
   ApiGroupInfo,
   ApplyOptions,
@@ -24,7 +23,7 @@ import { refOf, stringAt } from "../object-meta.ts";
 import { createDiscovery, readApiGroups, readKindCatalog } from "./client-node-discovery.ts";
 import { collectionPath, groupVersionPath, objectPath } from "./client-node-paths.ts";
 import { createRestTransport, type KubeConfigSlice, type RestRequest } from "./client-node-transport.ts";
-import { startWatch, type WatchSlice } from "./client-node-watch.ts";
+import { startWatch } from "./client-node-watch.ts";
 import { DEFAULT_READ_RETRY, retryTransient, type RetryPolicy } from "./retry.ts";
 
 export interface ClientNodeClusterOptions {
@@ -32,7 +31,7 @@ export interface ClientNodeClusterOptions {
   readonly timeoutMs?: number;
   /** Retries of idempotent reads (get, list, discover) on Unavailable/TooManyRequests. Default 3 attempts, 200 ms base. */
   readonly readRetry?: RetryPolicy;
-  /** Bearer token per request, overriding the kubeconfig user (EKS tokens expire; see eks-token.ts). REST only: watches use the kubeconfig's auth. */
+  /** Bearer token per request, watches included, overriding the kubeconfig user (EKS tokens expire; see eks-token.ts). */
   readonly bearerToken?: () => Promise<string>;
 }
 
@@ -64,17 +63,17 @@ function writeQuery(options: WriteOptions): Record<string, string | undefined> {
 }
 
 /**
- * ClusterApi over a real API server, using @kubernetes/client-node 1.4 for
- * configuration, credentials and watches, and plain REST for everything else
- * (see client-node-transport.ts for why not KubernetesObjectApi).
+ * ClusterApi over a real API server: plain REST and watches over node:http(s)
+ * (client-node-transport.ts, client-node-watch.ts). Only the kubeconfig comes
+ * from outside: client-node's KubeConfig (files, exec plugins, OIDC…) or the
+ * light one of kube-access.ts; nothing else of client-node is loaded, which
+ * keeps the Lambda bundle small and its cold import short.
  * JSON becomes Value at this edge: whole numbers come back as ints (bigint).
  */
-export function createClientNodeCluster(kubeConfig: KubeConfig, options: ClientNodeClusterOptions = {}): WatchableClusterApi & ClusterDiscovery {
+export function createClientNodeCluster(kubeConfig: KubeConfigSlice, options: ClientNodeClusterOptions = {}): WatchableClusterApi & ClusterDiscovery {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const readRetry = options.readRetry ?? DEFAULT_READ_RETRY;
-  const slice: KubeConfigSlice = kubeConfig;
-  const transport = createRestTransport(slice, { timeoutMs, bearerToken: options.bearerToken });
-  const watcher: WatchSlice = new Watch(kubeConfig);
+  const transport = createRestTransport(kubeConfig, { timeoutMs, bearerToken: options.bearerToken });
   const read = (request: Omit<RestRequest, "method">) => retryTransient(readRetry, () => transport.send({ method: "GET", ...request }));
   const discovery = createDiscovery((apiVersion) => read({ path: groupVersionPath(apiVersion) }));
 
@@ -156,8 +155,8 @@ export function createClientNodeCluster(kubeConfig: KubeConfig, options: ClientN
     const where = await target(apiVersion, kind, undefined, watchOptions.plural);
     if (!where.ok) return where;
     const path = collectionPath(apiVersion, where.value.plural, watchOptions.namespace);
-    const query = { allowWatchBookmarks: true, resourceVersion: watchOptions.resourceVersion || undefined };
-    return startWatch(watcher, path, query, onEvent, timeoutMs);
+    const query = { allowWatchBookmarks: "true", resourceVersion: watchOptions.resourceVersion || undefined };
+    return startWatch(transport, path, query, onEvent);
   }
 
   return { get, list, discover, apiGroups, discoverKinds, create, mergePatch, apply, delete: remove, watch } satisfies WatchableClusterApi & ClusterDiscovery;

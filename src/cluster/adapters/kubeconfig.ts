@@ -1,7 +1,8 @@
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfigSlice } from "./client-node-transport.ts";
+import { defaultKubeAccess, explicitKubeAccess, kubeAccessFromFiles } from "./kube-access.ts";
 
 export interface KubeConfigSource {
-  /** A kubeconfig file; otherwise KUBECONFIG, ~/.kube/config, or in-cluster service account (client-node's defaults). */
+  /** A kubeconfig file; otherwise KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
   readonly kubeconfigPath?: string;
   /** Context to use instead of the file's current-context. */
   readonly context?: string;
@@ -13,25 +14,14 @@ export interface KubeConfigSource {
   readonly caData?: string;
 }
 
-/** A kubeconfig for one server given explicitly; plain http (embedded server, tests) needs skipTLSVerify in client-node. */
-function explicitConfig(server: string, token: string | undefined, caData: string | undefined): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  const insecure = server.startsWith("http:");
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: "cluster", server, caData, skipTLSVerify: insecure }],
-    users: [token === undefined ? { name: "user" } : { name: "user", token }],
-    contexts: [{ name: "context", cluster: "cluster", user: "user" }],
-    currentContext: "context",
-  });
-  return kubeConfig;
-}
-
-/** Loads client-node's KubeConfig from explicit settings or the standard locations. Throws on unreadable files (startup error). */
-export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
-  if (source.server) return explicitConfig(source.server, source.token, source.caData);
-  const kubeConfig = new KubeConfig();
-  if (source.kubeconfigPath) kubeConfig.loadFromFile(source.kubeconfigPath);
-  else kubeConfig.loadFromDefault();
-  if (source.context) kubeConfig.setCurrentContext(source.context);
-  return kubeConfig;
+/**
+ * The access to one cluster — server, credentials, CA — from explicit settings or the standard
+ * locations (KUBECONFIG, ~/.kube/config, the in-cluster service account), read by kube-access.ts
+ * without @kubernetes/client-node, which kept half of the reconcile bundle for this alone.
+ * Throws on unreadable files (a startup error).
+ */
+export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfigSlice {
+  if (source.server) return explicitKubeAccess(source.server, source.token, source.caData);
+  if (source.kubeconfigPath) return kubeAccessFromFiles([source.kubeconfigPath], source.context);
+  return defaultKubeAccess(source.context);
 }

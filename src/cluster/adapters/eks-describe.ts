@@ -1,0 +1,108 @@
+/**
+ * eks:DescribeCluster and the Lambda role's credentials without the AWS SDK
+ * clients. @aws-sdk/client-eks and @aws-sdk/credential-provider-node add
+ * ~195 KiB to the reconcile bundle (and their cold import) for one signed GET
+ * and three environment variables: Lambda hands the execution role's
+ * credentials to the function as AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+ * AWS_SESSION_TOKEN. The request is signed with @smithy/signature-v4, which
+ * the EKS token (eks-token.ts) already bundles.
+ */
+import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import * as http from "node:http";
+import * as https from "node:https";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { AwsCredentials } from "./eks-token.ts";
+
+export interface EksClusterEndpoint {
+  readonly server: string;
+  /** Base64 PEM of the cluster CA (`certificateAuthority.data`). */
+  readonly caData: string;
+}
+
+export interface DescribeOptions {
+  readonly credentials?: () => Promise<AwsCredentials>;
+  /** The EKS API base URL; default `https://eks.<region>.amazonaws.com` (tests point it at a stub). */
+  readonly endpoint?: string;
+  readonly timeoutMs?: number;
+}
+
+/** The credentials Lambda puts in the environment (the execution role's); a clear error elsewhere. */
+export function environmentCredentials(env: NodeJS.ProcessEnv = process.env): () => Promise<AwsCredentials> {
+  return async () => {
+    const accessKeyId = env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+    if (!accessKeyId || !secretAccessKey) throw new Error("no AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)");
+    return env.AWS_SESSION_TOKEN ? { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN } : { accessKeyId, secretAccessKey };
+  };
+}
+
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+
+function toBuffer(data: SourceData): Buffer {
+  if (typeof data === "string") return Buffer.from(data, "utf8");
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.from(data);
+}
+
+/** SHA-256 (HMAC when keyed) over node:crypto, in the shape SignatureV4 expects (eks-token.ts has the same; it does not export it). */
+class Sha256 {
+  private hash: Hash | Hmac;
+  constructor(private readonly secret?: SourceData) {
+    this.hash = this.fresh();
+  }
+  update(data: Uint8Array): void {
+    this.hash.update(data);
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+  reset(): void {
+    this.hash = this.fresh();
+  }
+  private fresh(): Hash | Hmac {
+    return this.secret === undefined ? createHash("sha256") : createHmac("sha256", toBuffer(this.secret));
+  }
+}
+
+function getText(url: URL, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const client = url.protocol === "http:" ? http : https;
+    const req = client.request(url, { method: "GET", headers, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", reject);
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("timeout", () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+function endpointOf(clusterName: string, body: unknown): EksClusterEndpoint {
+  const cluster = typeof body === "object" && body !== null && "cluster" in body ? (body.cluster as Record<string, unknown> | null) : null;
+  const server = typeof cluster?.endpoint === "string" ? cluster.endpoint : "";
+  const ca = cluster?.certificateAuthority;
+  const caData = typeof ca === "object" && ca !== null && "data" in ca && typeof ca.data === "string" ? ca.data : "";
+  const status = typeof cluster?.status === "string" ? cluster.status : "unknown";
+  if (!server || !caData) throw new Error(`eks:DescribeCluster ${clusterName}: no endpoint or CA yet (status ${status})`);
+  return { server, caData };
+}
+
+/** eks:DescribeCluster (REST: GET /clusters/<name>, SigV4 for service `eks`): the API endpoint and CA. Throws on failure. */
+export async function describeEksCluster(clusterName: string, region: string, options: DescribeOptions = {}): Promise<EksClusterEndpoint> {
+  const url = new URL(`/clusters/${encodeURIComponent(clusterName)}`, options.endpoint ?? `https://eks.${region}.amazonaws.com`);
+  const credentials = options.credentials ?? environmentCredentials();
+  const signer = new SignatureV4({ service: "eks", region, credentials, sha256: Sha256, uriEscapePath: true });
+  const signed = await signer.sign({
+    method: "GET",
+    protocol: url.protocol,
+    hostname: url.hostname,
+    ...(url.port === "" ? {} : { port: Number(url.port) }),
+    path: url.pathname,
+    headers: { host: url.host, accept: "application/json" },
+  });
+  const answer = await getText(url, signed.headers, options.timeoutMs ?? 10_000);
+  if (answer.status !== 200) throw new Error(`eks:DescribeCluster ${clusterName}: HTTP ${answer.status} ${answer.text.slice(0, 300)}`);
+  return endpointOf(clusterName, JSON.parse(answer.text));
+}
