@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   render: { summary: "run reconciles of one trigger against an in-memory cluster", load: () => import("./commands/render.ts") },
   apply: { summary: "validate and server-side apply Koreo definitions to a cluster", load: () => import("./commands/apply.ts") },
   reconcile: { summary: "ask for an immediate reconcile of one trigger", load: () => import("./commands/reconcile.ts") },
+  plan: { summary: "show what changed definitions would do to the cluster's triggers (reads only)", load: () => import("./commands/plan.ts") },
   inspect: { summary: "show a trigger's Workflow status and managed resources", load: () => import("./commands/inspect.ts") },
   prune: { summary: "list (or with --yes delete) Koreo functions and templates nothing uses", load: () => import("./commands/prune.ts") },
   cluster: { summary: "run the embedded Kubernetes API server", load: () => import("./commands/cluster.ts") },
