@@ -51,6 +51,8 @@ export const BUILTIN_TYPES: readonly ResourceType[] = [
   }),
   builtin("batch", "v1", "Job", "jobs", true, [], true, ["all"]),
   builtin("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, ["crd", "crds"], true, ["api-extensions"]),
+  // Read by admission/ on every write: the webhooks the server calls before storing an object.
+  builtin("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", false, [], false, ["api-extensions"]),
 ];
 
 /** Namespaces that exist in every fresh cluster. */

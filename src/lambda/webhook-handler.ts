@@ -1,9 +1,9 @@
 /** Lambda glue for the webhook: the hono app behind API Gateway HTTP API (hono/aws-lambda). */
 import type { Hono } from "hono";
 import { handle } from "hono/aws-lambda";
-import type { Env } from "../config/config.ts";
-import { createWebhookApp } from "../webhook/app.ts";
-import { constantSecret, ssmSecret, type SecretSource } from "../webhook/secret.ts";
+import { configFromEnv, type Env } from "../config/index.ts";
+import { createWebhookApp } from "../webhook/index.ts";
+import { constantSecret, ssmSecret, type SecretSource } from "../webhook/index.ts";
 import { lazyRuntime, type RuntimeOverrides } from "./cold-start.ts";
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -18,6 +18,7 @@ export function webhookAppFromEnv(env: Env, overrides: RuntimeOverrides = {}): H
     work: runtime.work,
     dryRun: runtime.dryRun,
     logger: runtime.logger,
+    definitionNamespaces: configFromEnv(env).koreoNamespaces,
   });
 }
 

@@ -4,16 +4,18 @@
  *   GET  /healthz
  *   POST /reconcile/{group}/{version}/{kind}/{namespace}/{name}  → a force request in the trigger's FIFO group
  *   POST /dry-run/{group}/{version}/{kind}/{namespace}/{name}    → the Workflow run against live reads, writes suppressed
- * `core` stands for the core API group. Every route but /healthz needs the secret (auth.ts).
+ *   POST /admission                                              → validating admission of Koreo definitions (admission.ts)
+ * `core` stands for the core API group. Every route but /healthz and /admission needs the secret (auth.ts).
  * Dry-run responses carry no Secret values (redact.ts) and list what was redacted.
  */
 import { randomUUID } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { ClusterReader } from "../cluster/cluster-api.ts";
-import type { Logger } from "../ports/logger.ts";
-import { triggerKey, triggerRefOf, type TriggerRef } from "../queue/messages.ts";
-import type { WorkQueue } from "../queue/queue.ts";
+import type { ClusterReader } from "../cluster/index.ts";
+import type { Logger } from "../ports/index.ts";
+import { triggerKey, triggerRefOf, type TriggerRef } from "../queue/index.ts";
+import type { WorkQueue } from "../queue/index.ts";
+import { ADMISSION_BODY_LIMIT_BYTES, ADMISSION_PATH, handleAdmission } from "./admission.ts";
 import { authenticate, SIGNATURE_HEADER } from "./auth.ts";
 import { REDACTED, redactSecrets } from "./redact.ts";
 import type { SecretSource } from "./secret.ts";
@@ -31,6 +33,8 @@ export interface WebhookDeps {
   readonly work: WorkQueue;
   readonly dryRun: (trigger: TriggerRef) => Promise<DryRunResult>;
   readonly logger: Logger;
+  /** Namespaces /admission reads referenced definitions from, after the object's own (KOREO_NAMESPACE). */
+  readonly definitionNamespaces?: readonly string[];
 }
 
 type Target = { apiVersion: string; kind: string; namespace: string; name: string };
@@ -43,6 +47,12 @@ export function createWebhookApp(deps: WebhookDeps): Hono {
   });
   app.notFound((c) => c.json({ error: "no such route" }, 404));
   app.get("/healthz", (c) => c.json({ ok: true }));
+  // Registered before the secret check: the API server calls it without credentials; it only answers AdmissionReviews and has no side effects (admission.ts).
+  const admissionLimit = bodyLimit({
+    maxSize: ADMISSION_BODY_LIMIT_BYTES,
+    onError: (c) => c.json({ error: `body larger than ${ADMISSION_BODY_LIMIT_BYTES} bytes` }, 413),
+  });
+  app.post(ADMISSION_PATH, admissionLimit, (c) => handleAdmission(c, deps));
   app.use("*", bodyLimit({ maxSize: deps.bodyLimitBytes, onError: (c) => c.json({ error: `body larger than ${deps.bodyLimitBytes} bytes` }, 413) }));
   app.use("*", async (c, next) => {
     const body = await c.req.text();

@@ -6,12 +6,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ApiError, badRequest, gone, methodNotAllowed, pathNotFound, unsupportedMediaType } from "../errors.ts";
 import { objectsAt } from "../list-at.ts";
-import { isObject, meta, str, type Json, type JsonObject } from "../json.ts";
+import { clone, isObject, meta, str, type Json, type JsonObject } from "../json.ts";
+import type { Operation, ValidatingAdmission } from "../admission/index.ts";
 import type { GarbageCollector, PropagationPolicy } from "../gc.ts";
 import { normalizeIncoming } from "../metadata.ts";
 import { type FieldValidation, type ObjectService, type WriteContext } from "../objects.ts";
 import { jsonPatch } from "../patch/json-patch.ts";
-import { applyMergePatch } from "../../value/merge-patch.ts";
+import { applyMergePatch } from "../../value/index.ts";
 import { strategicMerge } from "../patch/strategic-merge.ts";
 import type { ServerSideApply } from "../patch/apply.ts";
 import type { ResourceRegistry } from "../registry.ts";
@@ -36,6 +37,15 @@ export interface ResourceDeps {
   readonly maxBodyBytes: number;
   /** Upper bound on list page size, whatever `limit` asks for. */
   readonly maxListItems: number;
+  /** Validating admission webhooks; absent: writes are not reviewed. */
+  readonly admission?: ValidatingAdmission;
+}
+
+/** A write's result and the stored object it replaced (none for a create), as admission reviews them. */
+interface Written<T> {
+  readonly result: T;
+  readonly object: JsonObject;
+  readonly old: JsonObject | undefined;
 }
 
 type ResourceRoute = Route & { kind: "resource" };
@@ -50,6 +60,9 @@ interface Call {
   /** Set when the client asked for server-side printing (`kubectl get`). */
   readonly table: TableRequest | undefined;
 }
+
+/** The embedded server authenticates nobody; reviews name the one user every client is. */
+const ADMISSION_USER = "kubernetes-admin";
 
 const FIELD_VALIDATION = new Set(["Strict", "Warn", "Ignore"]);
 
@@ -125,7 +138,7 @@ export class ResourceHandler {
   private listOrWatch(call: Call): void {
     const { query, type } = call;
     const namespace = call.route.namespace;
-    const filter = buildFilter(query.get("labelSelector"), query.get("fieldSelector"));
+    const filter = buildFilter(query.get("labelSelector"), query.get("fieldSelector"), type.kind);
     const watch = query.get("watch");
     if (watch === "true" || watch === "1") {
       const rv = query.get("resourceVersion");
@@ -178,7 +191,10 @@ export class ResourceHandler {
     if (!isObjectFormat(format)) throw unsupportedMediaType(call.req.headers["content-type"] ?? "");
     const ctx = writeContext(call.query, call.req);
     const obj = normalizeIncoming(call.type, value, call.namespace, undefined);
-    const created = this.deps.objects.create(call.type, obj, ctx);
+    const created = await this.admitted(call, ctx, ["CREATE"], (c, again) => {
+      const object = this.deps.objects.create(call.type, again ? clone(obj) : obj, c);
+      return { result: object, object, old: undefined };
+    });
     sendJson(call.res, 201, this.deps.objects.present(call.type, created), ctx.warnings);
   }
 
@@ -187,8 +203,11 @@ export class ResourceHandler {
     if (!isObjectFormat(format)) throw unsupportedMediaType(call.req.headers["content-type"] ?? "");
     const ctx = writeContext(call.query, call.req);
     const incoming = normalizeIncoming(call.type, value, call.namespace, name);
-    const current = this.deps.objects.get(call.type, call.namespace, name);
-    const updated = this.deps.objects.update(call.type, current, incoming, ctx, this.subresourceOption(call));
+    const updated = await this.admitted(call, ctx, ["UPDATE"], (c, again) => {
+      const current = this.deps.objects.get(call.type, call.namespace, name);
+      const object = this.deps.objects.update(call.type, current, again ? clone(incoming) : incoming, c, this.subresourceOption(call));
+      return { result: object, object, old: current };
+    });
     sendJson(call.res, 200, this.deps.objects.present(call.type, updated), ctx.warnings);
   }
 
@@ -218,11 +237,45 @@ export class ResourceHandler {
     const { format, value } = await this.body(call);
     const ctx = writeContext(call.query, call.req);
     if (format === "apply") return this.serverSideApply(call, name, value, ctx);
-    const current = this.deps.objects.get(call.type, call.namespace, name);
-    const patched = this.applyPatch(call.type, format, current, value);
-    const incoming = normalizeIncoming(call.type, patched, call.namespace, name);
-    const updated = this.deps.objects.update(call.type, current, incoming, ctx, this.subresourceOption(call));
+    const updated = await this.admitted(call, ctx, ["UPDATE"], (c) => {
+      const current = this.deps.objects.get(call.type, call.namespace, name);
+      const patched = this.applyPatch(call.type, format, current, value);
+      const incoming = normalizeIncoming(call.type, patched, call.namespace, name);
+      const object = this.deps.objects.update(call.type, current, incoming, c, this.subresourceOption(call));
+      return { result: object, object, old: current };
+    });
     sendJson(call.res, 200, this.deps.objects.present(call.type, updated), ctx.warnings);
+  }
+
+  /**
+   * Runs `write`; when a validating webhook may apply, first as a dry run, whose result the
+   * webhooks review, then (allowed, and not itself a dry run) for real. `write` reads the
+   * current object itself, so the real write never rests on a copy read before the review;
+   * `again` says its input is used once more afterwards (writes change their input in place).
+   */
+  private async admitted<T>(
+    call: Call,
+    ctx: WriteContext,
+    operations: readonly Operation[],
+    write: (ctx: WriteContext, again: boolean) => Written<T>,
+  ): Promise<T> {
+    const admission = this.deps.admission;
+    const subresource = call.route.subresource;
+    if (admission === undefined || !operations.some((op) => admission.applies(call.type, subresource, op))) return write(ctx, false).result;
+    const preview = write(ctx.dryRun ? ctx : { ...ctx, dryRun: true, warnings: [] }, !ctx.dryRun);
+    const warnings = await admission.validate({
+      type: call.type,
+      subresource,
+      operation: preview.old === undefined ? "CREATE" : "UPDATE",
+      namespace: call.namespace,
+      name: str(meta(preview.object)["name"]) ?? "",
+      object: preview.object,
+      oldObject: preview.old ?? null,
+      dryRun: ctx.dryRun,
+      username: ADMISSION_USER,
+    });
+    ctx.warnings.push(...warnings);
+    return ctx.dryRun ? preview.result : write(ctx, false).result;
   }
 
   private applyPatch(type: ResourceType, format: BodyFormat, current: JsonObject, patch: Json): Json {
@@ -242,11 +295,15 @@ export class ResourceHandler {
     }
   }
 
-  private serverSideApply(call: Call, name: string, value: Json, ctx: WriteContext): void {
+  private async serverSideApply(call: Call, name: string, value: Json, ctx: WriteContext): Promise<void> {
     if (call.query.get("fieldManager") === null) throw badRequest("PATCH, application/apply-patch+yaml: fieldManager is required for apply requests");
     const applied = normalizeIncoming(call.type, value, call.namespace, name);
     const force = call.query.get("force") === "true";
-    const result = this.deps.apply.apply(call.type, call.namespace, applied, ctx, force, this.subresourceOption(call));
+    const result = await this.admitted(call, ctx, ["CREATE", "UPDATE"], (c, again) => {
+      const old = this.deps.objects.store.get(resourceKey(call.type), call.namespace, name);
+      const applyResult = this.deps.apply.apply(call.type, call.namespace, again ? clone(applied) : applied, c, force, this.subresourceOption(call));
+      return { result: applyResult, object: applyResult.object, old };
+    });
     sendJson(call.res, result.created ? 201 : 200, this.deps.objects.present(call.type, result.object), ctx.warnings);
   }
 
@@ -275,7 +332,7 @@ export class ResourceHandler {
   private async deleteCollection(call: Call): Promise<void> {
     const { policy } = await this.deleteOptions(call);
     const ctx = writeContext(call.query, call.req);
-    const filter = buildFilter(call.query.get("labelSelector"), call.query.get("fieldSelector"));
+    const filter = buildFilter(call.query.get("labelSelector"), call.query.get("fieldSelector"), call.type.kind);
     const all = this.deps.objects.store.list(resourceKey(call.type), call.route.namespace);
     const victims = filter === undefined ? all : all.filter(filter);
     const items = victims.map((o) => this.deps.objects.present(call.type, this.deps.gc.delete(call.type, o, policy, ctx)));

@@ -10,9 +10,10 @@ import { AGGREGATED_MEDIA_TYPE, aggregatedDiscovery, wantsAggregated } from "../
 import { pathNotFound, methodNotAllowed } from "../errors.ts";
 import type { Json } from "../json.ts";
 import { groupVersionDocument, rootDocument } from "../openapi.ts";
-import type { Logger } from "../../ports/logger.ts";
+import type { Logger } from "../../ports/index.ts";
 import { parsePath, type Route } from "./paths.ts";
 import { ResourceHandler } from "./resources.ts";
+import { ValidatingAdmission } from "../admission/index.ts";
 import { sendError, sendJson } from "./respond.ts";
 import { WatchStreamer, type WatchLimits } from "./watch.ts";
 
@@ -29,7 +30,8 @@ export interface ServingTls {
 
 export function createApiHttpServer(cluster: Cluster, limits: HttpLimits, logger: Logger, address: () => string, tls?: ServingTls): Server | HttpsServer {
   const watches = new WatchStreamer(cluster.hub, cluster.store, limits);
-  const resources = new ResourceHandler({ ...cluster, watches, maxBodyBytes: limits.maxBodyBytes, maxListItems: limits.maxListItems });
+  const admission = new ValidatingAdmission(cluster.store, logger);
+  const resources = new ResourceHandler({ ...cluster, watches, admission, maxBodyBytes: limits.maxBodyBytes, maxListItems: limits.maxListItems });
 
   const discovery = (route: Route): Json | undefined => {
     switch (route.kind) {
