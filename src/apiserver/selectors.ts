@@ -3,7 +3,7 @@
  * into a predicate. The grammar lives in value/selectors.ts, shared with the
  * in-memory cluster adapter; here a bad selector becomes a 400.
  */
-import { matchesSelector, parseFieldSelector, parseSelector, type Parsed, type Requirement } from "../value/selectors.ts";
+import { matchesSelector, parseFieldSelector, parseSelector, SELECTABLE_FIELDS, type Parsed, type Requirement } from "../value/index.ts";
 import { badRequest } from "./errors.ts";
 import { meta, str, stringMap, type JsonObject } from "./json.ts";
 
@@ -14,17 +14,44 @@ function orBadRequest(parsed: Parsed<Requirement[]>): Requirement[] {
   return parsed.value;
 }
 
-function fieldsOf(obj: JsonObject): Record<string, string> {
+/**
+ * Events also select on what they are about, as on a real server: `kubectl describe` lists an
+ * object's Events with `involvedObject.*` selectors.
+ */
+const EVENT_FIELDS = [
+  "involvedObject.kind",
+  "involvedObject.namespace",
+  "involvedObject.name",
+  "involvedObject.uid",
+  "involvedObject.apiVersion",
+  "involvedObject.resourceVersion",
+  "involvedObject.fieldPath",
+  "reason",
+  "type",
+  "source",
+  "reportingComponent",
+];
+const EVENT_SELECTABLE: ReadonlySet<string> = new Set([...SELECTABLE_FIELDS, ...EVENT_FIELDS]);
+
+function fieldsOf(obj: JsonObject, kind: string): Record<string, string> {
   const m = meta(obj);
-  return { "metadata.name": str(m["name"]) ?? "", "metadata.namespace": str(m["namespace"]) ?? "" };
+  const base = { "metadata.name": str(m["name"]) ?? "", "metadata.namespace": str(m["namespace"]) ?? "" };
+  if (kind !== "Event") return base;
+  const about = typeof obj["involvedObject"] === "object" && obj["involvedObject"] !== null ? (obj["involvedObject"] as JsonObject) : {};
+  const source = typeof obj["source"] === "object" && obj["source"] !== null ? (obj["source"] as JsonObject) : {};
+  const events: Record<string, string> = { source: str(source["component"]) ?? "", reason: str(obj["reason"]) ?? "", type: str(obj["type"]) ?? "" };
+  events["reportingComponent"] = str(obj["reportingComponent"]) ?? "";
+  for (const field of ["kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath"])
+    events[`involvedObject.${field}`] = str(about[field]) ?? "";
+  return { ...base, ...events };
 }
 
-export function buildFilter(labelSelector: string | null, fieldSelector: string | null): ObjectFilter | undefined {
+export function buildFilter(labelSelector: string | null, fieldSelector: string | null, kind = ""): ObjectFilter | undefined {
   const labels = orBadRequest(parseSelector(labelSelector ?? ""));
-  const fields = orBadRequest(parseFieldSelector(fieldSelector ?? ""));
+  const fields = orBadRequest(parseFieldSelector(fieldSelector ?? "", kind === "Event" ? EVENT_SELECTABLE : SELECTABLE_FIELDS));
   if (labels.length === 0 && fields.length === 0) return undefined;
   return (obj) => {
     if (!matchesSelector(labels, stringMap(meta(obj)["labels"]))) return false;
-    return fields.length === 0 || matchesSelector(fields, fieldsOf(obj));
+    return fields.length === 0 || matchesSelector(fields, fieldsOf(obj, kind));
   };
 }

@@ -5,9 +5,9 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { ClusterApi, KubeObject } from "../cluster/cluster-api.ts";
+import type { ClusterApi, KubeObject } from "../cluster/index.ts";
 import { formatProblem, yamlValues } from "../definitions/index.ts";
-import { isMap } from "../value/value.ts";
+import { isMap } from "../value/index.ts";
 
 /** Manifests read as kubectl reads them: YAML 1.1 scalars (`yes` is true, FT-34), no language tags. Throws naming file:line. */
 export function readManifests(paths: readonly string[]): KubeObject[] {

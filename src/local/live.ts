@@ -3,7 +3,7 @@
  * duration and, when not Ok, the step and message that explain it), warnings
  * and errors in full, everything else quiet.
  */
-import type { LogFields, Logger } from "../ports/logger.ts";
+import type { LogFields, Logger } from "../ports/index.ts";
 
 /** A reason on one console line: long CEL errors and messages are cut here (the JSON logs keep them whole). */
 const MAX_REASON = 120;

@@ -6,25 +6,26 @@
  * simulated Deployment controller (workload-simulator.ts), a faster clock
  * (time-scale.ts) and the scheduled resync sweep.
  */
+import { localAdmissionWebhook } from "../webhook/index.ts";
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { WatchableClusterApi } from "../cluster/cluster-api.ts";
-import { createClientNodeCluster } from "../cluster/adapters/client-node.ts";
-import { loadKubeConfig } from "../cluster/adapters/kubeconfig.ts";
+import type { WatchableClusterApi } from "../cluster/index.ts";
+import { createClientNodeCluster } from "../cluster/adapters/index.ts";
+import { loadKubeConfig } from "../cluster/adapters/index.ts";
 import { startApiServer, type RunningApiServer } from "../apiserver/index.ts";
-import { configFromEnv, type Env } from "../config/config.ts";
-import { silentLogger, type Logger } from "../ports/logger.ts";
-import { createSqsWorkQueue } from "../queue/adapters/sqs.ts";
-import type { TimerQueue } from "../queue/queue.ts";
-import type { RunReconcile } from "../reconciler/engine-port.ts";
-import { startRelay, type Relay } from "../relay/relay.ts";
-import { DEFAULT_WATCH_BACKOFF, type WatchBackoff } from "../relay/watch.ts";
-import type { FlushableMetrics } from "../lambda/observability.ts";
-import { createReconcileHandler } from "../lambda/reconcile-handler.ts";
-import { createTimerHandler } from "../lambda/timer-handler.ts";
-import { webhookAppFromEnv } from "../lambda/webhook-handler.ts";
+import { configFromEnv, type Env } from "../config/index.ts";
+import { silentLogger, type Logger } from "../ports/index.ts";
+import { createSqsWorkQueue } from "../queue/adapters/index.ts";
+import type { TimerQueue } from "../queue/index.ts";
+import type { RunReconcile } from "../reconciler/index.ts";
+import { startRelay, type Relay } from "../relay/index.ts";
+import { DEFAULT_WATCH_BACKOFF, type WatchBackoff } from "../relay/index.ts";
+import type { FlushableMetrics } from "../lambda/index.ts";
+import { createReconcileHandler } from "../lambda/index.ts";
+import { createTimerHandler } from "../lambda/index.ts";
+import { webhookAppFromEnv } from "../lambda/index.ts";
 import { startPoller, type Poller, type SqsBatchHandler } from "./poller.ts";
 import { serveFetch, type Served } from "./serve.ts";
 import { startLocalSqs, type LocalSqs } from "./sqs.ts";
@@ -54,6 +55,8 @@ export interface LocalStackOptions {
   readonly watchBackoff?: WatchBackoff;
   /** Run the simulated Deployment controller (the embedded API server has no workload controllers). */
   readonly simulateWorkloads?: boolean;
+  /** Register the webhook's /admission endpoint with the API server (npm start); off for tests that apply broken definitions on purpose. */
+  readonly admission?: boolean;
   /** Handlers' time runs this many times faster than the wall clock (timers, resync, backoff); default 1. */
   readonly timeScale?: number;
   /** Run the resync sweep (SRV-7) at start and then every this many (scaled) seconds, as the deployed schedule does every 300 s; none = never. */
@@ -120,6 +123,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const webhook = await serveFetch(webhookAppFromEnv(env, overrides).fetch, options.webhookPort ?? 0).catch((error: unknown) =>
     abort(error, sqs.stop, api.close),
   );
+  // Before the manifests: a stale URL kept in the data dir from an earlier start is replaced first.
+  if (options.admission === true) {
+    await applyManifests(cluster, [localAdmissionWebhook(webhook.url)]).catch((error: unknown) => abort(error, webhook.close, sqs.stop, api.close));
+  }
   await applyManifests(cluster, readManifests([KOREO_CRDS, ...(options.manifests ?? [])])).catch((error: unknown) =>
     abort(error, webhook.close, sqs.stop, api.close),
   );

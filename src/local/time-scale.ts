@@ -11,8 +11,8 @@
  * recorded due times run ahead of the wall clock. Durations are converted back
  * for the console (live.ts).
  */
-import type { Clock } from "../ports/clock.ts";
-import type { TimerQueue } from "../queue/queue.ts";
+import type { Clock } from "../ports/index.ts";
+import type { TimerQueue } from "../queue/index.ts";
 
 /** Reads `origin + (now − origin) · scale`: the wall clock at `origin`, then N times faster. */
 export function scaledClock(scale: number, wall: Clock = { now: () => Date.now() }): Clock {

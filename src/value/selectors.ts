@@ -67,11 +67,11 @@ export function parseSelector(text: string): Parsed<Requirement[]> {
 export const SELECTABLE_FIELDS: ReadonlySet<string> = new Set(["metadata.name", "metadata.namespace"]);
 
 /** A field selector: the label grammar, restricted to SELECTABLE_FIELDS and (in)equality. */
-export function parseFieldSelector(text: string): Parsed<Requirement[]> {
+export function parseFieldSelector(text: string, selectable: ReadonlySet<string> = SELECTABLE_FIELDS): Parsed<Requirement[]> {
   const parsed = parseSelector(text);
   if (!parsed.ok) return parsed;
   for (const f of parsed.value) {
-    if (!SELECTABLE_FIELDS.has(f.key)) return { ok: false, message: `field label not supported: ${f.key}` };
+    if (!selectable.has(f.key)) return { ok: false, message: `field label not supported: ${f.key}` };
     if (f.op !== "eq" && f.op !== "neq") return { ok: false, message: `invalid field selector operator for ${f.key}` };
   }
   return parsed;

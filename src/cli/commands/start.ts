@@ -10,12 +10,12 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ALL_NAMESPACES, configFromEnv, describeScope, namespaceScopes, type Env } from "../../config/config.ts";
-import type { LogFields } from "../../ports/logger.ts";
-import { createSqsWorkQueue } from "../../queue/adapters/sqs.ts";
-import { triggerKey, triggerRefOf, type ReconcileRequest } from "../../queue/messages.ts";
-import { liveLogger } from "../../local/live.ts";
-import { startLocalStack, type LocalStack } from "../../local/stack.ts";
+import { ALL_NAMESPACES, configFromEnv, describeScope, namespaceScopes, type Env } from "../../config/index.ts";
+import type { LogFields } from "../../ports/index.ts";
+import { createSqsWorkQueue } from "../../queue/adapters/index.ts";
+import { triggerKey, triggerRefOf, type ReconcileRequest } from "../../queue/index.ts";
+import { liveLogger } from "../../local/index.ts";
+import { startLocalStack, type LocalStack } from "../../local/index.ts";
 
 /** `--once`: how long the examples may take to converge, and the default time scale (their Retry delays add up to ~45 s). */
 const ONCE_TIMEOUT_SECONDS = 60;
@@ -132,6 +132,9 @@ export async function run(argv: string[]): Promise<number> {
     env: startEnv(args, process.env),
     logger: liveLogger((line) => console.log(line), convergence.observe, timeScale),
     simulateWorkloads: true,
+    admission: true,
+    // A fixed token for scripts and the Koreo UI; otherwise a new random one each start (printed below).
+    ...(process.env.KOREO_WEBHOOK_SECRET ? { secret: process.env.KOREO_WEBHOOK_SECRET } : {}),
     timeScale,
     sweepEverySeconds: 300,
   }).catch((error: unknown) => {
