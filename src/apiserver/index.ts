@@ -1,11 +1,15 @@
 /**
+ * The embedded Kubernetes API server (npm start, koreo cluster): REST, watches, discovery, OpenAPI, tables, TLS.
+ * May import: ports, value.
+ */
+/**
  * Embedded Kubernetes API server: an in-process HTTP(S) server speaking enough of
  * the Kubernetes REST protocol for Koreo, @kubernetes/client-node and kubectl.
  * @module
  */
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { silentLogger, type Logger } from "../ports/logger.ts";
+import { silentLogger, type Logger } from "../ports/index.ts";
 import { Cluster } from "./cluster.ts";
 import { createApiHttpServer } from "./http/server.ts";
 import { kubeconfigYaml, writeKubeconfigFile } from "./kubeconfig.ts";

@@ -5,7 +5,7 @@
  * are always well formed: kubectl 1.32 panics on entries without fieldsV1.
  */
 import { isObject, meta, str, type JsonObject } from "./json.ts";
-import { valuesEqual } from "../value/equal.ts";
+import { valuesEqual } from "../value/index.ts";
 import { timestamp } from "./metadata.ts";
 import type { ResourceType } from "./resource-type.ts";
 import { mergeKeyFor } from "./patch/strategic-merge.ts";

@@ -5,7 +5,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { badRequest, invalid } from "./errors.ts";
 import { isObject, meta, str, type JsonObject } from "./json.ts";
-import { valuesEqual } from "../value/equal.ts";
+import { valuesEqual } from "../value/index.ts";
 import { apiVersionOf, type ResourceType } from "./resource-type.ts";
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -5,7 +5,7 @@
  */
 import { ApiError, alreadyExists, conflict, invalid, notFound, badRequest, type Target } from "./errors.ts";
 import { meta, str, type Json, type JsonObject } from "./json.ts";
-import { valuesEqual } from "../value/equal.ts";
+import { valuesEqual } from "../value/index.ts";
 import { listKeysFor, recordUpdate } from "./managed-fields.ts";
 import { carryServerFields, finalizers, initializeMetadata, isTerminating, sameContent, specChanged, timestamp } from "./metadata.ts";
 import { apiVersionOf, resourceKey, type ResourceType } from "./resource-type.ts";

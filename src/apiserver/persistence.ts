@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { ClusterSnapshot } from "./cluster.ts";
-import type { Logger } from "../ports/logger.ts";
+import type { Logger } from "../ports/index.ts";
 
 const FILE = "cluster.json";
 

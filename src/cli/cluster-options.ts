@@ -4,10 +4,9 @@
  * comes from the standard locations (`KUBECONFIG`, `~/.kube/config`, in-cluster) unless
  * `--kubeconfig` names one.
  */
-import type { KubeConfig } from "@kubernetes/client-node";
-import type { ClusterApi, ClusterDiscovery } from "../cluster/cluster-api.ts";
-import { loadKubeConfig } from "../cluster/adapters/kubeconfig.ts";
-import { createClientNodeCluster } from "../cluster/adapters/client-node.ts";
+import type { ClusterApi, ClusterDiscovery } from "../cluster/index.ts";
+import { loadKubeConfig, type KubeConfigSlice } from "../cluster/adapters/index.ts";
+import { createClientNodeCluster } from "../cluster/adapters/index.ts";
 
 /** `parseArgs` option declarations; spread into each command's own options. */
 export const CLUSTER_OPTIONS = {
@@ -34,7 +33,7 @@ export interface Connection {
 
 /** Connects lazily: nothing is contacted until the first call. A bad kubeconfig is a message, not a throw. */
 export function connect(flags: ClusterFlags): Connection | string {
-  let kubeConfig: KubeConfig;
+  let kubeConfig: KubeConfigSlice;
   try {
     kubeConfig = loadKubeConfig({ kubeconfigPath: flags.kubeconfig, context: flags.context });
   } catch (error) {
@@ -47,4 +46,12 @@ export function connect(flags: ClusterFlags): Connection | string {
 /** Node's parseArgs throws on unknown or malformed flags; the commands turn that into exit 2. */
 export function parseError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The `KIND NAME` positionals of the commands that act on one object; a usage error as text. */
+export function kindAndName(positionals: readonly string[]): { kind: string; name: string } | string {
+  const [kind, name, ...extra] = positionals;
+  if (kind === undefined || name === undefined) return "KIND and NAME are required";
+  if (extra.length > 0) return `unexpected argument '${extra[0]}'`;
+  return { kind, name };
 }

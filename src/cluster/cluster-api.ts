@@ -1,4 +1,4 @@
-import type { Value, ValueMap } from "../value/value.ts";
+import type { Value, ValueMap } from "../value/index.ts";
 
 /**
  * The engine's only door to Kubernetes. Types only: adapters live in

@@ -1,4 +1,4 @@
-import { isMap, type Value, type ValueMap } from "../value/value.ts";
+import { isMap, type Value, type ValueMap } from "../value/index.ts";
 
 /**
  * What a JSON round trip through the API server does to numbers: a double

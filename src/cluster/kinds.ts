@@ -1,4 +1,4 @@
-import { isList, isMap, type Value } from "../value/value.ts";
+import { isList, isMap, type Value } from "../value/index.ts";
 import type { KindInfo, KubeObject } from "./cluster-api.ts";
 import { stringAt } from "./object-meta.ts";
 

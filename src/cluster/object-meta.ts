@@ -1,4 +1,4 @@
-import { isList, isMap, type Value, type ValueMap } from "../value/value.ts";
+import { isList, isMap, type Value, type ValueMap } from "../value/index.ts";
 import type { KubeObject, ObjectRef } from "./cluster-api.ts";
 
 /** Read-only views of the metadata fields adapters care about; absent or mistyped fields read as absent. */

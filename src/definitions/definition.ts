@@ -1,5 +1,5 @@
-import type { PermFail } from "../outcome/outcome.ts";
-import type { Value, ValueMap } from "../value/value.ts";
+import type { PermFail } from "../outcome/index.ts";
+import type { Value, ValueMap } from "../value/index.ts";
 
 export const KOREO_API_VERSION = "koreo.dev/v1beta1";
 export const KOREO_KINDS = ["ValueFunction", "ResourceFunction", "ResourceTemplate", "Workflow", "FunctionTest"] as const;

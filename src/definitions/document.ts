@@ -4,10 +4,11 @@
  * e.g. the `koreo.dev/v1beta1` TriggerDummy the Koreo authors keep beside their programs)
  * or a Problem (a Koreo kind we cannot accept).
  */
+import { metadataOf } from "../cluster/index.ts";
 import { KOREO_API_VERSION, KOREO_KINDS, type Definition, type ForeignDocument, type KoreoKind, type Problem, type SourcePosition } from "./definition.ts";
 import { formatPath, parsePath } from "./field-path.ts";
 import { problem } from "./problem.ts";
-import { isMap, type Value, type ValueMap } from "../value/value.ts";
+import { isMap, type Value, type ValueMap } from "../value/index.ts";
 import type { PositionIndex } from "./yaml-documents.ts";
 
 const KOREO_GROUP_PREFIX = "koreo.dev/";
@@ -53,7 +54,7 @@ function classifyKoreo(object: ValueMap, apiVersion: string, source: SourcePosit
     return offset === undefined ? at(path) : positions?.position(offset);
   };
   const kind = text(object.kind);
-  const metadata = isMap(object.metadata) ? object.metadata : {};
+  const metadata = metadataOf(object);
   const name = text(metadata.name) ?? "";
   // Problems name whatever identity the document has, even an unknown kind.
   const identity = { definition: { kind: (kind ?? "?") as KoreoKind, name } };

@@ -1,4 +1,8 @@
 /**
+ * Koreo documents: YAML loading with positions, CRD-schema validation, lint, problems, the registry of prepared definitions.
+ * May import: cluster (port), outcome, value.
+ */
+/**
  * @module definitions — loading Koreo documents (files or cluster objects), validating
  * them against our CRDs (one source of truth), and the registry of prepared definitions.
  */
@@ -14,3 +18,4 @@ export { createRegistry, type Registry, type RegistryOptions } from "./registry.
 export { loadRegistry, type LoadedRegistry } from "./load-registry.ts";
 export { LIMITS } from "./limits.ts";
 export { lintDefinition, activeLabel } from "./lint.ts";
+export { readSpecSchema } from "./crd-files.ts";

@@ -4,7 +4,7 @@
  * without ever replacing a field the author wrote, so ints stay `bigint` and doubles
  * stay doubles in the validated spec.
  */
-import { fromPlain, isMap, type Value, type ValueMap } from "../value/value.ts";
+import { fromPlain, isMap, type Value, type ValueMap } from "../value/index.ts";
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);

@@ -10,7 +10,7 @@
  * - CACHE-5: `koreo.dev/active: false` has no effect (warning).
  * YAML 1.1 scalar warnings (FT-34) come from the loader, which sees the source text.
  */
-import { isList, isMap, type Value, type ValueMap } from "../value/value.ts";
+import { isList, isMap, type Value, type ValueMap } from "../value/index.ts";
 import { readSpecSchema } from "./crd-files.ts";
 import type { Definition, KoreoKind, Problem } from "./definition.ts";
 import { formatPath, type PathSegment } from "./field-path.ts";

@@ -18,7 +18,7 @@ import { emptyLoadResult, loadTexts, type LoadResult } from "./load.ts";
 import { problem } from "./problem.ts";
 import { decodeUtf8 } from "./utf8.ts";
 import { parseYamlValues } from "./yaml-documents.ts";
-import type { Value } from "../value/value.ts";
+import type { Value } from "../value/index.ts";
 
 export const IGNORE_FILE = ".koreoignore";
 

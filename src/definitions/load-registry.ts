@@ -5,7 +5,7 @@
  */
 import { byDependencyOrder, DEPENDENCY_ORDER, type Definition, type Preparers, type Problem, type RegistryEntry } from "./definition.ts";
 import { formatPath, parsePath, type PathSegment } from "./field-path.ts";
-import { isList, isMap, type Value } from "../value/value.ts";
+import { isList, isMap, type Value } from "../value/index.ts";
 import type { LoadResult } from "./load.ts";
 import { definitionProblem } from "./problem.ts";
 import { createRegistry, type Registry } from "./registry.ts";

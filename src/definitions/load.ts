@@ -2,12 +2,13 @@
  * Loading Koreo documents from YAML text (pure). Multi-document text becomes
  * Definitions, ForeignDocuments and Problems; nothing throws (errors are values).
  */
+import { metadataOf } from "../cluster/index.ts";
 import { KOREO_KINDS, type Definition, type ForeignDocument, type Problem } from "./definition.ts";
 import { classify } from "./document.ts";
 import { problem } from "./problem.ts";
 import { didYouMean } from "./suggest.ts";
 import { parseYamlText, type ParsedDocument } from "./yaml-documents.ts";
-import { isMap } from "../value/value.ts";
+import { isMap } from "../value/index.ts";
 
 export interface LoadResult {
   readonly definitions: Definition[];
@@ -46,7 +47,7 @@ function notKoreo(doc: ParsedDocument, foreign: ForeignDocument): Problem {
     const what = isMap(foreign.raw) ? "a document without a kind" : Array.isArray(foreign.raw) ? "a list document" : "a scalar document";
     return problem("info", `${what} is not a Koreo Resource; skipped.`, { position });
   }
-  const metadata = isMap(foreign.raw) && isMap(foreign.raw.metadata) ? foreign.raw.metadata : {};
+  const metadata = isMap(foreign.raw) ? metadataOf(foreign.raw) : {};
   const name = typeof metadata.name === "string" ? metadata.name : "";
   const hint = didYouMean(foreign.kind, KOREO_KINDS);
   return problem("info", `'${foreign.kind}' is not a supported Koreo Resource.${hint === "" ? "" : ` (${hint.slice(2)})`}`, {

@@ -7,7 +7,7 @@
  * CACHE-5: the `koreo.dev/active` label is reserved; like the reference we read it (see
  * lint.ts, which warns when it is set to false) but it never affects the registry.
  */
-import { Outcome } from "../outcome/outcome.ts";
+import { Outcome } from "../outcome/index.ts";
 import type { Definition, DefinitionLookup, DefinitionRef, KoreoKind, PrepareOutcome, PreparedOf, Preparers, Problem, RegistryEntry } from "./definition.ts";
 import { definitionProblem } from "./problem.ts";
 import { prepareLocation } from "./schema.ts";

@@ -3,7 +3,7 @@
  * checks for the function preparers, and `validateDefinition`: schema + these rules in
  * one call, the way the reference prepares a definition.
  */
-import { isMap, type Value, type ValueMap } from "../value/value.ts";
+import { isMap, type Value, type ValueMap } from "../value/index.ts";
 import type { Definition, Problem } from "./definition.ts";
 import { definitionProblem } from "./problem.ts";
 import { validateSpec, validationFailure, type SpecValidation } from "./schema.ts";

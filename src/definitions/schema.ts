@@ -3,8 +3,8 @@
  * the `spec` schema of our own CRD files, compiled once per kind on first use.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { Outcome, type PermFail } from "../outcome/outcome.ts";
-import { toPlain, type ValueMap } from "../value/value.ts";
+import { Outcome, type PermFail } from "../outcome/index.ts";
+import { toPlain, type ValueMap } from "../value/index.ts";
 import { readSpecSchema } from "./crd-files.ts";
 import type { Definition, KoreoKind, Problem } from "./definition.ts";
 import { formatPath, segmentsFromPointer, type PathSegment } from "./field-path.ts";

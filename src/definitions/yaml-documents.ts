@@ -11,7 +11,7 @@ import { Composer, CST, LineCounter, Parser, isAlias, isMap, isPair, isScalar, i
 import type { SourcePosition } from "./definition.ts";
 import { formatPath, type PathSegment } from "./field-path.ts";
 import { LIMITS } from "./limits.ts";
-import { entriesOf, setEntry, type Value, type ValueMap } from "../value/value.ts";
+import { entriesOf, setEntry, type Value, type ValueMap } from "../value/index.ts";
 import { withYaml11Scalars, yaml11Warning } from "./yaml-compat.ts";
 
 /** Field path → source offset, plus what turns offsets into positions. */

@@ -6,7 +6,7 @@
  * and one evaluation that fails as a whole (EXPR-40), without re-parsing
  * pasted text or escaping literals.
  */
-import { INT64_MAX, INT64_MIN, isMap, keysOf, setEntry, type Value } from "../value/value.ts";
+import { INT64_MAX, INT64_MIN, isMap, keysOf, setEntry, type Value } from "../value/index.ts";
 import { call, constant, IdAllocator, list, stringMap, type Expr } from "./ast.ts";
 import { parseSource } from "./compile.ts";
 import { ExpressionFailure, limitError, permFail, structuralError } from "./errors.ts";

@@ -5,7 +5,7 @@
  * subtrees found in a result map back to the very Value they came from.
  */
 import { celList, celMap, isCelError, isCelList, isCelMap, isCelType, isCelUint, type CelInput, type CelValue } from "@bufbuild/cel";
-import { INT64_MAX, INT64_MIN, isMap, keysOf, setEntry, type Value, type ValueMap } from "../value/value.ts";
+import { INT64_MAX, INT64_MIN, isMap, keysOf, setEntry, type Value, type ValueMap } from "../value/index.ts";
 import { ExpressionFailure } from "./errors.ts";
 import { DURATION_TYPE, durationText, objectTypeName, TIMESTAMP_TYPE, timestampText } from "./time-text.ts";
 

@@ -2,7 +2,7 @@
  * The one place that turns failures into Koreo's message texts (EXPR-20/21/23,
  * EXPR-50, EXPR-70/72/73). Everything else builds PermFails through these.
  */
-import { Outcome, type PermFail } from "../outcome/outcome.ts";
+import { Outcome, type PermFail } from "../outcome/index.ts";
 
 /** Thrown (and caught) inside the module only; never crosses the contract. */
 export class ExpressionFailure extends Error {

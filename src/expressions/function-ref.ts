@@ -1,5 +1,5 @@
 /** `functionRef` resolution (EXPR-FN-20). */
-import { isMap, type Value } from "../value/value.ts";
+import { isMap, type Value } from "../value/index.ts";
 import { permFail } from "./errors.ts";
 import type { Prepared } from "./index.ts";
 

@@ -1,4 +1,8 @@
 /**
+ * Koreo expressions on CEL: compile once, evaluate many, bounded.
+ * May import: outcome, value.
+ */
+/**
  * @module expressions — Koreo expressions on CEL (expressions.md).
  *
  * CONTRACT (other subsystems code against these names and types; the
@@ -9,8 +13,8 @@
  * - Evaluation returns a value, never throws; failures are PermFails per EXPR-70..73.
  * - `location` is the field name used in messages, e.g. `ValueFunction:ns:name:spec.return`.
  */
-import type { Outcome, PermFail } from "../outcome/outcome.ts";
-import { isMap, type Value, type ValueMap } from "../value/value.ts";
+import type { Outcome, PermFail } from "../outcome/index.ts";
+import { isMap, type Value, type ValueMap } from "../value/index.ts";
 import { compileValue, isEmptyField } from "./body.ts";
 import { MALFORMED_CONDITIONS, malformedMapping, permFail } from "./errors.ts";
 import { celSource, isExpressionText } from "./literal.ts";

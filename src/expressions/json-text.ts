@@ -4,7 +4,7 @@
  * cannot tell `1` from `1.0`, which from_json must.
  */
 import type { CelInput } from "@bufbuild/cel";
-import { INT64_MAX, INT64_MIN } from "../value/value.ts";
+import { INT64_MAX, INT64_MIN } from "../value/index.ts";
 
 export type JsonRead = { readonly ok: true; readonly value: CelInput } | { readonly ok: false; readonly error: string };
 

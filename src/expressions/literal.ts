@@ -2,7 +2,7 @@
  * Literal leaves of a structure (EXPR-5..13): the conversions the reference gets
  * from pasting literals into CEL text, reproduced directly on values.
  */
-import type { Value } from "../value/value.ts";
+import type { Value } from "../value/index.ts";
 
 const INT_TEXT = /^-?[0-9]+$/;
 const DOUBLE_TEXT = /^-?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)([eE][+-]?[0-9]+)?$/;

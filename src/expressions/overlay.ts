@@ -3,7 +3,7 @@
  * leaves are evaluated in one program with `resource` bound to the base, and
  * the results are written into a deep copy of the base.
  */
-import { cloneValue, isMap, keysOf, setEntry, type Value, type ValueMap } from "../value/value.ts";
+import { cloneValue, isMap, keysOf, setEntry, type Value, type ValueMap } from "../value/index.ts";
 import { compileValue, type InternalBody } from "./body.ts";
 import type { CompiledOverlay, Evaluated, Scope } from "./index.ts";
 import { literalKey } from "./literal.ts";

@@ -4,8 +4,8 @@
  * payloads of failing items, so an error in a passing item's message is
  * ignored while one in any failing item's message fails the list (OUT-6 step 5).
  */
-import { Outcome } from "../outcome/outcome.ts";
-import { isMap, toJsonText, type Value, type ValueMap } from "../value/value.ts";
+import { Outcome } from "../outcome/index.ts";
+import { isMap, toJsonText, type Value, type ValueMap } from "../value/index.ts";
 import { compileValue, type InternalBody } from "./body.ts";
 import { evaluationError, outcomeError, permFail } from "./errors.ts";
 import { pythonBool, pythonFloat } from "./format.ts";

@@ -3,7 +3,7 @@
  * iteration budget, and turn the CEL result into a Value or a PermFail.
  */
 import { isCelError, plan, type CelError, type CelInput, type CelResult } from "@bufbuild/cel";
-import type { Value } from "../value/value.ts";
+import type { Value } from "../value/index.ts";
 import { children, type Expr } from "./ast.ts";
 import { budgetExceeded, startBudget } from "./budget.ts";
 import { celToValue, valueToCel } from "./convert.ts";

@@ -22,7 +22,7 @@
  *   `a in b` tolerate a failed operand (EXPR-100/101, failed-operands.ts): has()
  *   asks whether evaluation fails, and with such an operand it does not.
  */
-import { INT64_MAX, INT64_MIN, UINT64_MAX } from "../value/value.ts";
+import { INT64_MAX, INT64_MIN, UINT64_MAX } from "../value/index.ts";
 import { call, comprehension, constant, ident, IdAllocator, list, withKind, type CallNode, type Expr } from "./ast.ts";
 import { koreoEnv } from "./env.ts";
 import { ExpressionFailure } from "./errors.ts";

@@ -2,9 +2,9 @@
  * FT-21..FT-24: judging one case from what the function did. Message texts keep
  * the reference's shapes (users grep for them); differences are field paths.
  */
-import { renderOutcome } from "../outcome/combine.ts";
-import type { Outcome } from "../outcome/outcome.ts";
-import { isMap, type Value, type ValueMap } from "../value/value.ts";
+import { renderOutcome } from "../outcome/index.ts";
+import type { Outcome } from "../outcome/index.ts";
+import { isMap, type Value, type ValueMap } from "../value/index.ts";
 import { compareValues, type Difference } from "./compare.ts";
 import type { Expectation, ExpectedOutcome } from "./types.ts";
 

@@ -4,7 +4,7 @@
  * `currentResource` (replaces), else the carried resource.
  */
 import type { Scope } from "../expressions/index.ts";
-import { cloneValue, type ValueMap } from "../value/value.ts";
+import { cloneValue, type ValueMap } from "../value/index.ts";
 import { isEmptyResource } from "./test-cluster.ts";
 import type { PreparedTestCase } from "./types.ts";
 

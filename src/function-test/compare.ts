@@ -4,8 +4,8 @@
  * must be expected. Differences come back as a flat list of field paths, the
  * readable form of the reference's difference tree (FT-20 recommendation).
  */
-import { isNumber, scalarsEqual } from "../value/equal.ts";
-import { isList, isMap, toJsonText, type Value, type ValueMap } from "../value/value.ts";
+import { isNumber, scalarsEqual } from "../value/index.ts";
+import { isList, isMap, toJsonText, type Value, type ValueMap } from "../value/index.ts";
 
 export type DifferenceKind = "mismatch" | "missing" | "unexpected" | "length" | "set-member-missing" | "set-member-unexpected" | "uncomparable";
 

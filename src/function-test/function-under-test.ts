@@ -2,9 +2,9 @@
  * FT-7: finding the function under test through the lookup, and FT-15: running
  * it once against a fresh simulated cluster (FTF-1..4).
  */
-import type { DefinitionLookup } from "../definitions/definition.ts";
+import type { DefinitionLookup } from "../definitions/index.ts";
 import { runResourceFunction, runValueFunction, type PreparedResourceFunction, type PreparedValueFunction } from "../logic/index.ts";
-import type { ValueMap } from "../value/value.ts";
+import type { ValueMap } from "../value/index.ts";
 import type { CaseObservation } from "./assertions.ts";
 import { createTestCluster, isEmptyResource } from "./test-cluster.ts";
 import type { PreparedFunctionTest } from "./types.ts";

@@ -1,6 +1,10 @@
 /**
+ * FunctionTest: prepare and run against a one-slot simulated cluster.
+ * May import: cluster (port), definitions, expressions, logic, outcome, value.
+ */
+/**
  * @module function-test — FunctionTest prepare and run against its own one-slot ClusterApi (function-test.md Part 1).
- * Imports: definitions (types, problems), functions, expressions, outcome, value. No I/O.
+ * Imports: definitions (types, problems), logic, expressions, outcome, value. No I/O.
  */
 export { prepareFunctionTest } from "./prepare.ts";
 export { runFunctionTest, runTestEntry } from "./run.ts";

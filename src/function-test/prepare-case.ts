@@ -3,7 +3,7 @@
  * the FT-5/FT-6 definition checks. Problems are collected, not thrown.
  */
 import { prepareOverlay, type CompiledOverlay } from "../expressions/index.ts";
-import { isMap, type Value, type ValueMap } from "../value/value.ts";
+import { isMap, type Value, type ValueMap } from "../value/index.ts";
 import type { Expectation, ExpectedOutcome, FunctionKind, PreparedTestCase } from "./types.ts";
 
 /** A definition error at a field path of the FunctionTest. */

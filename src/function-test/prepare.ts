@@ -13,8 +13,8 @@ import {
   type Preparer,
   type Problem,
 } from "../definitions/index.ts";
-import { Outcome } from "../outcome/outcome.ts";
-import { isMap, type Value, type ValueMap } from "../value/value.ts";
+import { Outcome } from "../outcome/index.ts";
+import { isMap, type Value, type ValueMap } from "../value/index.ts";
 import { prepareCase, type CaseProblem } from "./prepare-case.ts";
 import { testWarnings } from "./warnings.ts";
 import type { FunctionKind, PreparedFunctionTest, PreparedTestCase } from "./types.ts";

@@ -3,7 +3,7 @@
  * isolation (FT-32), optionally filtered by name and stopping at the first
  * failing test (`--bail`).
  */
-import type { Definition, DefinitionLookup, RegistryEntry } from "../definitions/definition.ts";
+import type { Definition, DefinitionLookup, RegistryEntry } from "../definitions/index.ts";
 import { runTestEntry } from "./run.ts";
 import type { FunctionTestResult, PreparedFunctionTest } from "./types.ts";
 

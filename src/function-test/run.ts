@@ -3,10 +3,10 @@
  * against a fresh simulated cluster per case, carrying inputs and the resource
  * forward. Pure apart from the function evaluations; never rejects.
  */
-import type { DefinitionLookup, RegistryEntry } from "../definitions/definition.ts";
-import { cloneValue, type ValueMap } from "../value/value.ts";
+import type { DefinitionLookup, RegistryEntry } from "../definitions/index.ts";
+import { cloneValue, type ValueMap } from "../value/index.ts";
 import { describeExpectation, judge } from "./assertions.ts";
-import { deepMerge } from "../value/deep-merge.ts";
+import { deepMerge } from "../value/index.ts";
 import { caseResource } from "./case-resource.ts";
 import { resolveFunction, runFunctionOnce } from "./function-under-test.ts";
 import type { CaseResult, FunctionTestResult, PreparedFunctionTest, PreparedTestCase } from "./types.ts";

@@ -10,8 +10,8 @@
  * - discovery answers the lower-cased kind as plural.
  * It also records whether a write or a delete happened, for FT-16/22/24.
  */
-import type { ClusterApi, ClusterResult, KindInfo, KubeObject, ListResult, ObjectRef } from "../cluster/cluster-api.ts";
-import { cloneValue, isMap, type Value, type ValueMap } from "../value/value.ts";
+import type { ClusterApi, ClusterResult, KindInfo, KubeObject, ListResult, ObjectRef } from "../cluster/index.ts";
+import { cloneValue, isMap, type Value, type ValueMap } from "../value/index.ts";
 
 export interface TestCluster extends ClusterApi {
   /** The slot now (`{}` when empty). */

@@ -3,8 +3,8 @@
  * only these types from prepare code.
  */
 import type { CompiledOverlay } from "../expressions/index.ts";
-import type { Outcome } from "../outcome/outcome.ts";
-import type { Value, ValueMap } from "../value/value.ts";
+import type { Outcome } from "../outcome/index.ts";
+import type { Value, ValueMap } from "../value/index.ts";
 import type { Difference } from "./compare.ts";
 
 export type FunctionKind = "ValueFunction" | "ResourceFunction";

@@ -8,18 +8,18 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import type { ClusterApi, ClusterResult } from "../cluster/cluster-api.ts";
-import { fail, ok } from "../cluster/errors.ts";
-import { createClientNodeCluster } from "../cluster/adapters/client-node.ts";
-import { loadKubeConfig } from "../cluster/adapters/kubeconfig.ts";
-import { configFromEnv, type Env, type ManagedClusterSource, type RuntimeConfig } from "../config/config.ts";
-import { systemClock, type Clock } from "../ports/clock.ts";
-import type { Logger } from "../ports/logger.ts";
-import type { TimerQueue } from "../queue/queue.ts";
-import type { RunReconcile } from "../reconciler/engine-port.ts";
+import type { ClusterApi, ClusterResult } from "../cluster/index.ts";
+import { fail, ok } from "../cluster/index.ts";
+import { createClientNodeCluster } from "../cluster/adapters/index.ts";
+import { loadKubeConfig } from "../cluster/adapters/index.ts";
+import { configFromEnv, type Env, type ManagedClusterSource, type RuntimeConfig } from "../config/index.ts";
+import { systemClock, type Clock } from "../ports/index.ts";
+import type { Logger } from "../ports/index.ts";
+import type { TimerQueue } from "../queue/index.ts";
+import type { RunReconcile } from "../reconciler/index.ts";
 import { composeRuntime, type Runtime } from "./composition-root.ts";
 import { powertoolsLogger, powertoolsMetrics, type FlushableMetrics } from "./observability.ts";
-import { createEksTokenProvider, type EksTokenOptions } from "../cluster/adapters/eks-token.ts";
+import { createEksTokenProvider, type EksTokenOptions } from "../cluster/adapters/index.ts";
 
 export interface LambdaRuntime {
   readonly runtime: Runtime;

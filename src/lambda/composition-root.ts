@@ -3,27 +3,27 @@
  * SQS client): the same wiring serves the Lambda handlers, `npm start` and the
  * tests. Nothing here decides anything; it only connects modules.
  */
-import type { ClusterApi, ClusterReader, KubeObject } from "../cluster/cluster-api.ts";
-import type { RuntimeConfig } from "../config/config.ts";
-import type { Registry } from "../definitions/registry.ts";
-import { createKoreoRegistry } from "../program/registry.ts";
-import type { Clock } from "../ports/clock.ts";
-import type { Logger } from "../ports/logger.ts";
-import { createSqsDeadLetterQueue, createSqsTimerQueue, createSqsWorkQueue, type SqsSender } from "../queue/adapters/sqs.ts";
-import type { TriggerRef } from "../queue/messages.ts";
-import type { TimerQueue, WorkQueue } from "../queue/queue.ts";
-import { createDefinitionsSync, type DefinitionsSync } from "../reconciler/definitions-sync.ts";
-import { createRequestReconciler, type RequestReconciler } from "../reconciler/reconcile-request.ts";
-import type { Metrics } from "../ports/metrics.ts";
-import type { RunReconcile } from "../reconciler/engine-port.ts";
-import { createTimerForwarder, type TimerForwarder } from "../timers/forwarder.ts";
-import { sweep } from "../reconciler/sweep.ts";
-import { boundKinds } from "../workflow/catalog.ts";
-import { reconcileTrigger, type ReconcileReport } from "../workflow/reconcile-trigger.ts";
-import { selectWorkflow } from "../workflow/select-workflow.ts";
-import { workflowVersion } from "../workflow/workflow-version.ts";
-import type { DryRunResult } from "../webhook/app.ts";
-import { withDryRun } from "../cluster/adapters/dry-run.ts";
+import type { ClusterApi, ClusterReader, KubeObject } from "../cluster/index.ts";
+import type { RuntimeConfig } from "../config/index.ts";
+import type { Registry } from "../definitions/index.ts";
+import { createKoreoRegistry } from "../program/index.ts";
+import type { Clock } from "../ports/index.ts";
+import type { Logger } from "../ports/index.ts";
+import { createSqsDeadLetterQueue, createSqsTimerQueue, createSqsWorkQueue, type SqsSender } from "../queue/adapters/index.ts";
+import type { TriggerRef } from "../queue/index.ts";
+import type { TimerQueue, WorkQueue } from "../queue/index.ts";
+import { createDefinitionsSync, type DefinitionsSync } from "../reconciler/index.ts";
+import { createRequestReconciler, type RequestReconciler } from "../reconciler/index.ts";
+import type { Metrics } from "../ports/index.ts";
+import type { RunReconcile } from "../reconciler/index.ts";
+import { createTimerForwarder, type TimerForwarder } from "../timers/index.ts";
+import { sweep } from "../reconciler/index.ts";
+import { boundKinds } from "../workflow/index.ts";
+import { reconcileTrigger, type ReconcileReport } from "../workflow/index.ts";
+import { selectWorkflow } from "../workflow/index.ts";
+import { workflowVersion } from "../workflow/index.ts";
+import type { DryRunResult } from "../webhook/index.ts";
+import { withDryRun } from "../cluster/adapters/index.ts";
 
 export interface RuntimeParts {
   readonly config: RuntimeConfig;

@@ -9,9 +9,9 @@ import { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
 import { Metrics as PowertoolsMetrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import type { Context } from "aws-lambda";
-import type { Env } from "../config/config.ts";
-import type { LogFields, Logger } from "../ports/logger.ts";
-import type { Metrics } from "../ports/metrics.ts";
+import type { Env } from "../config/index.ts";
+import type { LogFields, Logger } from "../ports/index.ts";
+import type { Metrics } from "../ports/index.ts";
 
 type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 

@@ -1,6 +1,6 @@
 /** Lambda glue for the FIFO work queue: SQS batch → reconciler → batchItemFailures. */
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import type { Env } from "../config/config.ts";
+import type { Env } from "../config/index.ts";
 import { lazyRuntime, type LambdaRuntime, type RuntimeOverrides } from "./cold-start.ts";
 import { createTracer, withInvocation } from "./observability.ts";
 import { batchSettingsFromEnv, createSqsBatchHandler, sqsVisibility, type RequestHandler, type SqsBatchHandler } from "./sqs-batch.ts";

@@ -18,10 +18,10 @@
 import { BatchProcessor, EventType, FullBatchFailureError, SqsFifoPartialProcessorAsync, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { ChangeMessageVisibilityBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import type { Env, RuntimeConfig } from "../config/config.ts";
-import type { Logger } from "../ports/logger.ts";
-import type { Metrics } from "../ports/metrics.ts";
-import { decodeRequest, triggerKey, type ReconcileRequest } from "../queue/messages.ts";
+import type { Env, RuntimeConfig } from "../config/index.ts";
+import type { Logger } from "../ports/index.ts";
+import type { Metrics } from "../ports/index.ts";
+import { decodeRequest, triggerKey, type ReconcileRequest } from "../queue/index.ts";
 import { logScopeOf } from "./observability.ts";
 
 export type RequestHandler = (request: ReconcileRequest) => Promise<unknown>;

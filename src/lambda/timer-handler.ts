@@ -4,7 +4,7 @@
  * (the resync sweep, SRV-7 safety net).
  */
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import type { Env } from "../config/config.ts";
+import type { Env } from "../config/index.ts";
 import { lazyRuntime, type LambdaRuntime, type RuntimeOverrides } from "./cold-start.ts";
 import { createTracer, withInvocation } from "./observability.ts";
 import { lazyBatchHandler } from "./reconcile-handler.ts";

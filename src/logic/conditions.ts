@@ -4,7 +4,7 @@
  * entry's other fields and moves `lastTransitionTime` on a `status` change only; ST-8 replaces the
  * entry and, per its recommendation, also counts a `reason` change as a transition.
  */
-import { isList, isMap, type Value, type ValueMap } from "../value/value.ts";
+import { isList, isMap, type Value, type ValueMap } from "../value/index.ts";
 
 export interface ConditionUpdate {
   readonly type: string;

@@ -1,5 +1,9 @@
 /**
- * @module functions — ValueFunction, ResourceFunction, ResourceTemplate (functions.md).
+ * Koreo functions: ValueFunction, ResourceFunction, ResourceTemplate, and the difference check.
+ * May import: cluster (port), definitions, expressions, outcome, value.
+ */
+/**
+ * @module logic — ValueFunction, ResourceFunction, ResourceTemplate (functions.md).
  * May import: outcome, value, expressions, definitions (types), cluster (port types).
  *
  * CONTRACT used by the Workflow engine and the FunctionTest runner; the
@@ -23,5 +27,4 @@ export { prepareResourceTemplate } from "./resource-template/prepare.ts";
 export { compareResource, describeDifference, type CompareResult, type Difference } from "./compare/compare.ts";
 export { stripDirectives, DIRECTIVE_KEYS } from "./compare/directives.ts";
 export { LAST_APPLIED_ANNOTATION } from "./resource-function/last-applied.ts";
-export { deepMerge } from "../value/deep-merge.ts";
 export { mergeCondition, type ConditionUpdate } from "./conditions.ts";

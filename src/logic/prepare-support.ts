@@ -1,10 +1,10 @@
 /** Helpers shared by the three preparers: locations, failures, input names. VAL-8 `prepareLocation` is definitions'. */
-import type { Definition, DefinitionRef, PrepareOutcome, Problem } from "../definitions/definition.ts";
+import type { Definition, DefinitionRef, PrepareOutcome, Problem } from "../definitions/index.ts";
 import { prepareLocation } from "../definitions/index.ts";
-import { validateDefinition } from "../definitions/rules.ts";
-import { Outcome, type PermFail } from "../outcome/outcome.ts";
-import type { Value, ValueMap } from "../value/value.ts";
-import { isMap } from "../value/value.ts";
+import { validateDefinition } from "../definitions/index.ts";
+import { Outcome, type PermFail } from "../outcome/index.ts";
+import type { Value, ValueMap } from "../value/index.ts";
+import { isMap } from "../value/index.ts";
 
 /** `<Kind>:<ns>:<name>`, or `<Kind>:<name>` without a namespace: the prefix of evaluation locations (OUT-7). */
 export function functionLocation(definition: Definition): string {

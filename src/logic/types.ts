@@ -3,11 +3,11 @@
  * index.ts) and the shapes prepare hands to run. Run code imports only these
  * types from prepare code.
  */
-import type { ClusterApi } from "../cluster/cluster-api.ts";
-import type { DefinitionLookup } from "../definitions/definition.ts";
+import type { ClusterApi } from "../cluster/index.ts";
+import type { DefinitionLookup } from "../definitions/index.ts";
 import type { CompiledBody, CompiledOverlay, CompiledPredicates } from "../expressions/index.ts";
-import type { Outcome } from "../outcome/outcome.ts";
-import type { ValueMap } from "../value/value.ts";
+import type { Outcome } from "../outcome/index.ts";
+import type { ValueMap } from "../value/index.ts";
 
 /** The owner reference a Workflow passes to ResourceFunctions (RF-24, WF-19). */
 export interface OwnerReference {

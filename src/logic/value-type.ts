@@ -1,5 +1,5 @@
 /** Type names of Values as they appear in messages (CEL's names). */
-import { isList, type Value } from "../value/value.ts";
+import { isList, type Value } from "../value/index.ts";
 
 export function typeName(v: Value | undefined): string {
   if (v === undefined || v === null) return "null";

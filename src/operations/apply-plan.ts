@@ -2,12 +2,12 @@
  * `koreo apply` planning (CLI-10), pure: which objects to apply, in which order, in
  * which namespace, and how to describe what an apply did. No I/O.
  */
-import { byDependencyOrder } from "../definitions/definition.ts";
+import { byDependencyOrder } from "../definitions/index.ts";
 import { definitionProblem, type Definition, type ForeignDocument, type Problem } from "../definitions/index.ts";
-import type { KubeObject } from "../cluster/cluster-api.ts";
-import { isCrd } from "../cluster/kinds.ts";
-import { valuesEqual } from "../value/equal.ts";
-import { isMap, type Value, type ValueMap } from "../value/value.ts";
+import type { KubeObject } from "../cluster/index.ts";
+import { isCrd } from "../cluster/index.ts";
+import { valuesEqual } from "../value/index.ts";
+import { isMap, type Value, type ValueMap } from "../value/index.ts";
 
 export type Change = "created" | "configured" | "unchanged";
 

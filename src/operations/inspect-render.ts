@@ -2,7 +2,7 @@
  * Rendering an inspected trigger (CLI-2, CLI-14) as indented text or as JSON. Pure.
  * Verbosity (both formats): 0 identity only, 1 + status.conditions, 2 + spec, 3 + whole object.
  */
-import { isList, isMap, toPlain, type Value } from "../value/value.ts";
+import { isList, isMap, toPlain, type Value } from "../value/index.ts";
 import type { InspectedEntry, InspectedResource } from "./inspect-tree.ts";
 import type { ManagedWorkflow } from "./managed-resources.ts";
 

@@ -4,8 +4,8 @@
  * (a managed object may itself be a trigger with its own annotation). Reads go
  * through a port; nothing here knows about HTTP.
  */
-import type { ClusterResult, KubeObject } from "../cluster/cluster-api.ts";
-import { isMap, type Value } from "../value/value.ts";
+import type { ClusterResult, KubeObject } from "../cluster/index.ts";
+import { isMap, type Value } from "../value/index.ts";
 import { MANAGED_RESOURCES, parseManagedResources, type ManagedEntry, type ManagedRef, type ManagedWorkflow } from "./managed-resources.ts";
 
 export type Fetch = (ref: ManagedRef) => Promise<ClusterResult<KubeObject>>;

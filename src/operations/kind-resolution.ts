@@ -4,7 +4,7 @@
  * through API discovery (`/api/v1`, `/apis`, `/apis/<group>/<version>`), read through
  * the ClusterDiscovery port so the matching is testable without a server.
  */
-import type { ApiGroupInfo, ClusterDiscovery, ClusterResult, KindCatalogEntry } from "../cluster/cluster-api.ts";
+import type { ApiGroupInfo, ClusterDiscovery, ClusterResult, KindCatalogEntry } from "../cluster/index.ts";
 
 export interface ResolvedKind {
   readonly apiVersion: string;

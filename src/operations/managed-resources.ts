@@ -3,7 +3,7 @@
  * `koreo inspect` (CLI-14). Pure. The annotation is written by Koreo but lives on a
  * user-editable object, so anything unexpected becomes an `invalid` entry, never a throw.
  */
-import { isList, isMap, parseJsonValue, type Value, type ValueMap } from "../value/value.ts";
+import { isList, isMap, parseJsonValue, type Value, type ValueMap } from "../value/index.ts";
 
 export const MANAGED_RESOURCES = "koreo.dev/managed-resources";
 

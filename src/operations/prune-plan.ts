@@ -8,7 +8,7 @@
 import type { Definition, DefinitionRef, KoreoKind, Registry } from "../definitions/index.ts";
 import { createKoreoRegistry, KOREO_PREPARERS } from "../program/index.ts";
 import { isExpression } from "../expressions/index.ts";
-import { isMap } from "../value/value.ts";
+import { isMap } from "../value/index.ts";
 
 export const PRUNABLE_KINDS = ["ValueFunction", "ResourceFunction", "ResourceTemplate"] as const;
 export type PrunableKind = (typeof PRUNABLE_KINDS)[number];

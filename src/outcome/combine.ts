@@ -1,4 +1,4 @@
-import { toJsonText, type Value } from "../value/value.ts";
+import { toJsonText, type Value } from "../value/index.ts";
 import { Outcome, assertNever, type OutcomeKind } from "./outcome.ts";
 
 /** OUT-3: PermFail > Retry > Ok > Skip > DepSkip. */

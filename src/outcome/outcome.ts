@@ -1,4 +1,4 @@
-import type { Value } from "../value/value.ts";
+import type { Value } from "../value/index.ts";
 
 /** OUT-1: every function, step and Workflow evaluation ends in exactly one of these. */
 export type Outcome = Ok | Skip | DepSkip | Retry | PermFail;

@@ -1,7 +1,7 @@
-import type { ForeignDocument, Problem } from "../definitions/definition.ts";
-import { loadPaths } from "../definitions/load-files.ts";
-import { loadRegistry } from "../definitions/load-registry.ts";
-import type { Registry } from "../definitions/registry.ts";
+import type { ForeignDocument, Problem } from "../definitions/index.ts";
+import { loadPaths } from "../definitions/index.ts";
+import { loadRegistry } from "../definitions/index.ts";
+import type { Registry } from "../definitions/index.ts";
 import { KOREO_PREPARERS, type KoreoRegistryOptions } from "./registry.ts";
 
 export interface LoadedProgram {

@@ -1,5 +1,5 @@
-import type { Preparers } from "../definitions/definition.ts";
-import { createRegistry, type Registry } from "../definitions/registry.ts";
+import type { Preparers } from "../definitions/index.ts";
+import { createRegistry, type Registry } from "../definitions/index.ts";
 import { prepareFunctionTest } from "../function-test/index.ts";
 import { prepareResourceFunction, prepareResourceTemplate, prepareValueFunction } from "../logic/index.ts";
 import { prepareWorkflow } from "../workflow/index.ts";

@@ -1,7 +1,8 @@
-import type { ClusterApi, KubeObject, ObjectRef } from "../cluster/cluster-api.ts";
-import type { Clock } from "../ports/clock.ts";
-import { silentLogger } from "../ports/logger.ts";
-import { isMap } from "../value/value.ts";
+import { metadataOf } from "../cluster/index.ts";
+import type { ClusterApi, KubeObject, ObjectRef } from "../cluster/index.ts";
+import type { Clock } from "../ports/index.ts";
+import { silentLogger } from "../ports/index.ts";
+import { isMap } from "../value/index.ts";
 import { reconcileTrigger, type ReconcileConfig, type ReconcileReport, type WorkflowCatalog } from "../workflow/index.ts";
 
 /** The cluster `koreo render` runs against: readable in full so changes can be shown. */
@@ -80,11 +81,11 @@ function versions(objects: readonly KubeObject[]): Map<string, string> {
 }
 
 function keyOf(object: KubeObject): string {
-  const metadata = isMap(object.metadata) ? object.metadata : {};
+  const metadata = metadataOf(object);
   return `${String(object.apiVersion)}/${String(object.kind)}/${String(metadata.namespace ?? "")}/${String(metadata.name)}`;
 }
 
 function resourceVersion(object: KubeObject): string {
-  const metadata = isMap(object.metadata) ? object.metadata : {};
+  const metadata = metadataOf(object);
   return String(metadata.resourceVersion ?? "");
 }

@@ -3,8 +3,8 @@
  * the handler GETs the trigger, so a stale or duplicated message can never make
  * it act on old data.
  */
-import { isMap, type Value } from "../value/value.ts";
-import type { KubeObject } from "../cluster/cluster-api.ts";
+import { isMap, type Value } from "../value/index.ts";
+import type { KubeObject } from "../cluster/index.ts";
 
 /** Which trigger: enough to GET it and to tell a re-created object (new uid) apart. */
 export interface TriggerRef {

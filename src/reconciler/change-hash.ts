@@ -3,10 +3,10 @@
  * engine's `triggerHash` of the trigger without our gate record annotation,
  * which Koreo writes itself and so must not count as a change.
  */
-import type { KubeObject } from "../cluster/cluster-api.ts";
-import { withMetadata } from "../cluster/object-meta.ts";
-import { isMap, type ValueMap } from "../value/value.ts";
-import { triggerHash } from "../workflow/trigger-hash.ts";
+import type { KubeObject } from "../cluster/index.ts";
+import { withMetadata } from "../cluster/index.ts";
+import { isMap, type ValueMap } from "../value/index.ts";
+import { triggerHash } from "../workflow/index.ts";
 import { RECORD_ANNOTATION } from "./record.ts";
 
 export function changeHash(trigger: KubeObject): string {

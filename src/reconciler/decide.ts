@@ -3,8 +3,8 @@
  * AWS, locally and in `koreo render`: a single switch from the run's report to a
  * timer or none. Pure; randomness is passed in so jitter is testable.
  */
-import type { ControllerTimings } from "../config/config.ts";
-import { assertNever, type Outcome } from "../outcome/outcome.ts";
+import type { ControllerTimings } from "../config/index.ts";
+import { assertNever, type Outcome } from "../outcome/index.ts";
 import type { RunReport } from "./engine-port.ts";
 
 export type Decision =

@@ -4,9 +4,9 @@
  * cluster runtime publishes it (the CLI prints problems instead) and because it uses
  * COND-1's merge from functions/, which definitions/ must not import.
  */
-import type { DefinitionLookup, DefinitionRef, RegistryEntry } from "../definitions/definition.ts";
-import { mergeCondition } from "../logic/conditions.ts";
-import { isList, isMap, type Value, type ValueMap } from "../value/value.ts";
+import type { DefinitionLookup, DefinitionRef, RegistryEntry } from "../definitions/index.ts";
+import { mergeCondition } from "../logic/index.ts";
+import { isList, isMap, type Value, type ValueMap } from "../value/index.ts";
 
 export interface Readiness {
   readonly status: "True" | "False";

@@ -5,14 +5,15 @@
  * definitions whose resourceVersion moved (CACHE-2), so a refresh with no
  * change costs the LISTs and nothing else. A cold start lists and prepares once.
  */
-import type { ClusterReader, ClusterWriter } from "../cluster/cluster-api.ts";
-import { describeScope, namespaceScopes } from "../config/config.ts";
-import { CONTROLLER_KINDS, KOREO_API_VERSION, type DefinitionRef, type KoreoKind } from "../definitions/definition.ts";
-import { definitionFromObject } from "../definitions/document.ts";
-import type { Registry } from "../definitions/registry.ts";
-import type { Clock } from "../ports/clock.ts";
-import type { Logger } from "../ports/logger.ts";
-import { isMap, type Value } from "../value/value.ts";
+import { metadataOf } from "../cluster/index.ts";
+import type { ClusterReader, ClusterWriter } from "../cluster/index.ts";
+import { describeScope, namespaceScopes } from "../config/index.ts";
+import { CONTROLLER_KINDS, KOREO_API_VERSION, type DefinitionRef, type KoreoKind } from "../definitions/index.ts";
+import { definitionFromObject } from "../definitions/index.ts";
+import type { Registry } from "../definitions/index.ts";
+import type { Clock } from "../ports/index.ts";
+import type { Logger } from "../ports/index.ts";
+import { isMap, type Value } from "../value/index.ts";
 import { desiredConditions, readiness, wholeNumber } from "./definition-status.ts";
 
 /** CTL-1 order: dependencies first, so most definitions prepare once. FunctionTests are not needed to reconcile. */
@@ -106,7 +107,7 @@ async function listAll(options: DefinitionsSyncOptions, cold: boolean): Promise<
 
 function observed(item: Value): Pick<Listed, "generation" | "status"> {
   if (!isMap(item)) return {};
-  const metadata = isMap(item.metadata) ? item.metadata : {};
+  const metadata = metadataOf(item);
   const generation = wholeNumber(metadata.generation);
   return {
     ...(generation !== undefined && { generation }),

@@ -3,9 +3,9 @@
  * `reconcileTrigger`, seen through the slice of its report the runtime consumes (derived,
  * not copied), so tests can pass a fake and the composition roots pass the real engine.
  */
-import type { KubeObject } from "../cluster/cluster-api.ts";
-import type { TriggerRef } from "../queue/messages.ts";
-import type { ReconcileReport } from "../workflow/reconcile-trigger.ts";
+import type { KubeObject } from "../cluster/index.ts";
+import type { TriggerRef } from "../queue/index.ts";
+import type { ReconcileReport } from "../workflow/index.ts";
 
 /** What a run reported, as decide, the Event and the log line need it. */
 export type RunReport = Pick<ReconcileReport, "status" | "outcome"> &

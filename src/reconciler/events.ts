@@ -6,12 +6,12 @@
  * stateless handler cannot. Written through the ClusterApi port, so it works locally and on AWS
  * (RBAC: `events` get/create/patch). Events are information: a failed write is logged, never fatal.
  */
-import type { ClusterApi, KubeObject } from "../cluster/cluster-api.ts";
-import type { Outcome } from "../outcome/outcome.ts";
-import type { Logger } from "../ports/logger.ts";
-import { triggerKey, type TriggerRef } from "../queue/messages.ts";
-import { conditionFor } from "../workflow/conditions.ts";
-import { sha256Hex } from "../workflow/sha256.ts";
+import type { ClusterApi, KubeObject } from "../cluster/index.ts";
+import type { Outcome } from "../outcome/index.ts";
+import type { Logger } from "../ports/index.ts";
+import { triggerKey, type TriggerRef } from "../queue/index.ts";
+import { conditionFor } from "../workflow/index.ts";
+import { sha256Hex } from "../workflow/index.ts";
 import type { RunReport } from "./engine-port.ts";
 
 export interface OutcomeEvent {

@@ -4,8 +4,8 @@
  * record. Per-trigger exclusion is not checked here: the FIFO group provides it,
  * and a handler never drops a message because another is running (SRV-4).
  */
-import type { ControllerTimings } from "../config/config.ts";
-import { chainOf, type ReconcileRequest } from "../queue/messages.ts";
+import type { ControllerTimings } from "../config/index.ts";
+import { chainOf, type ReconcileRequest } from "../queue/index.ts";
 import type { GateRecord } from "./record.ts";
 
 /** What the handler learned from GETting the trigger. */

@@ -6,12 +6,12 @@
  * until the trigger or its Workflow changes (or a force request). The entry is
  * updated in place with COND-1 (`mergeCondition`), every other condition kept.
  */
-import type { ClusterApi, KubeObject } from "../cluster/cluster-api.ts";
-import { mergeCondition } from "../logic/conditions.ts";
-import { triggerKey, type TriggerRef } from "../queue/messages.ts";
-import { isMap, type ValueMap } from "../value/value.ts";
-import { conditionTime } from "../workflow/conditions.ts";
-import { writeParentPatch } from "../workflow/parent-status.ts";
+import type { ClusterApi, KubeObject } from "../cluster/index.ts";
+import { mergeCondition } from "../logic/index.ts";
+import { triggerKey, type TriggerRef } from "../queue/index.ts";
+import { isMap, type ValueMap } from "../value/index.ts";
+import { conditionTime } from "../workflow/index.ts";
+import { writeParentPatch } from "../workflow/index.ts";
 
 export function giveUpMessage(attempts: number, lastError: string | undefined): string {
   return `Gave up after ${attempts} consecutive system errors; retries stopped until the trigger or its Workflow changes. Last error: ${lastError ?? "unknown"}`;

@@ -5,22 +5,22 @@
  * the cluster or the timer queue cannot be reached, so SQS redelivers the
  * message (and, after maxReceiveCount, dead-letters it).
  */
-import type { ClusterApi, KubeObject } from "../cluster/cluster-api.ts";
-import type { ControllerTimings } from "../config/config.ts";
-import type { Clock } from "../ports/clock.ts";
-import type { Logger } from "../ports/logger.ts";
-import { triggerKey, type ReconcileRequest, type TriggerRef } from "../queue/messages.ts";
-import type { TimerQueue } from "../queue/queue.ts";
+import type { ClusterApi, KubeObject } from "../cluster/index.ts";
+import type { ControllerTimings } from "../config/index.ts";
+import type { Clock } from "../ports/index.ts";
+import type { Logger } from "../ports/index.ts";
+import { triggerKey, type ReconcileRequest, type TriggerRef } from "../queue/index.ts";
+import type { TimerQueue } from "../queue/index.ts";
 import { changeHash } from "./change-hash.ts";
 import { decide, type Decision } from "./decide.ts";
 import { gate, type Basis, type GateDecision, type Observed, type ProceedReason } from "./gate.ts";
-import type { Metrics } from "../ports/metrics.ts";
+import type { Metrics } from "../ports/index.ts";
 import { giveUpMessage, writeGiveUpCondition } from "./give-up.ts";
 import { encodeRecord, readRecord, recordPatch, type GateRecord } from "./record.ts";
 import { eventDigest, outcomeEvent, recordEvent } from "./events.ts";
 import type { RunReconcile, RunReport, WorkflowVersionOf } from "./engine-port.ts";
-import { Outcome } from "../outcome/outcome.ts";
-import { armTimer } from "../timers/arm.ts";
+import { Outcome } from "../outcome/index.ts";
+import { armTimer } from "../timers/index.ts";
 
 export interface RequestReconcilerDeps {
   readonly cluster: ClusterApi;

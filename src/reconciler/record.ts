@@ -4,9 +4,9 @@
  * FIFO groups already serialise a trigger's handlers (CTL-11), so no conditional
  * writes are needed, and deleting the trigger deletes its record (SRV-11).
  */
-import { isMap, type ValueMap } from "../value/value.ts";
-import type { KubeObject } from "../cluster/cluster-api.ts";
-import type { OutcomeKind } from "../outcome/outcome.ts";
+import { isMap, type ValueMap } from "../value/index.ts";
+import type { KubeObject } from "../cluster/index.ts";
+import type { OutcomeKind } from "../outcome/index.ts";
 
 export const RECORD_ANNOTATION = "koreo.dev/reconcile-state";
 

@@ -7,13 +7,13 @@
  * hands the dead-lettered requests back to the work queue. The gate decides as usual,
  * so the sweep can run any number of times.
  */
-import type { ClusterReader, KindRef, KubeObject } from "../cluster/cluster-api.ts";
-import { describeScope, namespaceScopes } from "../config/config.ts";
-import type { Clock } from "../ports/clock.ts";
-import type { Logger } from "../ports/logger.ts";
-import type { Metrics } from "../ports/metrics.ts";
-import { triggerRefOf, type ReconcileRequest } from "../queue/messages.ts";
-import type { DeadLetterQueue, WorkQueue } from "../queue/queue.ts";
+import type { ClusterReader, KindRef, KubeObject } from "../cluster/index.ts";
+import { describeScope, namespaceScopes } from "../config/index.ts";
+import type { Clock } from "../ports/index.ts";
+import type { Logger } from "../ports/index.ts";
+import type { Metrics } from "../ports/index.ts";
+import { triggerRefOf, type ReconcileRequest } from "../queue/index.ts";
+import type { DeadLetterQueue, WorkQueue } from "../queue/index.ts";
 import { changeHash } from "./change-hash.ts";
 import { readRecord } from "./record.ts";
 

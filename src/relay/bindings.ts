@@ -5,7 +5,7 @@
  * fails to prepare keeps its binding (CTL-5 recommendation), so its triggers still
  * get WorkflowNotReady, and the relay never watches a kind no Workflow can bind.
  */
-import type { KindRef } from "../cluster/cluster-api.ts";
+import type { KindRef } from "../cluster/index.ts";
 import { kindKey } from "../workflow/index.ts";
 
 /** The distinct kinds bound by a set of Workflows (by Workflow name → the kind it binds). */

@@ -5,8 +5,8 @@
  * (and forgets the uid). State is per relay process; a restart forwards
  * everything once and the gate absorbs it.
  */
-import type { WatchEvent } from "../cluster/cluster-api.ts";
-import { isMap } from "../value/value.ts";
+import type { WatchEvent } from "../cluster/index.ts";
+import { isMap } from "../value/index.ts";
 
 export interface HashFilter {
   /** Whether to forward the event, remembering its hash. */

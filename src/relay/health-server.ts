@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import type { Logger } from "../ports/logger.ts";
+import type { Logger } from "../ports/index.ts";
 import { metricsText, readinessOf, readinessReport, type RelaySnapshot } from "./health.ts";
 
 export interface HealthServerOptions {

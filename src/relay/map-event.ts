@@ -3,9 +3,10 @@
  * only request; a definition change becomes a `definitions` request for every
  * trigger the relay knows (the gate keeps only those whose Workflow version moved).
  */
-import type { KubeObject, WatchEvent } from "../cluster/cluster-api.ts";
-import { triggerRefOf, type ReconcileRequest, type TriggerRef } from "../queue/messages.ts";
-import { isMap } from "../value/value.ts";
+import { metadataOf } from "../cluster/index.ts";
+import type { KubeObject, WatchEvent } from "../cluster/index.ts";
+import { triggerRefOf, type ReconcileRequest, type TriggerRef } from "../queue/index.ts";
+import { isMap } from "../value/index.ts";
 
 export function mapTriggerEvent(event: WatchEvent, hash: string): ReconcileRequest[] {
   const trigger = triggerRefOf(event.object);
@@ -19,7 +20,7 @@ export function mapTriggerEvent(event: WatchEvent, hash: string): ReconcileReque
  * The same rule as the Workflow version (SRV-3), so the relay fans out exactly when that may move.
  */
 export function definitionVersionOf(definition: KubeObject): string {
-  const metadata = isMap(definition.metadata) ? definition.metadata : {};
+  const metadata = metadataOf(definition);
   const generation = metadata.generation;
   if (typeof generation === "bigint" || typeof generation === "number") return `generation:${generation}`;
   return `resourceVersion:${String(metadata.resourceVersion)}`;
@@ -27,7 +28,7 @@ export function definitionVersionOf(definition: KubeObject): string {
 
 /** One fan-out per definition version: `kind/name@version` dedups repeats of the same change. */
 export function mapDefinitionChange(definition: KubeObject, triggers: Iterable<TriggerRef>): ReconcileRequest[] {
-  const metadata = isMap(definition.metadata) ? definition.metadata : {};
+  const metadata = metadataOf(definition);
   const nonce = `${String(definition.kind)}/${String(metadata.name)}@${definitionVersionOf(definition)}`;
   return [...triggers].map((trigger) => ({ trigger, reason: "definitions", nonce }));
 }

@@ -16,14 +16,15 @@
  * handler would only have found it gone. A dropped `definitions` fan-out comes
  * back as an `event` request, which the gate runs when the Workflow version moved.
  */
-import type { KindRef, KubeObject, WatchableClusterApi, WatchEvent } from "../cluster/cluster-api.ts";
-import { describeScope, namespaceScopes } from "../config/config.ts";
-import { CONTROLLER_KINDS, KOREO_API_VERSION } from "../definitions/definition.ts";
-import type { Logger } from "../ports/logger.ts";
-import { triggerRefOf, type ReconcileRequest, type TriggerRef } from "../queue/messages.ts";
-import type { WorkQueue } from "../queue/queue.ts";
-import { changeHash } from "../reconciler/change-hash.ts";
-import { isMap } from "../value/value.ts";
+import { metadataOf } from "../cluster/index.ts";
+import type { KindRef, KubeObject, WatchableClusterApi, WatchEvent } from "../cluster/index.ts";
+import { describeScope, namespaceScopes } from "../config/index.ts";
+import { CONTROLLER_KINDS, KOREO_API_VERSION } from "../definitions/index.ts";
+import type { Logger } from "../ports/index.ts";
+import { triggerRefOf, type ReconcileRequest, type TriggerRef } from "../queue/index.ts";
+import type { WorkQueue } from "../queue/index.ts";
+import { changeHash } from "../reconciler/index.ts";
+import { isMap } from "../value/index.ts";
 import type { BackoffPolicy } from "./backoff.ts";
 import { boundKindsOf } from "./bindings.ts";
 import { boundKindOf, kindKey } from "../workflow/index.ts";
@@ -189,7 +190,7 @@ function raceDeadline(work: Promise<unknown>, deadline: number): Promise<unknown
 }
 
 function workflowKey(workflow: KubeObject): string {
-  const metadata = isMap(workflow.metadata) ? workflow.metadata : {};
+  const metadata = metadataOf(workflow);
   return `${String(metadata.namespace)}/${String(metadata.name)}`;
 }
 

@@ -13,9 +13,9 @@
  * only way forward); a rejection (queue missing, access denied) is an ERROR naming
  * the queue, an unreachable SQS a WARN; repeats are logged sparsely, recovery once.
  */
-import type { Logger } from "../ports/logger.ts";
-import type { ReconcileRequest } from "../queue/messages.ts";
-import type { WorkQueue } from "../queue/queue.ts";
+import type { Logger } from "../ports/index.ts";
+import type { ReconcileRequest } from "../queue/index.ts";
+import type { WorkQueue } from "../queue/index.ts";
 import { backoffDelayMs, type BackoffPolicy } from "./backoff.ts";
 import { classifySendError, type SendFailure } from "./send-failure.ts";
 

@@ -6,8 +6,8 @@
  * - the API server unreachable: one WARN when the first watch loses it, one INFO
  *   when every watch that lost it is watching again (with the outage's length).
  */
-import type { ClusterError } from "../cluster/cluster-api.ts";
-import type { Logger } from "../ports/logger.ts";
+import type { ClusterError } from "../cluster/index.ts";
+import type { Logger } from "../ports/index.ts";
 import { isKindError, type WatchStatus } from "./watch.ts";
 
 export interface WatchTarget {

@@ -13,9 +13,9 @@
  * `maxErrors` consecutive failures the watch gives up (`done` rejects); the relay
  * passes Infinity for trigger kinds so one broken kind never stops the others.
  */
-import type { ClusterApi, ClusterError, ClusterWatcher, KubeObject, WatchEvent } from "../cluster/cluster-api.ts";
-import type { Logger } from "../ports/logger.ts";
-import { isMap } from "../value/value.ts";
+import type { ClusterApi, ClusterError, ClusterWatcher, KubeObject, WatchEvent } from "../cluster/index.ts";
+import type { Logger } from "../ports/index.ts";
+import { isMap } from "../value/index.ts";
 import { backoffDelayMs, type BackoffPolicy } from "./backoff.ts";
 
 export interface WatchBackoff extends BackoffPolicy {

@@ -3,10 +3,10 @@
  * re-holds the others (SRV-5). Stale or duplicate timers are harmless: the gate
  * accepts only the chain the trigger's record names.
  */
-import type { Clock } from "../ports/clock.ts";
-import type { ReconcileRequest } from "../queue/messages.ts";
-import type { TimerQueue, WorkQueue } from "../queue/queue.ts";
-import type { Metrics } from "../ports/metrics.ts";
+import type { Clock } from "../ports/index.ts";
+import type { ReconcileRequest } from "../queue/index.ts";
+import type { TimerQueue, WorkQueue } from "../queue/index.ts";
+import type { Metrics } from "../ports/index.ts";
 import { routeTimer } from "./route.ts";
 
 export interface TimerForwarderDeps {

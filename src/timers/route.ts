@@ -3,7 +3,7 @@
  * due, otherwise held again for at most SQS's 900 s (the 1200 s resync is one
  * hop of 900 s and one of 300 s).
  */
-import { MAX_DELAY_SECONDS } from "../queue/queue.ts";
+import { MAX_DELAY_SECONDS } from "../queue/index.ts";
 
 export type TimerRoute = { readonly kind: "forward" } | { readonly kind: "hold"; readonly delaySeconds: number };
 

@@ -1,5 +1,5 @@
-import type { DefinitionLookup, KoreoKind, RegistryEntry } from "../definitions/definition.ts";
-import type { KindRef } from "../cluster/cluster-api.ts";
+import type { DefinitionLookup, KoreoKind, RegistryEntry } from "../definitions/index.ts";
+import type { KindRef } from "../cluster/index.ts";
 import { boundKindOf, kindKey } from "./crd-ref.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { isMap, toJsonText, type Value } from "../value/value.ts";
+import { isMap, toJsonText, type Value } from "../value/index.ts";
 
 /** The CEL type name of a value, used where the reference printed a Python type (WF-22 recommendation). */
 export function celTypeName(value: Value): string {

@@ -1,5 +1,5 @@
-import type { Outcome } from "../outcome/outcome.ts";
-import { isList, isMap, type Value, type ValueMap } from "../value/value.ts";
+import type { Outcome } from "../outcome/index.ts";
+import { isList, isMap, type Value, type ValueMap } from "../value/index.ts";
 
 /** A condition before timestamps: what a run (or a selection error) wants to say. */
 export interface ConditionDraft {

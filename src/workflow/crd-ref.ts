@@ -4,8 +4,8 @@
  * by preparation, the catalog, the relay and the CLI alike, so the relay never watches
  * a kind no Workflow can bind.
  */
-import type { KindRef } from "../cluster/cluster-api.ts";
-import { isMap, type Value } from "../value/value.ts";
+import type { KindRef } from "../cluster/index.ts";
+import { isMap, type Value } from "../value/index.ts";
 
 export interface CrdRef {
   readonly apiGroup: string;

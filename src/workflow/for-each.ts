@@ -1,7 +1,7 @@
 import type { Scope } from "../expressions/index.ts";
-import { combineOutcomes, renderOutcome } from "../outcome/combine.ts";
-import { Outcome } from "../outcome/outcome.ts";
-import { isList, isMap, type Value } from "../value/value.ts";
+import { combineOutcomes, renderOutcome } from "../outcome/index.ts";
+import { Outcome } from "../outcome/index.ts";
+import { isList, isMap, type Value } from "../value/index.ts";
 import { budgetScope, CRASH_DELAY, crashMessage, settleWithin, TIMEOUT_DELAY, timeoutMessage } from "./budget.ts";
 import { celTypeName } from "./cel-type.ts";
 import { callLogic } from "./logic-call.ts";

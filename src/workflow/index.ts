@@ -1,7 +1,11 @@
 /**
+ * Workflows: the step graph (prepare), runs, parent status, one reconcile of a trigger.
+ * May import: cluster (port), definitions, expressions, logic, outcome, ports, value.
+ */
+/**
  * @module workflow — Workflow prepare (the step DAG), run (forEach, refSwitch,
  * sub-Workflows), parent status and one reconcile of a trigger (workflow.md WF/ST/CTL).
- * Imports: outcome, value, expressions, functions, definitions, cluster port, ports.
+ * Imports: outcome, value, expressions, logic, definitions, cluster port, ports.
  */
 export { prepareWorkflow } from "./prepare.ts";
 export type { LogicTarget, PreparedStep, PreparedWorkflow, StepLogic } from "./prepared-workflow.ts";
@@ -15,3 +19,6 @@ export { triggerHash } from "./trigger-hash.ts";
 export { workflowVersion } from "./workflow-version.ts";
 export { workflowProblems } from "./problems.ts";
 export { selectWorkflow, WORKFLOW_ANNOTATION, type Selection } from "./select-workflow.ts";
+export { conditionFor, conditionTime } from "./conditions.ts";
+export { writeParentPatch } from "./parent-status.ts";
+export { sha256Hex } from "./sha256.ts";

@@ -1,7 +1,7 @@
 import type { Scope } from "../expressions/index.ts";
 import { runResourceFunction, runValueFunction, type ManagedResourceRecord } from "../logic/index.ts";
-import { Outcome } from "../outcome/outcome.ts";
-import type { Value } from "../value/value.ts";
+import { Outcome } from "../outcome/index.ts";
+import type { Value } from "../value/index.ts";
 import { celTypeName, valueText } from "./cel-type.ts";
 import type { LogicTarget, StepLogic } from "./prepared-workflow.ts";
 import type { LogicResult, RunContext } from "./run-context.ts";

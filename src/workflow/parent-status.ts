@@ -1,7 +1,7 @@
-import type { ClusterApi, ClusterResult, KubeObject, ObjectRef } from "../cluster/cluster-api.ts";
-import { applyMergePatch } from "../value/merge-patch.ts";
-import { valuesEqual } from "../value/equal.ts";
-import { isList, isMap, toJsonText, type Value, type ValueMap } from "../value/value.ts";
+import type { ClusterApi, ClusterResult, KubeObject, ObjectRef } from "../cluster/index.ts";
+import { applyMergePatch } from "../value/index.ts";
+import { valuesEqual } from "../value/index.ts";
+import { isList, isMap, toJsonText, type Value, type ValueMap } from "../value/index.ts";
 import { applyConditions, conditionFor, type ConditionDraft } from "./conditions.ts";
 import type { WorkflowRun } from "./run-context.ts";
 import { MANAGED_RESOURCES_ANNOTATION } from "./trigger-hash.ts";

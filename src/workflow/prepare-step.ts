@@ -1,7 +1,7 @@
-import type { DefinitionLookup } from "../definitions/definition.ts";
+import type { DefinitionLookup } from "../definitions/index.ts";
 import { prepareBody, prepareMapBody, type CompiledBody, type Prepared } from "../expressions/index.ts";
-import { Outcome } from "../outcome/outcome.ts";
-import { isList, isMap, type Value, type ValueMap } from "../value/value.ts";
+import { Outcome } from "../outcome/index.ts";
+import { isList, isMap, type Value, type ValueMap } from "../value/index.ts";
 import type { LogicTarget, PreparedStep, StepLogic } from "./prepared-workflow.ts";
 import { resolveLogic } from "./resolve-logic.ts";
 import { stepReferences } from "./step-dependencies.ts";

@@ -1,8 +1,8 @@
-import type { Definition, DefinitionLookup, PrepareOutcome, Preparer, Problem } from "../definitions/definition.ts";
+import type { Definition, DefinitionLookup, PrepareOutcome, Preparer, Problem } from "../definitions/index.ts";
 import { validateSpec } from "../definitions/index.ts";
-import { combineOutcomes } from "../outcome/combine.ts";
-import { Outcome } from "../outcome/outcome.ts";
-import { isList, isMap, type Value, type ValueMap } from "../value/value.ts";
+import { combineOutcomes } from "../outcome/index.ts";
+import { Outcome } from "../outcome/index.ts";
+import { isList, isMap, type Value, type ValueMap } from "../value/index.ts";
 import { prepareStep, type StepError } from "./prepare-step.ts";
 import type { PreparedStep, PreparedWorkflow } from "./prepared-workflow.ts";
 import { parseCrdRef } from "./crd-ref.ts";
@@ -75,7 +75,7 @@ function toProblem(definition: Definition, path: string, outcome: Outcome): Prob
   };
 }
 
-declare module "../definitions/definition.ts" {
+declare module "../definitions/index.ts" {
   /** The registry holds a PreparedWorkflow for every Workflow (typed lookups, no casts). */
   interface PreparedKinds {
     Workflow: PreparedWorkflow;

@@ -1,8 +1,8 @@
 import type { CrdRef } from "./crd-ref.ts";
-import type { Problem } from "../definitions/definition.ts";
+import type { Problem } from "../definitions/index.ts";
 import type { CompiledBody } from "../expressions/index.ts";
 import type { PreparedResourceFunction, PreparedValueFunction } from "../logic/index.ts";
-import type { Outcome } from "../outcome/outcome.ts";
+import type { Outcome } from "../outcome/index.ts";
 
 /**
  * The frozen result of preparing a Workflow (kro's `graph.Graph`): everything a

@@ -1,4 +1,4 @@
-import type { PrepareOutcome, Problem } from "../definitions/definition.ts";
+import type { PrepareOutcome, Problem } from "../definitions/index.ts";
 import type { PreparedWorkflow } from "./prepared-workflow.ts";
 
 /**

@@ -1,10 +1,10 @@
-import type { ClusterApi, ClusterError, KubeObject, ObjectRef } from "../cluster/cluster-api.ts";
-import { metadataOf, objectKey, resourceVersionOf, uidOf } from "../cluster/object-meta.ts";
+import type { ClusterApi, ClusterError, KubeObject, ObjectRef } from "../cluster/index.ts";
+import { metadataOf, objectKey, resourceVersionOf, uidOf } from "../cluster/index.ts";
 import type { Owner } from "../logic/index.ts";
-import { Outcome } from "../outcome/outcome.ts";
-import type { Clock } from "../ports/clock.ts";
-import type { Logger } from "../ports/logger.ts";
-import { isMap, type Value, type ValueMap } from "../value/value.ts";
+import { Outcome } from "../outcome/index.ts";
+import type { Clock } from "../ports/index.ts";
+import type { Logger } from "../ports/index.ts";
+import { isMap, type Value, type ValueMap } from "../value/index.ts";
 import { realTimer, type Timer } from "./budget.ts";
 import type { WorkflowCatalog } from "./catalog.ts";
 import { conditionTime } from "./conditions.ts";

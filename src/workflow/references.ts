@@ -1,5 +1,5 @@
-import type { DefinitionLookup, DefinitionRef } from "../definitions/definition.ts";
-import { isList, isMap, type Value } from "../value/value.ts";
+import type { DefinitionLookup, DefinitionRef } from "../definitions/index.ts";
+import { isList, isMap, type Value } from "../value/index.ts";
 
 export const LOGIC_KINDS: ReadonlySet<string> = new Set(["ValueFunction", "ResourceFunction", "Workflow"]);
 

@@ -1,6 +1,6 @@
-import type { DefinitionLookup, PrepareOutcome } from "../definitions/definition.ts";
-import { Outcome } from "../outcome/outcome.ts";
-import { isMap, type Value } from "../value/value.ts";
+import type { DefinitionLookup, PrepareOutcome } from "../definitions/index.ts";
+import { Outcome } from "../outcome/index.ts";
+import { isMap, type Value } from "../value/index.ts";
 import type { LogicTarget } from "./prepared-workflow.ts";
 
 /** CTL-20: Retry delays for a Logic reference that is missing or failed to prepare. */

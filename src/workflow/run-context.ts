@@ -1,8 +1,8 @@
-import type { ClusterApi } from "../cluster/cluster-api.ts";
-import type { DefinitionLookup } from "../definitions/definition.ts";
+import type { ClusterApi } from "../cluster/index.ts";
+import type { DefinitionLookup } from "../definitions/index.ts";
 import type { Owner } from "../logic/index.ts";
-import type { Outcome } from "../outcome/outcome.ts";
-import type { Value, ValueMap } from "../value/value.ts";
+import type { Outcome } from "../outcome/index.ts";
+import type { Value, ValueMap } from "../value/index.ts";
 import type { Budget } from "./budget.ts";
 import type { PreparedWorkflow } from "./prepared-workflow.ts";
 

@@ -1,6 +1,6 @@
-import { combineOutcomes } from "../outcome/combine.ts";
-import { Outcome } from "../outcome/outcome.ts";
-import type { Value, ValueMap } from "../value/value.ts";
+import { combineOutcomes } from "../outcome/index.ts";
+import { Outcome } from "../outcome/index.ts";
+import type { Value, ValueMap } from "../value/index.ts";
 import { budgetScope, CRASH_DELAY, crashMessage, settleWithin, TIMEOUT_DELAY, timeoutMessage } from "./budget.ts";
 import type { PreparedStep, PreparedWorkflow } from "./prepared-workflow.ts";
 import type { LogicResult, RunContext, RunOptions, StepReport, WorkflowRun } from "./run-context.ts";

@@ -1,6 +1,7 @@
-import type { KubeObject } from "../cluster/cluster-api.ts";
-import type { RegistryEntry } from "../definitions/definition.ts";
-import { isMap } from "../value/value.ts";
+import { metadataOf } from "../cluster/index.ts";
+import type { KubeObject } from "../cluster/index.ts";
+import type { RegistryEntry } from "../definitions/index.ts";
+import { isMap } from "../value/index.ts";
 import { workflowsForKey, type WorkflowCatalog } from "./catalog.ts";
 import { kindKey } from "./crd-ref.ts";
 import type { PreparedWorkflow } from "./prepared-workflow.ts";
@@ -43,7 +44,7 @@ function fail(reason: string, message: string, name?: string): Selection {
 }
 
 function requestedWorkflow(trigger: KubeObject): string | undefined {
-  const metadata = isMap(trigger.metadata) ? trigger.metadata : {};
+  const metadata = metadataOf(trigger);
   const annotations = isMap(metadata.annotations) ? metadata.annotations : {};
   const name = annotations[WORKFLOW_ANNOTATION];
   return typeof name === "string" && name !== "" ? name : undefined;

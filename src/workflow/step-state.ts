@@ -1,5 +1,5 @@
-import type { ValueMap } from "../value/value.ts";
-import { isMap } from "../value/value.ts";
+import type { ValueMap } from "../value/index.ts";
+import { isMap } from "../value/index.ts";
 import { celTypeName } from "./cel-type.ts";
 import type { PreparedStep } from "./prepared-workflow.ts";
 import type { StepReport } from "./run-context.ts";

@@ -1,6 +1,6 @@
 import type { Scope } from "../expressions/index.ts";
-import { Outcome } from "../outcome/outcome.ts";
-import type { Value, ValueMap } from "../value/value.ts";
+import { Outcome } from "../outcome/index.ts";
+import type { Value, ValueMap } from "../value/index.ts";
 import { celTypeName, valueText } from "./cel-type.ts";
 import { runForEach } from "./for-each.ts";
 import { callLogic } from "./logic-call.ts";

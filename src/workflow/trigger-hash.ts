@@ -1,6 +1,7 @@
-import type { KubeObject } from "../cluster/cluster-api.ts";
-import { isMap, type ValueMap } from "../value/value.ts";
-import { canonicalJson } from "../value/canonical-json.ts";
+import { metadataOf } from "../cluster/index.ts";
+import type { KubeObject } from "../cluster/index.ts";
+import { isMap, type ValueMap } from "../value/index.ts";
+import { canonicalJson } from "../value/index.ts";
 import { sha256Hex } from "./sha256.ts";
 
 export const MANAGED_RESOURCES_ANNOTATION = "koreo.dev/managed-resources";
@@ -12,7 +13,7 @@ export const MANAGED_RESOURCES_ANNOTATION = "koreo.dev/managed-resources";
  * `koreo.dev/last-manual-reconcile` changes do start a run.
  */
 export function triggerHash(object: KubeObject): string {
-  const metadata = isMap(object.metadata) ? object.metadata : {};
+  const metadata = metadataOf(object);
   const annotations: ValueMap = {};
   if (isMap(metadata.annotations)) {
     for (const [key, value] of Object.entries(metadata.annotations)) {

@@ -1,4 +1,4 @@
-import type { Outcome } from "../outcome/outcome.ts";
+import type { Outcome } from "../outcome/index.ts";
 
 /** WF-10: a prepare outcome reported by a run gets `<wf>:` in front of its location (recommendation: `<wf>` alone when none). */
 export function prefixWorkflowLocation(outcome: Outcome, workflowName: string): Outcome {

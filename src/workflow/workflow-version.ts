@@ -1,6 +1,6 @@
-import type { DefinitionLookup, DefinitionRef, RegistryEntry } from "../definitions/definition.ts";
-import { canonicalJson } from "../value/canonical-json.ts";
-import { isMap } from "../value/value.ts";
+import type { DefinitionLookup, DefinitionRef, RegistryEntry } from "../definitions/index.ts";
+import { canonicalJson } from "../value/index.ts";
+import { isMap } from "../value/index.ts";
 import { sha256Hex } from "./sha256.ts";
 
 const tokens = new WeakMap<RegistryEntry, string>();

@@ -5,15 +5,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 const SRC = "src";
 
 /** Folders that form the engine; they may import each other and the ports only. */
 const ENGINE = new Set(["value", "outcome", "expressions", "definitions", "logic", "workflow", "function-test", "program", "ports"]);
-/** Port files that live beside adapters: the ClusterApi contract and its pure metadata readers. */
-const PORT_FILES = new Set(["cluster/cluster-api.ts", "cluster/object-meta.ts"]);
+/** The ClusterApi port's face: the contract and its pure metadata readers (its adapters have their own face). */
+const PORT_FILES = new Set(["cluster/index.ts"]);
 /** Packages that talk to the outside world; only adapters may import them. */
 const ADAPTER_PACKAGES = [
   /^@kubernetes\/client-node/,
@@ -92,7 +92,49 @@ test("boundaries: no two folders of src/ import each other in a cycle", () => {
 test("boundaries: the check sees the imports it judges (it is not vacuous)", () => {
   assert.ok(local.length > 300, `only ${local.length} local imports read`);
   assert.ok(
-    local.some((i) => i.from.startsWith("workflow/") && i.to === "cluster/cluster-api.ts"),
+    local.some((i) => i.from.startsWith("workflow/") && i.to === "cluster/index.ts"),
     "the engine's use of the ClusterApi port is seen",
+  );
+});
+
+const FOLDERS = readdirSync(SRC).filter((entry) => statSync(join(SRC, entry)).isDirectory());
+/** A face: a folder's index.ts, or the face of its adapters (cluster/adapters, queue/adapters). */
+const isFace = (path: string): boolean => /^[^/]+\/index\.ts$/.test(path) || /^[^/]+\/adapters\/index\.ts$/.test(path);
+const HEADER = /^\/\*\*\n \* (.+)\n \* May import: (.+)\.\n \*\/\n/;
+
+test("faces: every folder of src/ has an index.ts whose two-line header says what lives there and what it may import", () => {
+  const faceless = FOLDERS.filter((folder) => !existsSync(join(SRC, folder, "index.ts")));
+  assert.deepEqual(faceless, []);
+  const unheaded = FOLDERS.filter((folder) => !HEADER.test(readFileSync(join(SRC, folder, "index.ts"), "utf8")));
+  assert.deepEqual(unheaded, []);
+});
+
+test("faces: a folder reaches another folder only through that folder's face", () => {
+  const around = local.filter((i) => folderOf(i.from) !== folderOf(i.to) && !isFace(i.to)).map((i) => `${i.from} → ${i.to}`);
+  assert.deepEqual(around, []);
+});
+
+test("faces: each folder imports only the folders its header allows", () => {
+  const allowed = new Map(
+    FOLDERS.map((folder) => {
+      const may = HEADER.exec(readFileSync(join(SRC, folder, "index.ts"), "utf8"))?.[2] ?? "";
+      if (may.startsWith("any folder")) return [folder, undefined] as const;
+      return [folder, new Set(may === "nothing" ? [] : may.split(",").map((name) => name.trim().split(" ")[0] as string))] as const;
+    }),
+  );
+  const unlisted = local
+    .filter((i) => folderOf(i.from) !== folderOf(i.to))
+    .filter((i) => allowed.get(folderOf(i.from))?.has(folderOf(i.to)) === false)
+    .map((i) => `${i.from} → ${i.to}`);
+  assert.deepEqual(unlisted, []);
+});
+
+test("faces: the cluster port's face re-exports no adapter, so the engine never loads one", () => {
+  const face = readFileSync(join(SRC, "cluster", "index.ts"), "utf8");
+  assert.doesNotMatch(face, /from "\.\/adapters\//);
+  const portFiles = all.filter((i) => i.from.startsWith("cluster/") && !i.from.startsWith("cluster/adapters/"));
+  assert.deepEqual(
+    portFiles.filter((i) => (i.local ? i.to.startsWith("cluster/adapters/") : ADAPTER_PACKAGES.some((p) => p.test(i.to)))).map((i) => `${i.from} → ${i.to}`),
+    [],
   );
 });

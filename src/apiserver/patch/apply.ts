@@ -6,7 +6,7 @@
  */
 import { ApiError, notFound } from "../errors.ts";
 import { isObject, meta, str, type Json, type JsonObject } from "../json.ts";
-import { valuesEqual } from "../../value/equal.ts";
+import { valuesEqual } from "../../value/index.ts";
 import { disown, listKeysFor, readEntries, sameEntry, writeEntries, type ManagerEntry } from "../managed-fields.ts";
 import { timestamp } from "../metadata.ts";
 import { targetOf, type ObjectService, type UpdateOptions, type WriteContext } from "../objects.ts";

@@ -4,7 +4,7 @@
  * `FieldsV1` trie kubectl decodes (leaves `{}`, keyed items carry `".": {}`).
  */
 import { isObject, type Json, type JsonObject } from "../json.ts";
-import { valuesEqual } from "../../value/equal.ts";
+import { valuesEqual } from "../../value/index.ts";
 
 /** Segments joined by "\n", which JSON-encoded keys can never contain. */
 export type FieldPath = string;

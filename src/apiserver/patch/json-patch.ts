@@ -4,7 +4,7 @@
  */
 import { badRequest, ApiError } from "../errors.ts";
 import { clone, isObject, type Json, type JsonObject } from "../json.ts";
-import { valuesEqual } from "../../value/equal.ts";
+import { valuesEqual } from "../../value/index.ts";
 
 interface Operation {
   op: string;

@@ -6,7 +6,7 @@
  */
 import { badRequest } from "../errors.ts";
 import { isObject, type Json, type JsonObject } from "../json.ts";
-import { valuesEqual } from "../../value/equal.ts";
+import { valuesEqual } from "../../value/index.ts";
 
 /** Field name → merge key, from the Kubernetes API types' patchMergeKey tags. */
 const MERGE_KEYS: Record<string, string> = {

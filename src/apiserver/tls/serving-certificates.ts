@@ -10,7 +10,7 @@ import { X509Certificate, createPrivateKey } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { join } from "node:path";
-import type { Logger } from "../../ports/logger.ts";
+import type { Logger } from "../../ports/index.ts";
 import type { CertificateAndKey, ServingNames } from "./certificates.ts";
 
 export interface ServingCertificates {

@@ -5,11 +5,11 @@
  * Exit 0 success, 1 validation or API error, 2 usage error.
  */
 import { parseArgs } from "node:util";
-import type { ClusterApi, ClusterResult, KubeObject } from "../../cluster/cluster-api.ts";
-import { refOf } from "../../cluster/object-meta.ts";
+import type { ClusterApi, ClusterResult, KubeObject } from "../../cluster/index.ts";
+import { refOf } from "../../cluster/index.ts";
 import { formatProblem, loadPaths, type Problem } from "../../definitions/index.ts";
-import { classifyApply, itemLabel, planApply, predictApply, type ApplyItem, type Change } from "../../operations/apply-plan.ts";
-import { isList, isMap } from "../../value/value.ts";
+import { classifyApply, itemLabel, planApply, predictApply, type ApplyItem, type Change } from "../../operations/index.ts";
+import { isList, isMap } from "../../value/index.ts";
 import { paletteFor, type Palette } from "../report/colour.ts";
 import { CLUSTER_HELP, CLUSTER_OPTIONS, connect, DEFAULT_NAMESPACE, parseError } from "../cluster-options.ts";
 import { validateLoaded } from "./validate.ts";

@@ -6,7 +6,7 @@
 import { runCommand, wantsHelp } from "../command.ts";
 import { formatProblem, readYamlFile, yamlValues, type YamlFile } from "../../definitions/index.ts";
 import { evaluateSource, type Scope } from "../../expressions/index.ts";
-import { isMap, toJsonText } from "../../value/value.ts";
+import { isMap, toJsonText } from "../../value/index.ts";
 
 const USAGE = `usage: koreo eval '<expression>' [--inputs '<yaml-or-json>' | --inputs @file]
 

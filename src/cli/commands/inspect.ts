@@ -6,11 +6,11 @@
  */
 import { runCommand } from "../command.ts";
 import { parseArgs } from "node:util";
-import { inspect } from "../../operations/inspect-tree.ts";
-import { renderJson, renderText } from "../../operations/inspect-render.ts";
-import { resolveKind } from "../../operations/kind-resolution.ts";
+import { inspect } from "../../operations/index.ts";
+import { renderJson, renderText } from "../../operations/index.ts";
+import { resolveKind } from "../../operations/index.ts";
 import { paletteFor } from "../report/colour.ts";
-import { CLUSTER_HELP, CLUSTER_OPTIONS, connect, DEFAULT_NAMESPACE, parseError } from "../cluster-options.ts";
+import { CLUSTER_HELP, CLUSTER_OPTIONS, connect, DEFAULT_NAMESPACE, kindAndName, parseError } from "../cluster-options.ts";
 
 const HELP = `usage: koreo inspect KIND NAME [-n NS] [-v…] [--output text|json] [--api-version V]
 
@@ -55,14 +55,12 @@ function parse(args: string[]): InspectArgs | "help" | string {
   try {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
     if (values.help === true) return "help";
-    const [kind, name, ...extra] = positionals;
-    if (kind === undefined || name === undefined) return "KIND and NAME are required";
-    if (extra.length > 0) return `unexpected argument '${extra[0]}'`;
+    const target = kindAndName(positionals);
+    if (typeof target === "string") return target;
     const output = values.output ?? "text";
     if (output !== "text" && output !== "json") return `unknown output '${output}' (expected text or json)`;
     return {
-      kind,
-      name,
+      ...target,
       namespace: values.namespace ?? DEFAULT_NAMESPACE,
       verbosity: values.verbose?.length ?? 0,
       output,

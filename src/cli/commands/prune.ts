@@ -7,9 +7,9 @@
  */
 import { runCommand } from "../command.ts";
 import { parseArgs } from "node:util";
-import type { ClusterApi, KubeObject } from "../../cluster/cluster-api.ts";
+import type { ClusterApi, KubeObject } from "../../cluster/index.ts";
 import { definitionFromObject, KOREO_API_VERSION, type Definition, type KoreoKind } from "../../definitions/index.ts";
-import { PLURALS, planPrune, USAGE_KINDS, type PruneItem } from "../../operations/prune-plan.ts";
+import { PLURALS, planPrune, USAGE_KINDS, type PruneItem } from "../../operations/index.ts";
 import { CLUSTER_HELP, CLUSTER_OPTIONS, connect, DEFAULT_NAMESPACE, parseError } from "../cluster-options.ts";
 
 const HELP = `usage: koreo prune [-n NS | -A] [--yes] [-v]

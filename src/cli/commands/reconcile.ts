@@ -7,14 +7,14 @@
  */
 import { runCommand } from "../command.ts";
 import { parseArgs } from "node:util";
-import type { ClusterApi, KubeObject } from "../../cluster/cluster-api.ts";
-import { annotationsOf } from "../../cluster/object-meta.ts";
-import { KOREO_API_VERSION } from "../../definitions/definition.ts";
+import type { ClusterApi, KubeObject } from "../../cluster/index.ts";
+import { annotationsOf } from "../../cluster/index.ts";
+import { KOREO_API_VERSION } from "../../definitions/index.ts";
 import { boundKindOf } from "../../workflow/index.ts";
-import { isMap } from "../../value/value.ts";
-import { WORKFLOW_ANNOTATION } from "../../workflow/select-workflow.ts";
-import { resolveKind, type ResolvedKind } from "../../operations/kind-resolution.ts";
-import { CLUSTER_HELP, CLUSTER_OPTIONS, connect, DEFAULT_NAMESPACE, parseError, type Connection } from "../cluster-options.ts";
+import { isMap } from "../../value/index.ts";
+import { WORKFLOW_ANNOTATION } from "../../workflow/index.ts";
+import { resolveKind, type ResolvedKind } from "../../operations/index.ts";
+import { CLUSTER_HELP, CLUSTER_OPTIONS, connect, DEFAULT_NAMESPACE, kindAndName, parseError, type Connection } from "../cluster-options.ts";
 
 export const LAST_MANUAL_RECONCILE = "koreo.dev/last-manual-reconcile";
 
@@ -65,14 +65,12 @@ function parse(args: string[]): ReconcileArgs | "help" | string {
   try {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
     if (values.help === true) return "help";
-    const [kind, name, ...extra] = positionals;
-    if (kind === undefined || name === undefined) return "KIND and NAME are required";
-    if (extra.length > 0) return `unexpected argument '${extra[0]}'`;
+    const target = kindAndName(positionals);
+    if (typeof target === "string") return target;
     const token = values.token ?? process.env.KOREO_WEBHOOK_TOKEN;
     if (values["via-webhook"] !== undefined && (token === undefined || token === "")) return "--via-webhook needs --token (or KOREO_WEBHOOK_TOKEN)";
     return {
-      kind,
-      name,
+      ...target,
       namespace: values.namespace ?? DEFAULT_NAMESPACE,
       apiVersion: values["api-version"],
       webhook: values["via-webhook"],

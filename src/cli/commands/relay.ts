@@ -12,16 +12,16 @@
  * unsent are not lost: the next start re-lists and forwards everything.
  */
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { createClientNodeCluster } from "../../cluster/adapters/client-node.ts";
-import { loadKubeConfig } from "../../cluster/adapters/kubeconfig.ts";
-import { configFromEnv } from "../../config/config.ts";
-import { powertoolsLogger } from "../../lambda/observability.ts";
-import type { Logger } from "../../ports/logger.ts";
-import { createSqsWorkQueue } from "../../queue/adapters/sqs.ts";
-import { startHealthServer } from "../../relay/health-server.ts";
-import { DEFAULT_MAX_BUFFERED, startRelay, type Relay } from "../../relay/relay.ts";
-import { queueNameOf } from "../../relay/send-failure.ts";
-import { DEFAULT_WATCH_BACKOFF } from "../../relay/watch.ts";
+import { createClientNodeCluster } from "../../cluster/adapters/index.ts";
+import { loadKubeConfig } from "../../cluster/adapters/index.ts";
+import { configFromEnv } from "../../config/index.ts";
+import { powertoolsLogger } from "../../lambda/index.ts";
+import type { Logger } from "../../ports/index.ts";
+import { createSqsWorkQueue } from "../../queue/adapters/index.ts";
+import { startHealthServer } from "../../relay/index.ts";
+import { DEFAULT_MAX_BUFFERED, startRelay, type Relay } from "../../relay/index.ts";
+import { queueNameOf } from "../../relay/index.ts";
+import { DEFAULT_WATCH_BACKOFF } from "../../relay/index.ts";
 
 const USAGE = `usage: koreo relay [--kubeconfig FILE] [--health-port P] [--max-buffered N]
 

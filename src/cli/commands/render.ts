@@ -8,17 +8,17 @@
 import { runCommand } from "../command.ts";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { createInMemoryCluster } from "../../cluster/adapters/in-memory.ts";
-import type { KubeObject } from "../../cluster/cluster-api.ts";
-import { isCrd } from "../../cluster/kinds.ts";
+import { createInMemoryCluster } from "../../cluster/adapters/index.ts";
+import type { KubeObject } from "../../cluster/index.ts";
+import { isCrd, metadataOf } from "../../cluster/index.ts";
 import { formatProblem, readYamlFile, type ForeignDocument } from "../../definitions/index.ts";
 import { loadProgram, renderPasses, type RenderPass } from "../../program/index.ts";
 import type { Outcome } from "../../outcome/index.ts";
-import { fixedClock } from "../../ports/clock.ts";
-import { DEFAULT_TIMINGS } from "../../config/config.ts";
-import { decide } from "../../reconciler/decide.ts";
+import { fixedClock } from "../../ports/index.ts";
+import { DEFAULT_TIMINGS } from "../../config/index.ts";
+import { decide } from "../../reconciler/index.ts";
 import type { ReconcileReport } from "../../workflow/index.ts";
-import { isMap, toPlain, type Value } from "../../value/value.ts";
+import { isMap, toPlain, type Value } from "../../value/index.ts";
 
 const HELP = `usage: koreo render PATH… --trigger FILE [--cluster FILE…] [--passes N] [--output yaml|json]
 
@@ -102,7 +102,7 @@ async function render(options: Options): Promise<number> {
     if (objects === undefined) return 2;
     fromFiles.push(...objects);
   }
-  const metadata = isMap(trigger.metadata) ? trigger.metadata : {};
+  const metadata = metadataOf(trigger);
   const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "default";
   const placed: KubeObject = { ...trigger, metadata: { ...metadata, namespace } };
   const clock = fixedClock(Date.now());
@@ -171,7 +171,7 @@ function errorText(error: unknown): string {
 }
 
 function objectName(object: KubeObject): string {
-  const metadata = isMap(object.metadata) ? object.metadata : {};
+  const metadata = metadataOf(object);
   return typeof metadata.name === "string" ? metadata.name : "(unnamed)";
 }
 

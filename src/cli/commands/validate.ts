@@ -24,7 +24,7 @@ import {
 import { KOREO_PREPARERS } from "../../program/index.ts";
 import type { PreparedResourceFunction } from "../../logic/index.ts";
 import { isExpression } from "../../expressions/index.ts";
-import { isList, isMap, type Value } from "../../value/value.ts";
+import { isList, isMap, type Value } from "../../value/index.ts";
 
 const HELP = `usage: koreo validate [PATH…] [--format text|json]
 

@@ -3,7 +3,7 @@
  * rendered as JSON so `"5"` and `5` read differently.
  */
 import type { Difference } from "../../function-test/index.ts";
-import { toJsonText, type Value } from "../../value/value.ts";
+import { toJsonText, type Value } from "../../value/index.ts";
 
 const MAX_VALUE_TEXT = 120;
 

@@ -4,7 +4,7 @@
  * differences. The last line is always `N passed, M failed` (FunctionTests).
  */
 import type { CaseResult, TestRun } from "../../function-test/index.ts";
-import { renderOutcome } from "../../outcome/combine.ts";
+import { renderOutcome } from "../../outcome/index.ts";
 import { renderDifference } from "./differences.ts";
 import type { Palette } from "./colour.ts";
 import { summarize } from "./test-summary.ts";

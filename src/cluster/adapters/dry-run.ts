@@ -1,9 +1,9 @@
-import { cloneValue, isMap, type Value } from "../../value/value.ts";
-import { systemClock, type Clock } from "../../ports/clock.ts";
+import { cloneValue, isMap, type Value } from "../../value/index.ts";
+import { systemClock, type Clock } from "../../ports/index.ts";
 import type { ClusterApi, ClusterDiscovery, ClusterResult, KubeObject, ObjectRef } from "../cluster-api.ts";
 import { discoveryOf } from "./counting.ts";
 import { ok } from "../errors.ts";
-import { applyMergePatch } from "../../value/merge-patch.ts";
+import { applyMergePatch } from "../../value/index.ts";
 import { refOf, withMetadata } from "../object-meta.ts";
 
 /** A write the engine asked for, kept instead of sent. */

@@ -1,7 +1,7 @@
 import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
-import { systemClock, type Clock } from "../../ports/clock.ts";
+import { systemClock, type Clock } from "../../ports/index.ts";
 
 /** AWS credentials as the default provider chain yields them. */
 export type AwsCredentials = Awaited<ReturnType<ReturnType<typeof defaultProvider>>>;

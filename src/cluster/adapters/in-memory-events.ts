@@ -1,4 +1,4 @@
-import { cloneValue } from "../../value/value.ts";
+import { cloneValue } from "../../value/index.ts";
 import type { KubeObject, WatchEvent, WatchEventType } from "../cluster-api.ts";
 
 /** One change to the in-memory store, as a watch would report it. */

@@ -1,10 +1,10 @@
-import { cloneValue, type Value, type ValueMap } from "../../value/value.ts";
-import type { Clock } from "../../ports/clock.ts";
+import { cloneValue, type Value, type ValueMap } from "../../value/index.ts";
+import type { Clock } from "../../ports/index.ts";
 import type { ClusterResult, KubeObject } from "../cluster-api.ts";
 import { fail, ok } from "../errors.ts";
 import { isCrd, kindsOfCrd, type KindSpec } from "../kinds.ts";
 import { finalizersOf, metadataOf, ownerUidsOf, stringAt, withMetadata } from "../object-meta.ts";
-import { valuesEqual } from "../../value/equal.ts";
+import { valuesEqual } from "../../value/index.ts";
 import { createEventLog, type StoredEvent } from "./in-memory-events.ts";
 
 /** Where an object lives: its kind and its namespace ("" when cluster-scoped). */

@@ -1,5 +1,5 @@
-import { cloneValue, isMap, type Value } from "../../value/value.ts";
-import { systemClock, type Clock } from "../../ports/clock.ts";
+import { cloneValue, isMap, type Value } from "../../value/index.ts";
+import { systemClock, type Clock } from "../../ports/index.ts";
 import type {
   ApiGroupInfo,
   ApplyOptions,
@@ -23,9 +23,9 @@ import type {
 import { clusterError, fail, ok } from "../errors.ts";
 import { asJsonWouldReturn } from "../json-numbers.ts";
 import { BUILTIN_KINDS, type KindSpec } from "../kinds.ts";
-import { applyMergePatch } from "../../value/merge-patch.ts";
+import { applyMergePatch } from "../../value/index.ts";
 import { labelsOf, metadataOf, stringAt } from "../object-meta.ts";
-import { matchesSelector, parseFieldSelector, parseSelector } from "../../value/selectors.ts";
+import { matchesSelector, parseFieldSelector, parseSelector } from "../../value/index.ts";
 import { createCallCounter, type CallCounter, type ClusterVerb } from "./counting.ts";
 import { createStore, type Location, type Store } from "./in-memory-store.ts";
 

@@ -23,7 +23,7 @@ import { charge, chargeString } from "../budget.ts";
 import { KoreoFunctionError } from "../errors.ts";
 import { pythonBool, pythonFloat } from "../format.ts";
 import { DURATION_TYPE, durationText, objectTypeName, timestampText } from "../time-text.ts";
-import { INT64_MAX, INT64_MIN, UINT64_MAX } from "../../value/value.ts";
+import { INT64_MAX, INT64_MIN, UINT64_MAX } from "../../value/index.ts";
 import { celEquals } from "./values.ts";
 
 const { BOOL, DOUBLE, DYN, INT, NULL, STRING, UINT } = CelScalar;

@@ -1,5 +1,5 @@
 /** CMP-1 `x-koreo-compare-as-map`: a list of maps turned into a map keyed by the entries' key fields. */
-import { isList, isMap, type Value, type ValueMap } from "../../value/value.ts";
+import { isList, isMap, type Value, type ValueMap } from "../../value/index.ts";
 import { renderScalar } from "./render.ts";
 
 /**

@@ -1,5 +1,5 @@
 /** CMP-4: lists compared as sets of scalars. */
-import { isList, isMap, type Value } from "../../value/value.ts";
+import { isList, isMap, type Value } from "../../value/index.ts";
 import { renderScalar } from "./render.ts";
 
 export type Difference = readonly string[];

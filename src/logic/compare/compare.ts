@@ -3,8 +3,8 @@
  * target? Only the target drives the walk; the first difference ends it and is
  * described as a path, e.g. `'spec' -> 'tier' -> <target:[standard], resource:[premium]>`.
  */
-import { scalarsEqual } from "../../value/equal.ts";
-import { isList, isMap, type Value, type ValueMap } from "../../value/value.ts";
+import { scalarsEqual } from "../../value/index.ts";
+import { isList, isMap, type Value, type ValueMap } from "../../value/index.ts";
 import { keyByFields } from "./as-map.ts";
 import { compareAsSet, type Difference } from "./as-set.ts";
 import { DIRECTIVE_KEYS, readDirectives } from "./directives.ts";

@@ -1,5 +1,5 @@
 /** The comparison directive keys (RF-18, CMP-1) and how they are read and stripped. */
-import { isList, isMap, type Value, type ValueMap } from "../../value/value.ts";
+import { isList, isMap, type Value, type ValueMap } from "../../value/index.ts";
 
 export const COMPARE_AS_SET = "x-koreo-compare-as-set";
 export const COMPARE_AS_MAP = "x-koreo-compare-as-map";

@@ -3,7 +3,7 @@
  * reference's Python rendering (`True`, `None`, `1.0`) because users match
  * these messages as substrings.
  */
-import { toJsonText, type Value } from "../../value/value.ts";
+import { toJsonText, type Value } from "../../value/index.ts";
 
 export function renderScalar(v: Value | undefined): string {
   if (v === undefined || v === null) return "None";

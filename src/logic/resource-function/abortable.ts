@@ -4,8 +4,8 @@
  * after the abort is refused before it is sent; the run then ends in
  * `abortedOutcome` (the step itself is already reported as timed out).
  */
-import type { ClusterApi } from "../../cluster/cluster-api.ts";
-import { Outcome } from "../../outcome/outcome.ts";
+import type { ClusterApi } from "../../cluster/index.ts";
+import { Outcome } from "../../outcome/index.ts";
 
 /** Thrown (and caught in runResourceFunction) when a call is attempted after the abort. */
 export class RunAborted extends Error {

@@ -3,8 +3,8 @@
  * here. Throttling, server errors and timeouts retry; requests the server
  * rejects as invalid or forbidden need a human (PermFail).
  */
-import type { ClusterError } from "../../cluster/cluster-api.ts";
-import { Outcome } from "../../outcome/outcome.ts";
+import type { ClusterError } from "../../cluster/index.ts";
+import { Outcome } from "../../outcome/index.ts";
 
 /** RF-20 / RF-44: Retry delay after a failed read of the live resource. */
 export const READ_RETRY_DELAY = 30;

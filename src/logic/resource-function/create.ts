@@ -1,6 +1,6 @@
 /** RF-21: creating the missing resource. Postconditions and return are not evaluated on this pass. */
-import { Outcome } from "../../outcome/outcome.ts";
-import type { ValueMap } from "../../value/value.ts";
+import { Outcome } from "../../outcome/index.ts";
+import type { ValueMap } from "../../value/index.ts";
 import { createFailure } from "./api-errors.ts";
 import { bodyToSend } from "./last-applied.ts";
 import { ownerReferencesOf, withOwnerReference } from "./owner.ts";

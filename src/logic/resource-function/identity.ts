@@ -1,8 +1,8 @@
 /** RF-14 / RF-40 / RF-41: which object a reconcile manages. */
-import type { ClusterApi, ObjectRef } from "../../cluster/cluster-api.ts";
+import type { ClusterApi, ObjectRef } from "../../cluster/index.ts";
 import type { Scope } from "../../expressions/index.ts";
-import { Outcome } from "../../outcome/outcome.ts";
-import { isMap, type Value } from "../../value/value.ts";
+import { Outcome } from "../../outcome/index.ts";
+import { isMap, type Value } from "../../value/index.ts";
 import type { PreparedResourceFunction } from "../types.ts";
 
 /** RF-40 / RF-44: Retry delay when plural discovery runs out of attempts. */

@@ -1,5 +1,6 @@
 /** RF-18 / RF-19: what is sent to the API, and the last-applied annotation read back for CMP-5. */
-import { isMap, parseJsonValue, toJsonText, type Value, type ValueMap } from "../../value/value.ts";
+import { metadataOf } from "../../cluster/index.ts";
+import { isMap, parseJsonValue, toJsonText, type Value, type ValueMap } from "../../value/index.ts";
 import { stripDirectives } from "../compare/directives.ts";
 
 export const LAST_APPLIED_ANNOTATION = "koreo.dev/last-applied-configuration";
@@ -11,7 +12,7 @@ export const LAST_APPLIED_ANNOTATION = "koreo.dev/last-applied-configuration";
 export function bodyToSend(body: ValueMap): ValueMap {
   const stripped = stripDirectives(body) as ValueMap;
   const text = toJsonText(stripped);
-  const metadata = isMap(stripped.metadata) ? stripped.metadata : {};
+  const metadata = metadataOf(stripped);
   const annotations = isMap(metadata.annotations) ? metadata.annotations : {};
   return { ...stripped, metadata: { ...metadata, annotations: { ...annotations, [LAST_APPLIED_ANNOTATION]: text } } };
 }

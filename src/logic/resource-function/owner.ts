@@ -1,5 +1,6 @@
 /** RF-24: the owner reference a managed resource should carry. */
-import { isList, isMap, type Value, type ValueMap } from "../../value/value.ts";
+import { metadataOf } from "../../cluster/index.ts";
+import { isList, isMap, type Value, type ValueMap } from "../../value/index.ts";
 import type { Owner, OwnerReference } from "../types.ts";
 import type { Identity } from "./identity.ts";
 
@@ -30,6 +31,6 @@ export function hasOwner(object: Value | undefined, uid: string): boolean {
 /** A copy of `body` whose `metadata.ownerReferences` is `existing` plus the owner (no duplicate uid). */
 export function withOwnerReference(body: ValueMap, existing: readonly ValueMap[], ref: OwnerReference): ValueMap {
   const refs = existing.some((r) => r.uid === ref.uid) ? [...existing] : [...existing, ownerReferenceValue(ref)];
-  const metadata = isMap(body.metadata) ? body.metadata : {};
+  const metadata = metadataOf(body);
   return { ...body, metadata: { ...metadata, ownerReferences: refs } };
 }

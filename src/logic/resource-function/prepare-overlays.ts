@@ -3,11 +3,11 @@
  * load errors of the function: they combine (OUT-4) into one outcome that every
  * reconcile reaching step 8 returns.
  */
-import type { DefinitionLookup, DefinitionRef } from "../../definitions/definition.ts";
+import type { DefinitionLookup, DefinitionRef } from "../../definitions/index.ts";
 import { prepareBody, prepareMapBody, prepareOverlay } from "../../expressions/index.ts";
-import { combineOutcomes, renderOutcome } from "../../outcome/combine.ts";
-import { Outcome } from "../../outcome/outcome.ts";
-import { isList, isMap, toJsonText, type Value, type ValueMap } from "../../value/value.ts";
+import { combineOutcomes, renderOutcome } from "../../outcome/index.ts";
+import { Outcome } from "../../outcome/index.ts";
+import { isList, isMap, toJsonText, type Value, type ValueMap } from "../../value/index.ts";
 import type { PreparedOverlayItem, PreparedOverlays, PreparedValueFunction } from "../types.ts";
 
 /** RF-30 / RF-44: a missing or unhealthy overlay ValueFunction retries after the default 60 s. */

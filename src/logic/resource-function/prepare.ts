@@ -1,7 +1,7 @@
 /** Prepares a ResourceFunction (RF-1..9, VAL-4, VAL-5, RF-30): every expression compiled once, at load. */
-import type { Definition, DefinitionLookup, PrepareOutcome, Preparer, Problem } from "../../definitions/definition.ts";
+import type { Definition, DefinitionLookup, PrepareOutcome, Preparer, Problem } from "../../definitions/index.ts";
 import { prepareBody, prepareMapBody, prepareOverlay, preparePredicates } from "../../expressions/index.ts";
-import type { ValueMap } from "../../value/value.ts";
+import type { ValueMap } from "../../value/index.ts";
 import { boolField, delayField, fail, functionLocation, inputNamesOf, mapField, prepareFailure, specOf } from "../prepare-support.ts";
 import type { PreparedApiConfig, PreparedCreate, PreparedOverlays, PreparedResourceFunction, PreparedSource, PreparedUpdate } from "../types.ts";
 import { prepareOverlays } from "./prepare-overlays.ts";
@@ -161,7 +161,7 @@ function prepareCreate(definition: Definition, spec: ValueMap, location: string)
   };
 }
 
-declare module "../../definitions/definition.ts" {
+declare module "../../definitions/index.ts" {
   /** The registry holds a PreparedResourceFunction for every ResourceFunction (typed lookups, no casts). */
   interface PreparedKinds {
     ResourceFunction: PreparedResourceFunction;

@@ -1,5 +1,5 @@
 /** What the mutating steps of one reconcile share. */
-import type { ClusterApi, ObjectRef } from "../../cluster/cluster-api.ts";
+import type { ClusterApi, ObjectRef } from "../../cluster/index.ts";
 import type { Scope } from "../../expressions/index.ts";
 import type { OwnerReference, PreparedResourceFunction } from "../types.ts";
 import type { Identity } from "./identity.ts";

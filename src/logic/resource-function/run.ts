@@ -1,8 +1,8 @@
 /** The ResourceFunction reconcile (RF-10): one pass, ending in exactly one outcome. */
-import type { KubeObject } from "../../cluster/cluster-api.ts";
+import type { KubeObject } from "../../cluster/index.ts";
 import type { Scope } from "../../expressions/index.ts";
-import { Outcome } from "../../outcome/outcome.ts";
-import { isMap, type Value, type ValueMap } from "../../value/value.ts";
+import { Outcome } from "../../outcome/index.ts";
+import { isMap, type Value, type ValueMap } from "../../value/index.ts";
 import { compareResource } from "../compare/compare.ts";
 import type { ManagedResourceRecord, PreparedResourceFunction, ResourceFunctionContext, ResourceFunctionResult } from "../types.ts";
 import { abortableCluster, abortedOutcome, RunAborted } from "./abortable.ts";

@@ -1,6 +1,6 @@
 /** Building a request body can fail on values JSON cannot carry (non-finite doubles): a PermFail, not a crash. */
-import { Outcome } from "../../outcome/outcome.ts";
-import type { ValueMap } from "../../value/value.ts";
+import { Outcome } from "../../outcome/index.ts";
+import type { ValueMap } from "../../value/index.ts";
 import type { Resolved } from "./identity.ts";
 
 export function sendable(build: () => ValueMap, display: string): Resolved<ValueMap> {

@@ -3,11 +3,11 @@
  * RF-15, or template, RT-4..6), forced identity (RF-16), overlays in order
  * (RF-17), forced identity again.
  */
-import type { DefinitionLookup } from "../../definitions/definition.ts";
+import type { DefinitionLookup } from "../../definitions/index.ts";
 import type { Scope } from "../../expressions/index.ts";
-import { Outcome } from "../../outcome/outcome.ts";
-import { isMap, type Value, type ValueMap } from "../../value/value.ts";
-import { deepMerge } from "../../value/deep-merge.ts";
+import { Outcome } from "../../outcome/index.ts";
+import { isMap, type Value, type ValueMap } from "../../value/index.ts";
+import { deepMerge } from "../../value/index.ts";
 import { lookupTemplate } from "../resource-template/lookup.ts";
 import type { PreparedOverlayItem, PreparedResourceFunction } from "../types.ts";
 import { runValueFunction } from "../value-function/run.ts";

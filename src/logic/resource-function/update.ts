@@ -1,7 +1,7 @@
 /** RF-23 / RF-24 / RF-28: bringing an existing resource back to its target, or deleting it. */
-import { Outcome, assertNever } from "../../outcome/outcome.ts";
-import type { KubeObject } from "../../cluster/cluster-api.ts";
-import type { ValueMap } from "../../value/value.ts";
+import { Outcome, assertNever } from "../../outcome/index.ts";
+import type { KubeObject } from "../../cluster/index.ts";
+import type { ValueMap } from "../../value/index.ts";
 import { describeDifference, type Difference } from "../compare/compare.ts";
 import { deleteFailure, patchFailure } from "./api-errors.ts";
 import { bodyToSend } from "./last-applied.ts";

@@ -1,8 +1,8 @@
 /** RT-5: templates are looked up by name on every reconcile, so changes apply at the next one (RT-7). */
-import type { DefinitionLookup } from "../../definitions/definition.ts";
-import { renderOutcome } from "../../outcome/combine.ts";
-import { Outcome } from "../../outcome/outcome.ts";
-import type { ValueMap } from "../../value/value.ts";
+import type { DefinitionLookup } from "../../definitions/index.ts";
+import { renderOutcome } from "../../outcome/index.ts";
+import { Outcome } from "../../outcome/index.ts";
+import type { ValueMap } from "../../value/index.ts";
 import type { PreparedResourceTemplate } from "../types.ts";
 
 /** RT-5 / RF-44: Retry delay when the template is missing or not ready. */

@@ -1,6 +1,6 @@
 /** Prepares a ResourceTemplate (RT-1..3, VAL-7). Template content is static: nothing is compiled (RT-2). */
-import type { Definition, PrepareOutcome, Preparer } from "../../definitions/definition.ts";
-import { cloneValue, isMap } from "../../value/value.ts";
+import type { Definition, PrepareOutcome, Preparer } from "../../definitions/index.ts";
+import { cloneValue, isMap } from "../../value/index.ts";
 import { fail, renderField, specOf } from "../prepare-support.ts";
 import type { PreparedResourceTemplate } from "../types.ts";
 
@@ -28,7 +28,7 @@ function prepare(definition: Definition): PrepareOutcome<PreparedResourceTemplat
   return { ok: true, value, dependsOn: [] };
 }
 
-declare module "../../definitions/definition.ts" {
+declare module "../../definitions/index.ts" {
   /** The registry holds a PreparedResourceTemplate for every ResourceTemplate (typed lookups, no casts). */
   interface PreparedKinds {
     ResourceTemplate: PreparedResourceTemplate;

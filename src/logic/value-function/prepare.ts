@@ -1,5 +1,5 @@
 /** Prepares a ValueFunction (VF-1, VAL-3): compiles every field once. */
-import type { Definition, PrepareOutcome, Preparer } from "../../definitions/definition.ts";
+import type { Definition, PrepareOutcome, Preparer } from "../../definitions/index.ts";
 import { prepareMapBody, prepareOverlay, preparePredicates } from "../../expressions/index.ts";
 import { functionLocation, inputNamesOf, prepareFailure, specOf } from "../prepare-support.ts";
 import type { PreparedValueFunction } from "../types.ts";
@@ -30,7 +30,7 @@ function prepare(definition: Definition): PrepareOutcome<PreparedValueFunction> 
   return { ok: true, value, dependsOn: [] };
 }
 
-declare module "../../definitions/definition.ts" {
+declare module "../../definitions/index.ts" {
   /** The registry holds a PreparedValueFunction for every ValueFunction (typed lookups, no casts). */
   interface PreparedKinds {
     ValueFunction: PreparedValueFunction;

@@ -1,6 +1,6 @@
 /** Evaluates a prepared ValueFunction (VF-2..VF-7). Pure: no I/O. */
-import { Outcome } from "../../outcome/outcome.ts";
-import { isMap, type Value, type ValueMap } from "../../value/value.ts";
+import { Outcome } from "../../outcome/index.ts";
+import { isMap, type Value, type ValueMap } from "../../value/index.ts";
 import type { PreparedValueFunction } from "../types.ts";
 
 /** VF-2. `base` is the current Target Resource Specification when used as an overlay (VF-6). */
