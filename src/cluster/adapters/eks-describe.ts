@@ -7,7 +7,7 @@
  * AWS_SESSION_TOKEN. The request is signed with @smithy/signature-v4, which
  * the EKS token (eks-token.ts) already bundles.
  */
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { NodeSha256 } from "./sha256.ts";
 import * as http from "node:http";
 import * as https from "node:https";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -34,34 +34,6 @@ export function environmentCredentials(env: NodeJS.ProcessEnv = process.env): ()
     if (!accessKeyId || !secretAccessKey) throw new Error("no AWS credentials in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)");
     return env.AWS_SESSION_TOKEN ? { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN } : { accessKeyId, secretAccessKey };
   };
-}
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function toBuffer(data: SourceData): Buffer {
-  if (typeof data === "string") return Buffer.from(data, "utf8");
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
-
-/** SHA-256 (HMAC when keyed) over node:crypto, in the shape SignatureV4 expects (eks-token.ts has the same; it does not export it). */
-class Sha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  update(data: Uint8Array): void {
-    this.hash.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash("sha256") : createHmac("sha256", toBuffer(this.secret));
-  }
 }
 
 function getText(url: URL, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; text: string }> {
@@ -93,7 +65,7 @@ function endpointOf(clusterName: string, body: unknown): EksClusterEndpoint {
 export async function describeEksCluster(clusterName: string, region: string, options: DescribeOptions = {}): Promise<EksClusterEndpoint> {
   const url = new URL(`/clusters/${encodeURIComponent(clusterName)}`, options.endpoint ?? `https://eks.${region}.amazonaws.com`);
   const credentials = options.credentials ?? environmentCredentials();
-  const signer = new SignatureV4({ service: "eks", region, credentials, sha256: Sha256, uriEscapePath: true });
+  const signer = new SignatureV4({ service: "eks", region, credentials, sha256: NodeSha256, uriEscapePath: true });
   const signed = await signer.sign({
     method: "GET",
     protocol: url.protocol,

@@ -1,4 +1,4 @@
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { NodeSha256 } from "./sha256.ts";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { systemClock, type Clock } from "../../ports/index.ts";
@@ -20,34 +20,6 @@ const TOKEN_PREFIX = "k8s-aws-v1.";
 const REUSE_MS = 10 * 60_000;
 /** Tokens signed with temporary credentials die with them; stop reusing a minute before. */
 const CREDENTIAL_MARGIN_MS = 60_000;
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function toBuffer(data: SourceData): Buffer {
-  if (typeof data === "string") return Buffer.from(data, "utf8");
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
-
-/** SHA-256 (HMAC when keyed) over node:crypto, in the shape SignatureV4 expects. */
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  update(data: Uint8Array): void {
-    this.hash.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash("sha256") : createHmac("sha256", toBuffer(this.secret));
-  }
-}
 
 /**
  * The presigned STS GetCallerIdentity URL that `aws eks get-token` builds:
