@@ -1,14 +1,14 @@
 /**
  * The infrastructure of bench/cost.bench.ts, in its own process so that the
  * bench process's CPU time is the handlers' alone: the embedded API server
- * and fauxqs, each behind a counting proxy (test/cluster/counting-proxy.ts).
+ * and fauxqs, each behind a counting proxy (test/support/counting-proxy.ts).
  * Talks to the parent over IPC: "ready" with the addresses, then answers
  * "take" (the requests since the last take, bodies dropped) and "depth"
  * (the work queue's message counts); "stop" ends it.
  */
 import { startApiServer } from "../../src/apiserver/index.ts";
 import { startLocalSqs } from "../../src/local/sqs.ts";
-import { startCountingProxy, type ProxiedRequest } from "../../test/cluster/counting-proxy.ts";
+import { startCountingProxy, type ProxiedRequest } from "../../test/support/counting-proxy.ts";
 
 export interface InfraReady {
   readonly type: "ready";

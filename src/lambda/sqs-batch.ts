@@ -15,13 +15,14 @@
  *   after the queue's visibility timeout: at once when they never started, after a short backoff
  *   growing with the receive count when they ran and failed.
  */
+import { objectKey } from "../cluster/index.ts";
 import { BatchProcessor, EventType, FullBatchFailureError, SqsFifoPartialProcessorAsync, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { ChangeMessageVisibilityBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { Env, RuntimeConfig } from "../config/index.ts";
 import type { Logger } from "../ports/index.ts";
 import type { Metrics } from "../ports/index.ts";
-import { decodeRequest, triggerKey, type ReconcileRequest } from "../queue/index.ts";
+import { decodeRequest, type ReconcileRequest } from "../queue/index.ts";
 import { logScopeOf } from "./observability.ts";
 
 export type RequestHandler = (request: ReconcileRequest) => Promise<unknown>;
@@ -95,7 +96,7 @@ function recordHandler(handle: RequestHandler, options: BatchOptions, started: S
     }
     if (!hasTimeFor(context, options.recordAllowanceMs ?? 0)) throw new RecordNotStarted();
     started.add(record.messageId);
-    const keys = { messageId: record.messageId, trigger: triggerKey(decoded.request.trigger) };
+    const keys = { messageId: record.messageId, trigger: objectKey(decoded.request.trigger) };
     scope.appendKeys(keys);
     try {
       await handle(decoded.request);
@@ -177,7 +178,7 @@ export function failedRecordDelaySeconds(receiveCount: number, delay: RetryDelay
 function reportFailure(record: SQSRecord, request: ReconcileRequest, error: unknown, options: BatchOptions): void {
   const receiveCount = Number(record.attributes.ApproximateReceiveCount);
   const fields = {
-    trigger: triggerKey(request.trigger),
+    trigger: objectKey(request.trigger),
     uid: request.trigger.uid,
     messageId: record.messageId,
     receiveCount,

@@ -2,5 +2,5 @@
  * Reconcile requests as messages, FIFO ids, and the queue ports; the SQS adapter has its own face, adapters/index.ts.
  * May import: cluster (port), value.
  */
-export { chainOf, decodeRequest, type ReconcileRequest, triggerKey, type TriggerRef, triggerRefOf } from "./messages.ts";
+export { chainOf, decodeRequest, type ReconcileRequest, type TriggerRef, triggerRefOf } from "./messages.ts";
 export { type DeadLetterQueue, MAX_DELAY_SECONDS, type TimerQueue, type WorkQueue } from "./queue.ts";

@@ -86,11 +86,6 @@ export function chainOf(request: ReconcileRequest): number | undefined {
   return request.chain ?? request.dueAt;
 }
 
-/** `ns/name` or `name`, with the kind: how logs and metrics name a trigger. */
-export function triggerKey(trigger: Pick<TriggerRef, "kind" | "namespace" | "name">): string {
-  return trigger.namespace === undefined ? `${trigger.kind}:${trigger.name}` : `${trigger.kind}:${trigger.namespace}/${trigger.name}`;
-}
-
 /** The identity of a trigger object as read from the cluster; undefined when it lacks a name or uid. */
 export function triggerRefOf(object: KubeObject): TriggerRef | undefined {
   const metadata = object.metadata;

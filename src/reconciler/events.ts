@@ -6,10 +6,11 @@
  * stateless handler cannot. Written through the ClusterApi port, so it works locally and on AWS
  * (RBAC: `events` get/create/patch). Events are information: a failed write is logged, never fatal.
  */
+import { objectKey } from "../cluster/index.ts";
 import type { ClusterApi, KubeObject } from "../cluster/index.ts";
 import type { Outcome } from "../outcome/index.ts";
 import type { Logger } from "../ports/index.ts";
-import { triggerKey, type TriggerRef } from "../queue/index.ts";
+import { type TriggerRef } from "../queue/index.ts";
 import { conditionFor } from "../workflow/index.ts";
 import { sha256Hex } from "../workflow/index.ts";
 import type { RunReport } from "./engine-port.ts";
@@ -88,8 +89,8 @@ export async function recordEvent(cluster: ClusterApi, trigger: TriggerRef, even
   else if (existing.error.reason === "NotFound") written = await cluster.create(newEventObject(trigger, event, now), { plural: "events" });
   else written = existing;
   if (!written.ok)
-    logger.warn(`Could not record the ${event.reason} event of ${triggerKey(trigger)}.`, {
-      trigger: triggerKey(trigger),
+    logger.warn(`Could not record the ${event.reason} event of ${objectKey(trigger)}.`, {
+      trigger: objectKey(trigger),
       reason: written.error.reason,
       error: written.error.message,
     });

@@ -6,9 +6,10 @@
  * until the trigger or its Workflow changes (or a force request). The entry is
  * updated in place with COND-1 (`mergeCondition`), every other condition kept.
  */
+import { objectKey } from "../cluster/index.ts";
 import type { ClusterApi, KubeObject } from "../cluster/index.ts";
 import { mergeCondition } from "../logic/index.ts";
-import { triggerKey, type TriggerRef } from "../queue/index.ts";
+import { type TriggerRef } from "../queue/index.ts";
 import { isMap, type ValueMap } from "../value/index.ts";
 import { conditionTime } from "../workflow/index.ts";
 import { writeParentPatch } from "../workflow/index.ts";
@@ -34,7 +35,7 @@ export function giveUpPatch(trigger: KubeObject, message: string, now: number): 
 export async function writeGiveUpCondition(cluster: ClusterApi, ref: TriggerRef, message: string, now: number): Promise<string | undefined> {
   const objectRef = { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }) };
   const got = await cluster.get(objectRef);
-  if (!got.ok) return got.error.reason === "NotFound" ? undefined : `GET ${triggerKey(ref)}: ${got.error.reason}: ${got.error.message}`;
+  if (!got.ok) return got.error.reason === "NotFound" ? undefined : `GET ${objectKey(ref)}: ${got.error.reason}: ${got.error.message}`;
   if (!isMap(got.value.metadata) || got.value.metadata.uid !== ref.uid) return undefined;
   const written = await writeParentPatch(cluster, objectRef, got.value, giveUpPatch(got.value, message, now), "koreo");
   return written.ok || written.error.reason === "NotFound" ? undefined : `${written.error.reason}: ${written.error.message}`;

@@ -5,11 +5,12 @@
  * the cluster or the timer queue cannot be reached, so SQS redelivers the
  * message (and, after maxReceiveCount, dead-letters it).
  */
+import { objectKey } from "../cluster/index.ts";
 import type { ClusterApi, KubeObject } from "../cluster/index.ts";
 import type { ControllerTimings } from "../config/index.ts";
 import type { Clock } from "../ports/index.ts";
 import type { Logger } from "../ports/index.ts";
-import { triggerKey, type ReconcileRequest, type TriggerRef } from "../queue/index.ts";
+import { type ReconcileRequest, type TriggerRef } from "../queue/index.ts";
 import type { TimerQueue } from "../queue/index.ts";
 import { changeHash } from "./change-hash.ts";
 import { decide, type Decision } from "./decide.ts";
@@ -78,7 +79,7 @@ async function getTrigger(cluster: ClusterApi, ref: TriggerRef): Promise<KubeObj
   });
   if (got.ok) return got.value;
   if (got.error.reason === "NotFound") return undefined;
-  throw new Error(`GET ${triggerKey(ref)}: ${got.error.reason}: ${got.error.message}`);
+  throw new Error(`GET ${objectKey(ref)}: ${got.error.reason}: ${got.error.message}`);
 }
 
 /** A name re-used by a new object (other uid) is a different trigger: this request's trigger is gone (CTL-7). */
@@ -95,7 +96,7 @@ function observe(trigger: KubeObject | undefined, ref: TriggerRef): Observed {
 
 async function dropped(deps: RequestReconcilerDeps, request: ReconcileRequest, decision: GateDecision & { proceed: false }): Promise<HandleResult> {
   deps.metrics.count("GateDrops", { reason: decision.why });
-  deps.logger.debug("Gate dropped request.", { trigger: triggerKey(request.trigger), reason: request.reason, why: decision.why });
+  deps.logger.debug("Gate dropped request.", { trigger: objectKey(request.trigger), reason: request.reason, why: decision.why });
   if (decision.rearm !== undefined) await armTimer(deps.timers, { trigger: request.trigger, reason: "timer", ...decision.rearm }, deps.clock.now());
   return { status: "dropped", why: decision.why };
 }
@@ -221,7 +222,7 @@ function nextRecord(basis: Basis, report: RunReport, decision: Decision, chain: 
 async function stateGiveUp(deps: RequestReconcilerDeps, trigger: TriggerRef, message: string): Promise<void> {
   const failed = await writeGiveUpCondition(deps.cluster, trigger, message, deps.clock.now());
   if (failed !== undefined)
-    deps.logger.warn(`Could not write the give-up condition on ${triggerKey(trigger)}.`, { trigger: triggerKey(trigger), error: failed });
+    deps.logger.warn(`Could not write the give-up condition on ${objectKey(trigger)}.`, { trigger: objectKey(trigger), error: failed });
 }
 
 /** SRV-12: an unchanged record is not written. A 404 means the trigger went away meanwhile. */
@@ -235,7 +236,7 @@ async function storeRecord(cluster: ClusterApi, trigger: TriggerRef, previous: G
   };
   const patched = await cluster.mergePatch(ref, recordPatch(record), { fieldManager: "koreo" });
   if (patched.ok || patched.error.reason === "NotFound") return;
-  throw new Error(`recording reconcile state on ${triggerKey(trigger)}: ${patched.error.reason}: ${patched.error.message}`);
+  throw new Error(`recording reconcile state on ${objectKey(trigger)}: ${patched.error.reason}: ${patched.error.message}`);
 }
 
 /** CTL-21 / SRV-13: one line and a few metrics per run. */
@@ -243,7 +244,7 @@ function observeRun(deps: RequestReconcilerDeps, trigger: TriggerRef, why: Proce
   const outcome = report.status === "system-error" ? "SystemError" : isGone(report) ? "Gone" : report.outcome.kind;
   // `why`: what the gate let through (a change, a due timer, force…): the first question when a trigger runs unexpectedly.
   const fields = {
-    trigger: triggerKey(trigger),
+    trigger: objectKey(trigger),
     uid: trigger.uid,
     workflow: report.workflow,
     why,
@@ -257,11 +258,11 @@ function observeRun(deps: RequestReconcilerDeps, trigger: TriggerRef, why: Proce
   if (decision.kind === "backoff") deps.metrics.count("SystemErrorRetries");
   if (decision.kind === "give-up") {
     deps.metrics.count("SystemErrorGiveUps");
-    deps.logger.error(`Giving up on ${triggerKey(trigger)} after ${decision.attempt} consecutive system errors.`, { ...fields, error: errorOf(report) });
+    deps.logger.error(`Giving up on ${objectKey(trigger)} after ${decision.attempt} consecutive system errors.`, { ...fields, error: errorOf(report) });
     return;
   }
-  if (report.status === "system-error") deps.logger.warn(`Reconcile of ${triggerKey(trigger)} failed; backing off.`, { ...fields, error: errorOf(report) });
-  else deps.logger.info(`Reconciled ${triggerKey(trigger)} using Workflow ${report.workflow ?? "(none)"}.`, fields);
+  if (report.status === "system-error") deps.logger.warn(`Reconcile of ${objectKey(trigger)} failed; backing off.`, { ...fields, error: errorOf(report) });
+  else deps.logger.info(`Reconciled ${objectKey(trigger)} using Workflow ${report.workflow ?? "(none)"}.`, fields);
 }
 
 /**

@@ -8,12 +8,13 @@
  * `core` stands for the core API group. Every route but /healthz and /admission needs the secret (auth.ts).
  * Dry-run responses carry no Secret values (redact.ts) and list what was redacted.
  */
+import { objectKey } from "../cluster/index.ts";
 import { randomUUID } from "node:crypto";
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ClusterReader } from "../cluster/index.ts";
 import type { Logger } from "../ports/index.ts";
-import { triggerKey, triggerRefOf, type TriggerRef } from "../queue/index.ts";
+import { triggerRefOf, type TriggerRef } from "../queue/index.ts";
 import type { WorkQueue } from "../queue/index.ts";
 import { ADMISSION_BODY_LIMIT_BYTES, ADMISSION_PATH, handleAdmission } from "./admission.ts";
 import { authenticate, SIGNATURE_HEADER } from "./auth.ts";
@@ -69,14 +70,14 @@ export function createWebhookApp(deps: WebhookDeps): Hono {
   });
   app.post("/reconcile/:group/:version/:kind/:namespace/:name", async (c) => {
     const trigger = await findTrigger(deps.cluster, target(c));
-    if (trigger === undefined) return c.json({ error: `${triggerKey(target(c))} not found` }, 404);
+    if (trigger === undefined) return c.json({ error: `${objectKey(target(c))} not found` }, 404);
     await deps.work.enqueue([{ trigger, reason: "force", nonce: randomUUID() }]);
-    deps.logger.info(`Webhook queued a reconcile of ${triggerKey(trigger)}.`, { trigger: triggerKey(trigger), uid: trigger.uid });
+    deps.logger.info(`Webhook queued a reconcile of ${objectKey(trigger)}.`, { trigger: objectKey(trigger), uid: trigger.uid });
     return c.json({ queued: true, trigger }, 202);
   });
   app.post("/dry-run/:group/:version/:kind/:namespace/:name", async (c) => {
     const trigger = await findTrigger(deps.cluster, target(c));
-    if (trigger === undefined) return c.json({ error: `${triggerKey(target(c))} not found` }, 404);
+    if (trigger === undefined) return c.json({ error: `${objectKey(target(c))} not found` }, 404);
     const { value, paths } = redactSecrets(jsonSafe(await deps.dryRun(trigger)));
     return c.json({ ...value, redacted: { marker: REDACTED, paths, note: "values of core/v1 Secret data and stringData are not shown" } }, 200);
   });
@@ -109,7 +110,7 @@ async function findTrigger(cluster: ClusterReader, t: Target): Promise<TriggerRe
   const got = await cluster.get(t);
   if (got.ok) return triggerRefOf({ ...got.value, apiVersion: t.apiVersion, kind: t.kind });
   if (got.error.reason === "NotFound") return undefined;
-  throw new Error(`GET ${triggerKey(t)}: ${got.error.reason}: ${got.error.message}`);
+  throw new Error(`GET ${objectKey(t)}: ${got.error.reason}: ${got.error.message}`);
 }
 
 /** The secret, or undefined (logged) when it cannot be read: the caller is not to blame, so not a 401. */

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
-import { harness, kubectl, type Harness, type Kubectl } from "./helpers.ts";
+import { harness, kubectl, type Harness, type Kubectl } from "../support/apiserver.ts";
 
 type Review = {
   request: { uid: string; operation: string; name: string; namespace?: string; dryRun: boolean; object: { data?: Record<string, string> }; oldObject: unknown };

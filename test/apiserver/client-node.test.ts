@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as k8s from "@kubernetes/client-node";
-import { FOO_CRD, harness } from "./helpers.ts";
+import { FOO_CRD, harness } from "../support/apiserver.ts";
 
 test("client-node KubernetesObjectApi CRUD, merge patch, server-side apply, watch", { timeout: 60_000 }, async () => {
   const h = await harness();

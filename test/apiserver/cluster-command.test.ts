@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { kubectlPath } from "./helpers.ts";
+import { kubectlPath } from "../support/apiserver.ts";
 
 const BIN = new URL("../../bin/koreo.mjs", import.meta.url).pathname;
 

@@ -1,7 +1,7 @@
 /** Optimistic concurrency: racing read-modify-write updates never lose or double a write. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { harness } from "./helpers.ts";
+import { harness } from "../support/apiserver.ts";
 
 test("50 concurrent conflicting PUTs: each succeeds against the current version or gets 409", { timeout: 60_000 }, async () => {
   const h = await harness();

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { stringify } from "yaml";
-import { FOO_CRD, harness, kubectl, rawWatch, type Harness } from "./helpers.ts";
+import { FOO_CRD, harness, kubectl, rawWatch, type Harness } from "../support/apiserver.ts";
 
 const CMS = "/api/v1/namespaces/default/configmaps";
 

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { stringify } from "yaml";
-import { harness, kubectl, type Harness } from "./helpers.ts";
+import { harness, kubectl, type Harness } from "../support/apiserver.ts";
 
 const SERVICES = "/api/v1/namespaces/default/services";
 

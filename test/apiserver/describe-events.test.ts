@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { harness, kubectl } from "./helpers.ts";
+import { harness, kubectl } from "../support/apiserver.ts";
 
 test("kubectl describe shows the Events about the object, selected by involvedObject fields", { timeout: 120_000 }, async () => {
   const h = await harness({ tls: true });

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { harness, kubectl } from "./helpers.ts";
+import { harness, kubectl } from "../support/apiserver.ts";
 
 const AGGREGATED = "application/json;g=apidiscovery.k8s.io;v=v2";
 const CRDS = join(import.meta.dirname, "../../infra/crds");

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { stringify } from "yaml";
-import { FOO_CRD, harness, kubectl } from "./helpers.ts";
+import { FOO_CRD, harness, kubectl } from "../support/apiserver.ts";
 
 test("kubectl explain walks built-in and CRD schemas", { timeout: 120_000 }, async () => {
   const h = await harness({ tls: true });

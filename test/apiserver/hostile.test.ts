@@ -1,7 +1,7 @@
 /** Hostile input gets a Status error and the server keeps serving. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { harness } from "./helpers.ts";
+import { harness } from "../support/apiserver.ts";
 
 const CMS = "/api/v1/namespaces/default/configmaps";
 

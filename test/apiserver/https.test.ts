@@ -16,7 +16,7 @@ import { startApiServer } from "../../src/apiserver/index.ts";
 import { kubeconfigYaml } from "../../src/apiserver/kubeconfig.ts";
 import { createClientNodeCluster } from "../../src/cluster/adapters/client-node.ts";
 import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
-import { caOf, FOO_CRD, harness, kubectl, rawWatch, readUntil } from "./helpers.ts";
+import { caOf, FOO_CRD, harness, kubectl, rawWatch, readUntil } from "../support/apiserver.ts";
 
 function names(list: { items: { metadata?: { name?: string } }[] }): string[] {
   return list.items.map((item) => item.metadata?.name ?? "").sort();

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { stringify } from "yaml";
-import { FOO_CRD, harness, kubectl, type Harness, type Kubectl } from "./helpers.ts";
+import { FOO_CRD, harness, kubectl, type Harness, type Kubectl } from "../support/apiserver.ts";
 
 describe("kubectl create/run/scale (protobuf bodies)", { timeout: 180_000 }, () => {
   let h: Harness;

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { stringify } from "yaml";
-import { FOO_CRD, harness, kubectl, readUntil } from "./helpers.ts";
+import { FOO_CRD, harness, kubectl, readUntil } from "../support/apiserver.ts";
 
 const foo = (name: string, size: number, extra: object = {}): object => ({
   apiVersion: "example.com/v1",

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { decodeProtobufObject } from "../../src/apiserver/protobuf/decode.ts";
 import { ApiError } from "../../src/apiserver/errors.ts";
-import { harness } from "./helpers.ts";
+import { harness } from "../support/apiserver.ts";
 
 // Captured with `kubectl create … -v=8` (kubectl 1.32.4).
 const CONFIGMAP = "6b3873000a0f0a0276311209436f6e6669674d6170121b0a110a017812001a0022002a0032003800420012060a01611201621a002200";

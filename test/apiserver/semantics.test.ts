@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FOO_CRD, harness, type Harness } from "./helpers.ts";
+import { FOO_CRD, harness, type Harness } from "../support/apiserver.ts";
 
 const FOOS = "/apis/example.com/v1/namespaces/default/foos";
 const CMS = "/api/v1/namespaces/default/configmaps";

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { stringify } from "yaml";
-import { FOO_CRD, harness, kubectl, readUntil, type Harness } from "./helpers.ts";
+import { FOO_CRD, harness, kubectl, readUntil, type Harness } from "../support/apiserver.ts";
 
 /** What kubectl 1.32 sends on `kubectl get`. */
 const KUBECTL_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";

@@ -1,7 +1,7 @@
 /** Watch resumption: every event after a resourceVersion, in order; 410 once compacted; bookmarks. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { harness, rawWatch, type WatchEventLine } from "./helpers.ts";
+import { harness, rawWatch, type WatchEventLine } from "../support/apiserver.ts";
 
 const CMS = "/api/v1/namespaces/default/configmaps";
 

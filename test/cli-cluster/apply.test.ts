@@ -4,7 +4,7 @@ import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { KubeObject } from "../../src/cluster/cluster-api.ts";
 import { isList, isMap, toJsonText } from "../../src/value/value.ts";
-import { clusterHarness, FIXTURES, lines, type ClusterHarness } from "./support.ts";
+import { clusterHarness, FIXTURES, lines, type ClusterHarness } from "../support/cli-cluster.ts";
 
 let h: ClusterHarness;
 const PROGRAM = join(FIXTURES, "program");

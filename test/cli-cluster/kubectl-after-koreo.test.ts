@@ -7,8 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { harness, kubectl } from "../apiserver/helpers.ts";
-import { FIXTURES, runKoreo } from "./support.ts";
+import { harness, kubectl } from "../support/apiserver.ts";
+import { FIXTURES, runKoreo } from "../support/cli-cluster.ts";
 
 test("kubectl apply twice after koreo apply: configured once, then unchanged without warnings", { timeout: 120_000 }, async () => {
   const h = await harness({ tls: true });

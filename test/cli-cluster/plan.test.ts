@@ -14,7 +14,7 @@ import { affectedWorkflows, overlay } from "../../src/operations/index.ts";
 import { loadProgram } from "../../src/program/index.ts";
 import { silentLogger, systemClock } from "../../src/ports/index.ts";
 import { reconcileTrigger } from "../../src/workflow/index.ts";
-import { clusterHarness, FIXTURES, lines, runKoreo, type CliRun, type ClusterHarness } from "./support.ts";
+import { clusterHarness, FIXTURES, lines, runKoreo, type CliRun, type ClusterHarness } from "../support/cli-cluster.ts";
 
 const PLAN = join(FIXTURES, "plan");
 const NS = "plan-ns";

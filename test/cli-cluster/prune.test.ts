@@ -2,7 +2,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { clusterHarness, FIXTURES, lines, type ClusterHarness } from "./support.ts";
+import { clusterHarness, FIXTURES, lines, type ClusterHarness } from "../support/cli-cluster.ts";
 
 let h: ClusterHarness;
 const PROGRAM = join(FIXTURES, "prune", "program");

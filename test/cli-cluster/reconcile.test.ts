@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { annotation, clusterHarness, FIXTURES, runKoreo, type ClusterHarness } from "./support.ts";
+import { annotation, clusterHarness, FIXTURES, runKoreo, type ClusterHarness } from "../support/cli-cluster.ts";
 
 let h: ClusterHarness;
 const LAST = "koreo.dev/last-manual-reconcile";

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FIXTURES, lines, runKoreo } from "./support.ts";
+import { FIXTURES, lines, runKoreo } from "../support/cli-cluster.ts";
 
 const DIR = join(FIXTURES, "workflow-errors");
 const BAD = join(DIR, "wf-bad.k.yaml");

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { access, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { koreo, lastLine, type CliRun } from "./support.ts";
+import { koreo, lastLine, type CliRun } from "../support/cli.ts";
 
 const HEAD = "apiVersion: koreo.dev/v1beta1\nkind: ValueFunction\nmetadata: {name: deep}\nspec:\n  return:\n    a: ";
 

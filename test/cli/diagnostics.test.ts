@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { koreo } from "./support.ts";
+import { koreo } from "../support/cli.ts";
 
 async function validate(text: string): Promise<{ code: number; lines: string[] }> {
   const dir = await mkdtemp(join(tmpdir(), "koreo-diagnostics-"));

@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { koreo, lastLine } from "./support.ts";
-import { clusterHarness } from "../cli-cluster/support.ts";
+import { koreo, lastLine } from "../support/cli.ts";
+import { clusterHarness } from "../support/cli-cluster.ts";
 
 const DUMMY = `apiVersion: koreo.dev/v1beta1
 kind: TriggerDummy

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { koreo, lastLine } from "./support.ts";
+import { koreo, lastLine } from "../support/cli.ts";
 
 const VF = (name: string) => `apiVersion: koreo.dev/v1beta1
 kind: ValueFunction

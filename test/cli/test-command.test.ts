@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { koreo, lastLine } from "./support.ts";
+import { koreo, lastLine } from "../support/cli.ts";
 
 const FAILING = "test/fixtures/function-tests/failing";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { koreo } from "./support.ts";
+import { koreo } from "../support/cli.ts";
 
 async function corpus(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "koreo-validate-"));

@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { harness, kubectl } from "../apiserver/helpers.ts";
-import { koreo } from "./support.ts";
+import { harness, kubectl } from "../support/apiserver.ts";
+import { koreo } from "../support/cli.ts";
 
 const PROGRAM = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition

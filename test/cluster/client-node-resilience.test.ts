@@ -11,7 +11,7 @@ import { createClientNodeCluster, type ClientNodeClusterOptions } from "../../sr
 import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 import type { WatchEvent } from "../../src/cluster/cluster-api.ts";
 import { isMap as isMapValue } from "../../src/value/value.ts";
-import { startStub, status, type StubReply, type RecordedRequest } from "./stub-server.ts";
+import { startStub, status, type StubReply, type RecordedRequest } from "../support/stub-server.ts";
 
 const FAST_RETRY = { attempts: 3, baseDelayMs: 1 };
 const cmRef = { apiVersion: "v1", kind: "ConfigMap", name: "a", namespace: "ns", plural: "configmaps" };

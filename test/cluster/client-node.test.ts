@@ -14,7 +14,7 @@ import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runClusterContract } from "./contract.ts";
+import { runClusterContract } from "../support/cluster-contract.ts";
 
 runClusterContract("client-node over the embedded API server", async () => {
   const server = await startApiServer({ port: 0 });

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac } from "node:crypto";
 import { describeEksCluster, environmentCredentials } from "../../src/cluster/adapters/eks-describe.ts";
-import { startStub, type RecordedRequest } from "./stub-server.ts";
+import { startStub, type RecordedRequest } from "../support/stub-server.ts";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "session" };
 const described = {

@@ -4,7 +4,7 @@ import type { KubeObject, WatchEvent } from "../../src/cluster/cluster-api.ts";
 import { fixedClock } from "../../src/ports/clock.ts";
 import { isMap, type Value } from "../../src/value/value.ts";
 import { createInMemoryCluster } from "../../src/cluster/adapters/in-memory.ts";
-import { runClusterContract } from "./contract.ts";
+import { runClusterContract } from "../support/cluster-contract.ts";
 
 runClusterContract("in-memory", async () => ({ cluster: createInMemoryCluster(), close: async () => {} }));
 

@@ -14,7 +14,7 @@ import { startApiServer } from "../../src/apiserver/index.ts";
 import { createClientNodeCluster } from "../../src/cluster/adapters/client-node.ts";
 import { defaultKubeAccess, explicitKubeAccess, inClusterKubeAccess, kubeAccessFromFiles } from "../../src/cluster/adapters/kube-access.ts";
 import type { KubeConfigSlice } from "../../src/cluster/adapters/client-node-transport.ts";
-import { startStub, type RecordedRequest } from "./stub-server.ts";
+import { startStub, type RecordedRequest } from "../support/stub-server.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "koreo-kube-access-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -26,7 +26,7 @@ import { KOREO_PREPARERS } from "../../src/program/index.ts";
 import { runAllTests, type TestRun } from "../../src/function-test/index.ts";
 import { paletteFor } from "../../src/cli/report/colour.ts";
 import { textReport } from "../../src/cli/report/text.ts";
-import { koreo } from "../cli/support.ts";
+import { koreo } from "../support/cli.ts";
 
 const ROOT = join("test", "fixtures", "published");
 

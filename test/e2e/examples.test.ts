@@ -10,7 +10,7 @@ import { EXAMPLE_MANIFESTS } from "../../src/cli/commands/start.ts";
 import { startLocalStack, type LocalStack } from "../../src/local/stack.ts";
 import { statusPatch } from "../../src/local/workload-simulator.ts";
 import { isMap, type Value } from "../../src/value/value.ts";
-import { waitFor } from "./support.ts";
+import { waitFor } from "../support/e2e.ts";
 
 const examples = EXAMPLE_MANIFESTS;
 const NS = "team-a";

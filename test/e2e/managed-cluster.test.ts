@@ -15,7 +15,7 @@ import type { ClusterApi } from "../../src/cluster/cluster-api.ts";
 import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 import { startLocalStack, type LocalStack } from "../../src/local/stack.ts";
 import { isMap } from "../../src/value/value.ts";
-import { waitFor } from "./support.ts";
+import { waitFor } from "../support/e2e.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const NS = "koreo-e2e";

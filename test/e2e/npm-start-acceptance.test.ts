@@ -14,8 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse, stringify } from "yaml";
-import { kubectlPath } from "../apiserver/helpers.ts";
-import { waitFor } from "./support.ts";
+import { kubectlPath } from "../support/apiserver.ts";
+import { waitFor } from "../support/e2e.ts";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const PUBLISHED = join(REPO, "test/fixtures/published/examples");

@@ -11,7 +11,7 @@ import { readRecord } from "../../src/reconciler/record.ts";
 import { createSqsWorkQueue } from "../../src/queue/adapters/sqs.ts";
 import { sign } from "../../src/webhook/auth.ts";
 import { isMap, type Value } from "../../src/value/value.ts";
-import { createRunProbe, waitFor } from "./support.ts";
+import { createRunProbe, waitFor } from "../support/e2e.ts";
 
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const NS = "koreo-e2e";

@@ -13,7 +13,7 @@ import { applyManifests, readManifests } from "../../src/local/apply.ts";
 import { liveLogger } from "../../src/local/live.ts";
 import { startLocalStack, type LocalStack } from "../../src/local/stack.ts";
 import { isList, isMap, type Value } from "../../src/value/value.ts";
-import { waitFor } from "./support.ts";
+import { waitFor } from "../support/e2e.ts";
 
 const PROGRAM = fileURLToPath(new URL("./fixtures/gadget-program.yaml", import.meta.url));
 const gadget = (name: string) => ({ apiVersion: "demo.koreo.test/v1", kind: "Gadget", namespace: "demo", name });

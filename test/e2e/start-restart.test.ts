@@ -13,7 +13,7 @@ import { createSqsWorkQueue } from "../../src/queue/adapters/sqs.ts";
 import { triggerRefOf } from "../../src/queue/messages.ts";
 import type { RunReport } from "../../src/reconciler/engine-port.ts";
 import { isMap } from "../../src/value/value.ts";
-import { waitFor } from "./support.ts";
+import { waitFor } from "../support/e2e.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "koreo-start-restart-"));
 after(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { prepareBody, prepareOverlay, preparePredicates } from "../../src/expressions/index.ts";
 import type { Outcome } from "../../src/outcome/outcome.ts";
 import type { ValueMap } from "../../src/value/value.ts";
-import { inputs, v } from "./helpers.ts";
+import { inputs, v } from "../support/expressions.ts";
 
 function overlay(spec: unknown, base: unknown): unknown {
   const p = prepareOverlay(v(spec), "VF:ns:n:spec.return");

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { evaluateSource, prepareBody, preparePredicates } from "../../src/expressions/index.ts";
 import type { Outcome } from "../../src/outcome/outcome.ts";
 import { MAX_BACKTRACKING_SUBJECT } from "../../src/expressions/regex.ts";
-import { ev, evErr, inputs, v } from "./helpers.ts";
+import { ev, evErr, inputs, v } from "../support/expressions.ts";
 
 const deployment = (status?: unknown) => ({
   resource: v({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, ...(status === undefined ? {} : { status }) }),

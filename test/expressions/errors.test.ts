@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { evaluateSource, prepareBody, type Scope } from "../../src/expressions/index.ts";
 import type { Value } from "../../src/value/value.ts";
-import { evErr, inputs, v } from "./helpers.ts";
+import { evErr, inputs, v } from "../support/expressions.ts";
 
 test("EXPR-20 parse errors name line, column, location and text", () => {
   const p = prepareBody(v({ a: "=1 +\n  )" }), "VF:ns:n:spec.return");

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { resolveFunctionRef } from "../../src/expressions/index.ts";
-import { ev, evErr, inputs, v } from "./helpers.ts";
+import { ev, evErr, inputs, v } from "../support/expressions.ts";
 
 test("EXPR-FN-1 to_ref builds a reference from a map", () => {
   assert.deepEqual(ev('{"name": "test-case"}.to_ref()'), { name: "test-case" });

@@ -11,7 +11,7 @@ import { parseSource } from "../../src/expressions/compile.ts";
 import { evaluateSource, type Scope } from "../../src/expressions/index.ts";
 import { rewriteLeaf } from "../../src/expressions/rewrite.ts";
 import type { Value } from "../../src/value/value.ts";
-import { ev, inputs } from "./helpers.ts";
+import { ev, inputs } from "../support/expressions.ts";
 
 /** Function names in the rewritten tree of `source`, to tell which path a has() took. */
 function calledFunctions(source: string): Set<string> {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { prepareBody } from "../../src/expressions/index.ts";
-import { ev, evErr, inputs, v } from "./helpers.ts";
+import { ev, evErr, inputs, v } from "../support/expressions.ts";
 
 test("EXPR-22 unknown variables and functions fail at evaluation, not preparation", () => {
   const p = prepareBody("=nope.x + nofn(1)", "loc");

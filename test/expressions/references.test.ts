@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { prepareBody, prepareOverlay, preparePredicates } from "../../src/expressions/index.ts";
-import { v } from "./helpers.ts";
+import { v } from "../support/expressions.ts";
 
 function refs(expr: string): string[] {
   const p = prepareBody(`=${expr}`, "loc");

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { isExpression, prepareBody, prepareMapBody } from "../../src/expressions/index.ts";
 import type { Value } from "../../src/value/value.ts";
-import { ev, v } from "./helpers.ts";
+import { ev, v } from "../support/expressions.ts";
 
 function run(spec: Value, scope = {}): Value {
   const p = prepareBody(spec, "T:spec.return");

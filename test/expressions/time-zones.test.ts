@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { ev, evErr } from "./helpers.ts";
+import { ev, evErr } from "../support/expressions.ts";
 
 const PROBE = fileURLToPath(new URL("./fixtures/accessor-probe.ts", import.meta.url));
 const ACCESSORS = [

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Scope } from "../../src/expressions/index.ts";
-import { ev, evErr, inputs, v } from "./helpers.ts";
+import { ev, evErr, inputs, v } from "../support/expressions.ts";
 
 test("EXPR-60 JSON ints are CEL ints and doubles stay doubles", () => {
   const scope = inputs({ i: 3, d: 1.5, s: "x", b: true, n: null, l: [1], m: { a: 1 } });

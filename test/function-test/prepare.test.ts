@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ECHO, WIDGET, functionTest, registryOf, runOne } from "./support.ts";
+import { ECHO, WIDGET, functionTest, registryOf, runOne } from "../support/function-test.ts";
 import type { PreparedFunctionTest } from "../../src/function-test/index.ts";
 
 const prepared = (text: string, ...others: string[]) => {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ECHO, WIDGET, functionTest, labels, runOne, runTests, show } from "./support.ts";
+import { ECHO, WIDGET, functionTest, labels, runOne, runTests, show } from "../support/function-test.ts";
 import type { DefinitionLookup } from "../../src/definitions/definition.ts";
 
 const widgetTest = (cases: string, extra = "") =>
@@ -290,7 +290,7 @@ test("FT-32 a crash while running a case is that test's failure (`Unknown …`),
 });
 
 test("CRD-2 running FunctionTests writes no status anywhere: the test definitions are left as loaded", async () => {
-  const { registryOf } = await import("./support.ts");
+  const { registryOf } = await import("../support/function-test.ts");
   const { runAllTests } = await import("../../src/function-test/index.ts");
   const registry = registryOf(WIDGET, widgetTest(`    - {expectResource: ${CREATED}}\n`));
   const before = show([...registry.entries("FunctionTest")].map((e) => e.definition.raw));

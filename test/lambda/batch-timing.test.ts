@@ -14,8 +14,8 @@ import { pollBatch } from "../../src/local/poller.ts";
 import { createSqsWorkQueue } from "../../src/queue/adapters/sqs.ts";
 import type { RuntimeOverrides } from "../../src/lambda/cold-start.ts";
 import { silentLogger } from "../../src/ports/logger.ts";
-import { waitFor } from "../e2e/support.ts";
-import { createWidget, deleteMessages, eventOf, noFlush, receive, receiveCount, startFixture, virtualContext, type Fixture } from "./support.ts";
+import { waitFor } from "../support/e2e.ts";
+import { createWidget, deleteMessages, eventOf, noFlush, receive, receiveCount, startFixture, virtualContext, type Fixture } from "../support/lambda.ts";
 
 type WrapRun = NonNullable<RuntimeOverrides["wrapRun"]>;
 type RunReconcile = Parameters<WrapRun>[0];

@@ -21,7 +21,7 @@ import { localContext } from "../../src/local/poller.ts";
 import { silentLogger } from "../../src/ports/logger.ts";
 import { noMetrics } from "../../src/ports/metrics.ts";
 import type { ReconcileRequest } from "../../src/queue/messages.ts";
-import { noFlush } from "./support.ts";
+import { noFlush } from "../support/lambda.ts";
 
 const ref = (uid: string) => ({ apiVersion: "x.dev/v1", kind: "App", namespace: "ns", name: `app-${uid}`, uid });
 

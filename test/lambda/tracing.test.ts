@@ -41,7 +41,7 @@ test("SRV-13: on Lambda each invocation is a `## name` subsegment annotated with
     }),
     /cluster unreachable/,
   );
-  const { waitFor } = await import("../e2e/support.ts");
+  const { waitFor } = await import("../support/e2e.ts");
   const sent = await waitFor("two subsegments", () => (documents.length >= 2 ? documents : undefined));
   assert.deepEqual(
     sent.map((d) => d.name),

@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { createClientNodeCluster, loadKubeConfig } from "../../src/cluster/adapters/index.ts";
 import { silentLogger } from "../../src/ports/index.ts";
 import { deploymentStatusPatch, podStatusPatch, startWorkloadSimulator, type WorkloadSimulator } from "../../src/local/workload-simulator.ts";
-import { harness, kubectl, type Harness, type Kubectl } from "../apiserver/helpers.ts";
-import { waitFor } from "../e2e/support.ts";
+import { harness, kubectl, type Harness, type Kubectl } from "../support/apiserver.ts";
+import { waitFor } from "../support/e2e.ts";
 
 let h: Harness;
 let k: Kubectl;

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { LAST_APPLIED_ANNOTATION } from "../../src/logic/index.ts";
 import { parseJsonValue, type ValueMap } from "../../src/value/value.ts";
-import { OWNER, RESOURCE, annotations, at, configMapSpec, harness, rf } from "./rf-support.ts";
+import { OWNER, RESOURCE, annotations, at, configMapSpec, harness, rf } from "../support/resource-function.ts";
 
 const inputs = { name: "cm", color: "red" };
 

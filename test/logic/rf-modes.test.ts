@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { ClusterApi } from "../../src/cluster/cluster-api.ts";
 import { Outcome } from "../../src/outcome/outcome.ts";
 import type { ValueMap } from "../../src/value/value.ts";
-import { RESOURCE, at, configMapSpec, harness, rf } from "./rf-support.ts";
+import { RESOURCE, at, configMapSpec, harness, rf } from "../support/resource-function.ts";
 
 const inputs = { name: "cm", color: "red" };
 const retry = (delay: number, message: string) => Outcome.retry(delay, message);

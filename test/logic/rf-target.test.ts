@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { prepareResourceFunction, prepareResourceTemplate, prepareValueFunction } from "../../src/logic/index.ts";
 import { Outcome } from "../../src/outcome/outcome.ts";
-import { RESOURCE, at, configMapSpec, harness, rf } from "./rf-support.ts";
-import { createLookup, definition, ready } from "./support.ts";
+import { RESOURCE, at, configMapSpec, harness, rf } from "../support/resource-function.ts";
+import { createLookup, definition, ready } from "../support/logic.ts";
 
 const inputs = { name: "cm", color: "red" };
 

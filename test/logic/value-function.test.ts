@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { prepareValueFunction, runValueFunction } from "../../src/logic/index.ts";
 import type { PreparedValueFunction } from "../../src/logic/index.ts";
 import type { Value, ValueMap } from "../../src/value/value.ts";
-import { createLookup, definition, ready, yamlValue } from "./support.ts";
+import { createLookup, definition, ready, yamlValue } from "../support/logic.ts";
 
 function vf(spec: string, name = "vf"): PreparedValueFunction {
   return ready(prepareValueFunction(definition("ValueFunction", name, spec), createLookup()));

@@ -13,8 +13,8 @@ import { createClientNodeCluster } from "../../src/cluster/adapters/client-node.
 import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 import { applyManifests, readManifests } from "../../src/local/apply.ts";
 import { startLocalSqs } from "../../src/local/sqs.ts";
-import { waitFor } from "../e2e/support.ts";
-import { collectUntil, ensureStopped, root, spawnRelay, widget } from "./support.ts";
+import { waitFor } from "../support/e2e.ts";
+import { collectUntil, ensureStopped, root, spawnRelay, widget } from "../support/relay.ts";
 
 test("relay: an API server outage of ~3 s: one WARN for the outage, one INFO for the recovery, every watch back and events after the restart reach the queue", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "koreo-relay-api-"));

@@ -14,8 +14,8 @@ import { createClientNodeCluster } from "../../src/cluster/adapters/client-node.
 import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 import { applyManifests, readManifests } from "../../src/local/apply.ts";
 import { startLocalSqs } from "../../src/local/sqs.ts";
-import { waitFor } from "../e2e/support.ts";
-import { collectUntil, ensureStopped, kubeconfigFor, NS, root, spawnRelay, startRbacProxy, widget } from "./support.ts";
+import { waitFor } from "../support/e2e.ts";
+import { collectUntil, ensureStopped, kubeconfigFor, NS, root, spawnRelay, startRbacProxy, widget } from "../support/relay.ts";
 
 const crd = (group: string, kind: string, plural: string) => ({
   apiVersion: "apiextensions.k8s.io/v1",

@@ -13,8 +13,8 @@ import { createClientNodeCluster } from "../../src/cluster/adapters/client-node.
 import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 import { applyManifests, readManifests } from "../../src/local/apply.ts";
 import { startLocalSqs } from "../../src/local/sqs.ts";
-import { waitFor } from "../e2e/support.ts";
-import { drainQueue, NS, root, spawnRelay, widget, type RelayProcess } from "./support.ts";
+import { waitFor } from "../support/e2e.ts";
+import { drainQueue, NS, root, spawnRelay, widget, type RelayProcess } from "../support/relay.ts";
 
 const nodeBinary = process.argv[2];
 const triggers = Number(process.argv[3] ?? "2000");

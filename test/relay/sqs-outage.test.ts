@@ -13,8 +13,8 @@ import { loadKubeConfig } from "../../src/cluster/adapters/kubeconfig.ts";
 import { applyManifests, readManifests } from "../../src/local/apply.ts";
 import { startLocalSqs } from "../../src/local/sqs.ts";
 import type { ReconcileRequest } from "../../src/queue/messages.ts";
-import { waitFor } from "../e2e/support.ts";
-import { collectUntil, ensureStopped, root, spawnRelay, widget, type RelayProcess } from "./support.ts";
+import { waitFor } from "../support/e2e.ts";
+import { collectUntil, ensureStopped, root, spawnRelay, widget, type RelayProcess } from "../support/relay.ts";
 
 const BOUND = 20;
 

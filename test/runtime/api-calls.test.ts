@@ -24,7 +24,7 @@ import { silentLogger } from "../../src/ports/logger.ts";
 import { noMetrics } from "../../src/ports/metrics.ts";
 import { triggerRefOf, type ReconcileRequest, type TriggerRef } from "../../src/queue/messages.ts";
 import { changeHash } from "../../src/reconciler/change-hash.ts";
-import { startCountingProxy, type CountingProxy, type ProxiedRequest } from "../cluster/counting-proxy.ts";
+import { startCountingProxy, type CountingProxy, type ProxiedRequest } from "../support/counting-proxy.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const NS = "koreo-e2e";

@@ -14,7 +14,7 @@ import { startRelay } from "../../src/relay/relay.ts";
 import { createHashFilter } from "../../src/relay/filter.ts";
 import { silentLogger } from "../../src/ports/logger.ts";
 import { isMap } from "../../src/value/value.ts";
-import { waitFor } from "../e2e/support.ts";
+import { waitFor } from "../support/e2e.ts";
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { startLocalSqs, type LocalSqs } from "../../src/local/sqs.ts";
 import { createSqsWorkQueue } from "../../src/queue/adapters/sqs.ts";

@@ -15,7 +15,7 @@ import { serveFetch, type Served } from "../../src/local/serve.ts";
 import { silentLogger } from "../../src/ports/index.ts";
 import { createWebhookApp, constantSecret } from "../../src/webhook/index.ts";
 import { localAdmissionWebhook } from "../../src/webhook/admission-registration.ts";
-import { harness, kubectl, type Harness, type Kubectl } from "../apiserver/helpers.ts";
+import { harness, kubectl, type Harness, type Kubectl } from "../support/apiserver.ts";
 
 const CRDS = fileURLToPath(new URL("../../infra/crds/", import.meta.url));
 const SECRET = "admission-test-secret";

@@ -6,7 +6,7 @@ import { fixedClock } from "../../src/ports/clock.ts";
 import { silentLogger } from "../../src/ports/logger.ts";
 import { isMap } from "../../src/value/value.ts";
 import { reconcileTrigger } from "../../src/workflow/index.ts";
-import { appCluster, conditionsOf, configMapFunction, DEMO, plain, program, stored, trigger, workflow } from "./support.ts";
+import { appCluster, conditionsOf, configMapFunction, DEMO, plain, program, stored, trigger, workflow } from "../support/workflow.ts";
 
 const CRD = "crdRef: {apiGroup: acme.example.com, version: v1, kind: App}";
 const PROGRAM =

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { loadText } from "../../src/definitions/load.ts";
 import type { RegistryEntry } from "../../src/definitions/definition.ts";
 import { prepareWorkflow, workflowProblems, type PreparedWorkflow } from "../../src/workflow/index.ts";
-import { appCluster, configMapFunction, harness, program, trigger, valueFunction, workflow } from "./support.ts";
+import { appCluster, configMapFunction, harness, program, trigger, valueFunction, workflow } from "../support/workflow.ts";
 
 const VF = valueFunction("vf", "return:\n  n: '=has(inputs.n) ? inputs.n : 0'");
 const CRD = "crdRef: {apiGroup: acme.example.com, version: v1, kind: App}";

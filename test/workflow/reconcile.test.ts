@@ -19,8 +19,8 @@ import {
   trigger,
   valueFunction,
   workflow,
-} from "./support.ts";
-import { recordPatches } from "./reconcile-support.ts";
+} from "../support/workflow.ts";
+import { recordPatches } from "../support/workflow-reconcile.ts";
 import { DEFAULT_TIMINGS } from "../../src/config/config.ts";
 import { decide } from "../../src/reconciler/decide.ts";
 import type { ReconcileReport } from "../../src/workflow/index.ts";

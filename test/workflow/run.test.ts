@@ -18,7 +18,7 @@ import {
   trigger,
   valueFunction,
   workflow,
-} from "./support.ts";
+} from "../support/workflow.ts";
 
 const CRD = "crdRef: {apiGroup: acme.example.com, version: v1, kind: App}";
 const ECHO = valueFunction("echo", "return: {v: =inputs}");

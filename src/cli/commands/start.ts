@@ -7,13 +7,14 @@
  * line per reconcile. `--once` forces one reconcile of each example trigger and
  * exits when every one's last outcome is Ok (0) or PermFail (1), or after 60 s (1).
  */
+import { objectKey } from "../../cluster/index.ts";
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ALL_NAMESPACES, configFromEnv, describeScope, namespaceScopes, type Env } from "../../config/index.ts";
 import type { LogFields } from "../../ports/index.ts";
 import { createSqsWorkQueue } from "../../queue/adapters/index.ts";
-import { triggerKey, triggerRefOf, type ReconcileRequest } from "../../queue/index.ts";
+import { triggerRefOf, type ReconcileRequest } from "../../queue/index.ts";
 import { liveLogger } from "../../local/index.ts";
 import { startLocalStack, type LocalStack } from "../../local/index.ts";
 
@@ -119,7 +120,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const timeScale = args.timeScale ?? (args.once ? ONCE_TIME_SCALE : 1);
-  const convergence = trackConvergence(SAMPLE_TRIGGERS.map(triggerKey));
+  const convergence = trackConvergence(SAMPLE_TRIGGERS.map(objectKey));
   const kubeconfigPath = resolve(".koreo/kubeconfig");
   const stack = await startLocalStack({
     handlers: args.handlers,

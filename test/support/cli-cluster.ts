@@ -67,7 +67,7 @@ export async function clusterHarness(): Promise<ClusterHarness> {
   };
 }
 
-export const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
+export const FIXTURES = new URL("../cli-cluster/fixtures/", import.meta.url).pathname;
 
 export function lines(text: string): string[] {
   return text === "" ? [] : text.split("\n");

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { decodeRequest, type ReconcileRequest } from "../../src/queue/messages.ts";
-import { waitFor } from "../e2e/support.ts";
+import { waitFor } from "./e2e.ts";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 export const NS = "koreo-e2e";

@@ -5,7 +5,7 @@ import type { DefinitionLookup } from "../../src/definitions/definition.ts";
 import { prepareResourceFunction, runResourceFunction } from "../../src/logic/index.ts";
 import type { Owner, PreparedResourceFunction, ResourceFunctionResult } from "../../src/logic/index.ts";
 import { isMap, type Value, type ValueMap } from "../../src/value/value.ts";
-import { createLookup, definition, ready } from "./support.ts";
+import { createLookup, definition, ready } from "./logic.ts";
 
 export const OWNER: Owner = {
   namespace: "ns",
