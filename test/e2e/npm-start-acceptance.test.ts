@@ -145,6 +145,21 @@ test("a user's program in `default`, its trigger in `demo`: converges, readable 
   for (const line of lines.filter((l) => / Ok /.test(l))) assert.doesNotMatch(line, /step /, "an Ok line says nothing more");
 });
 
+test("npm start registers the admission webhook: kubectl apply of a broken definition is refused with its field, a valid one admitted", async () => {
+  const write = (name: string, expression: string) => {
+    const path = join(dir, `${name}.yaml`);
+    writeFileSync(
+      path,
+      `apiVersion: koreo.dev/v1beta1\nkind: ValueFunction\nmetadata:\n  name: ${name}\n  namespace: default\nspec:\n  return:\n    value: ${expression}\n`,
+    );
+    return path;
+  };
+  const broken = await kubectl("apply", "-f", write("admission-broken", '"=inputs.a +"'));
+  assert.notEqual(broken.code, 0, "refused");
+  assert.match(broken.stderr, /spec\.return\.value/, broken.stderr);
+  await ok(kubectl("apply", "-f", write("admission-valid", '"=inputs.a + 1"')), "a valid ValueFunction is admitted");
+});
+
 test("Ctrl-C stops the stack cleanly (exit 0)", async () => {
   const closed = new Promise<number | null>((resolve) => start.once("close", resolve));
   start.kill("SIGINT");
