@@ -84,6 +84,30 @@ function containers(obj: JsonObject): JsonObject[] {
   return Array.isArray(podSpec["containers"]) ? podSpec["containers"].filter(isObject) : [];
 }
 
+/** The pod template's containers and images (Deployments, Jobs), shown in wide output. */
+export const TEMPLATE_CONTAINER_COLUMNS: Column[] = [
+  column(
+    "Containers",
+    "string",
+    "Names of each container in the template.",
+    (o) =>
+      containers(o)
+        .map((c) => str(c["name"]) ?? "")
+        .join(","),
+    1,
+  ),
+  column(
+    "Images",
+    "string",
+    "Images referenced by each container in the template.",
+    (o) =>
+      containers(o)
+        .map((c) => str(c["image"]) ?? "")
+        .join(","),
+    1,
+  ),
+];
+
 function matchLabels(obj: JsonObject): string {
   const selector = field(obj, "spec")["selector"];
   return selectorText(isObject(selector) ? selector["matchLabels"] : undefined);
@@ -139,26 +163,7 @@ const BUILTIN: Record<string, Column[]> = {
       int(field(o, "status")["availableReplicas"]),
     ),
     AGE_COLUMN,
-    column(
-      "Containers",
-      "string",
-      "Names of each container in the template.",
-      (o) =>
-        containers(o)
-          .map((c) => str(c["name"]) ?? "")
-          .join(","),
-      1,
-    ),
-    column(
-      "Images",
-      "string",
-      "Images referenced by each container in the template.",
-      (o) =>
-        containers(o)
-          .map((c) => str(c["image"]) ?? "")
-          .join(","),
-      1,
-    ),
+    ...TEMPLATE_CONTAINER_COLUMNS,
     column(
       "Selector",
       "string",

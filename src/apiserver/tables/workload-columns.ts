@@ -4,7 +4,7 @@
  * reason, RESTARTS adds how long ago the last one was.
  */
 import { isObject, meta, str, type Json, type JsonObject } from "../json.ts";
-import { AGE_COLUMN, column, type Column } from "./builtin-columns.ts";
+import { AGE_COLUMN, column, TEMPLATE_CONTAINER_COLUMNS, type Column } from "./builtin-columns.ts";
 import { ageOf, humanDuration } from "./duration.ts";
 
 function obj(v: Json | undefined): JsonObject {
@@ -124,35 +124,12 @@ function duration(job: JsonObject, now: Date): string {
   return humanDuration((end === undefined ? now.getTime() : Date.parse(end)) - Date.parse(start));
 }
 
-function templateContainers(job: JsonObject): JsonObject[] {
-  return list(obj(obj(obj(job["spec"])["template"])["spec"])["containers"]);
-}
-
 export const JOB_COLUMNS: Column[] = [
   column("Status", "string", "Status of the job.", jobStatus),
   column("Completions", "string", "The desired number of successfully finished pods the job should be run with.", completions),
   column("Duration", "string", "Time required to complete the job.", duration),
   AGE_COLUMN,
-  column(
-    "Containers",
-    "string",
-    "Names of each container in the template.",
-    (o) =>
-      templateContainers(o)
-        .map((c) => str(c["name"]) ?? "")
-        .join(","),
-    1,
-  ),
-  column(
-    "Images",
-    "string",
-    "Images referenced by each container in the template.",
-    (o) =>
-      templateContainers(o)
-        .map((c) => str(c["image"]) ?? "")
-        .join(","),
-    1,
-  ),
+  ...TEMPLATE_CONTAINER_COLUMNS,
   column("Selector", "string", "Selector of the job.", (o) => selectorOf(obj(obj(o["spec"])["selector"])), 1),
 ];
 
