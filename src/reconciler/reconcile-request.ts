@@ -221,8 +221,7 @@ function nextRecord(basis: Basis, report: RunReport, decision: Decision, chain: 
 /** SRV-7: the trigger's `Ready` condition states the failure; if that write fails it is logged, and the record is stored anyway. */
 async function stateGiveUp(deps: RequestReconcilerDeps, trigger: TriggerRef, message: string): Promise<void> {
   const failed = await writeGiveUpCondition(deps.cluster, trigger, message, deps.clock.now());
-  if (failed !== undefined)
-    deps.logger.warn(`Could not write the give-up condition on ${objectKey(trigger)}.`, { trigger: objectKey(trigger), error: failed });
+  if (failed !== undefined) deps.logger.warn(`Could not write the give-up condition on ${objectKey(trigger)}.`, { trigger: objectKey(trigger), error: failed });
 }
 
 /** SRV-12: an unchanged record is not written. A 404 means the trigger went away meanwhile. */
