@@ -6,16 +6,18 @@
  */
 import type { ClusterResult, KubeObject } from "../cluster/index.ts";
 import { isMap, type Value } from "../value/index.ts";
-import { MANAGED_RESOURCES, parseManagedResources, type ManagedEntry, type ManagedRef, type ManagedWorkflow } from "./managed-resources.ts";
+import {
+  MANAGED_RESOURCES,
+  parseManagedResources,
+  type ManagedEntry,
+  type ManagedRef,
+  type ManagedTreeEntry,
+  type ManagedWorkflow,
+} from "./managed-resources.ts";
 
 export type Fetch = (ref: ManagedRef) => Promise<ClusterResult<KubeObject>>;
 
-export type InspectedEntry =
-  | { readonly type: "resource"; readonly resource: InspectedResource }
-  | { readonly type: "list"; readonly items: readonly InspectedEntry[] }
-  | { readonly type: "workflow"; readonly workflow: ManagedWorkflow<InspectedEntry> }
-  | { readonly type: "none" }
-  | { readonly type: "invalid"; readonly value: Value };
+export type InspectedEntry = ManagedTreeEntry<{ readonly type: "resource"; readonly resource: InspectedResource }>;
 
 export interface InspectedResource {
   readonly ref: ManagedRef;

@@ -29,12 +29,15 @@ export interface ManagedWorkflow<E> {
   readonly steps: readonly ManagedStep<E>[];
 }
 
-export type ManagedEntry =
-  | { readonly type: "resource"; readonly ref: ManagedRef }
-  | { readonly type: "list"; readonly items: readonly ManagedEntry[] }
-  | { readonly type: "workflow"; readonly workflow: ManagedWorkflow<ManagedEntry> }
+/** The managed-resources tree with its leaves of one kind: a reference here, a fetched resource in `inspect`. */
+export type ManagedTreeEntry<Leaf> =
+  | Leaf
+  | { readonly type: "list"; readonly items: readonly ManagedTreeEntry<Leaf>[] }
+  | { readonly type: "workflow"; readonly workflow: ManagedWorkflow<ManagedTreeEntry<Leaf>> }
   | { readonly type: "none" }
   | { readonly type: "invalid"; readonly value: Value };
+
+export type ManagedEntry = ManagedTreeEntry<{ readonly type: "resource"; readonly ref: ManagedRef }>;
 
 export type ParsedAnnotation =
   { readonly ok: true; readonly tree: ManagedWorkflow<ManagedEntry> | undefined } | { readonly ok: false; readonly message: string };
