@@ -35,7 +35,8 @@ expect(
   "partial batch responses",
 );
 expect(ofType("AWS::Events::Rule").length === 1, "sweep schedule");
-expect(ofType("AWS::ApiGatewayV2::Route").length === 3, "three webhook routes");
+const routes = ofType("AWS::ApiGatewayV2::Route").map((r) => r.Properties.RouteKey);
+expect(routes.length === 4 && routes.includes("POST /admission"), "four webhook routes (health, reconcile, dry-run, admission)");
 
 for (const name of ["reconcile", "timer", "webhook"]) expect(statSync(`.serverless/${name}.zip`).size > 0, `${name}.zip bundle`);
 
