@@ -6,12 +6,9 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { ClusterApi, ClusterResult } from "../cluster/index.ts";
 import { fail, ok } from "../cluster/index.ts";
-import { createClientNodeCluster } from "../cluster/adapters/index.ts";
-import { loadKubeConfig } from "../cluster/adapters/index.ts";
 import { configFromEnv, type Env, type ManagedClusterSource, type RuntimeConfig } from "../config/index.ts";
 import { systemClock, type Clock } from "../ports/index.ts";
 import type { Logger } from "../ports/index.ts";
@@ -19,7 +16,14 @@ import type { TimerQueue } from "../queue/index.ts";
 import type { RunReconcile } from "../reconciler/index.ts";
 import { composeRuntime, type Runtime } from "./composition-root.ts";
 import { powertoolsLogger, powertoolsMetrics, type FlushableMetrics } from "./observability.ts";
-import { createEksTokenProvider, type EksTokenOptions } from "../cluster/adapters/index.ts";
+import {
+  createClientNodeCluster,
+  createEksTokenProvider,
+  describeEksCluster,
+  loadKubeConfig,
+  type EksClusterEndpoint,
+  type EksTokenOptions,
+} from "../cluster/adapters/index.ts";
 
 export interface LambdaRuntime {
   readonly runtime: Runtime;
@@ -75,13 +79,7 @@ function buildRuntime(env: Env, overrides: RuntimeOverrides): LambdaRuntime {
 /** fauxqs accepts any signature; a local endpoint must not go looking for AWS credentials. */
 const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 
-/** Where an EKS cluster's API is and the CA that signs it (base64 PEM), as eks:DescribeCluster tells. */
-export interface ClusterEndpoint {
-  readonly server: string;
-  readonly caData: string;
-}
-
-export type DescribeCluster = (clusterName: string, region: string) => Promise<ClusterEndpoint>;
+export type DescribeCluster = (clusterName: string, region: string) => Promise<EksClusterEndpoint>;
 
 /** What tests swap in; on Lambda both come from the function's role. */
 export interface ClusterOptions {
@@ -101,24 +99,16 @@ export function clusterFromEnv(env: Env, options: ClusterOptions = {}): ClusterA
   const region = env.AWS_REGION ?? "us-east-1";
   if (env.KUBE_SERVER) return clusterAt({ server: env.KUBE_SERVER, caData: env.KUBE_CA_DATA ?? "" }, clusterName, region, options);
   if (clusterName === undefined) throw new Error("set KOREO_KUBECONFIG, KUBE_SERVER (+ KUBE_CA_DATA, EKS_CLUSTER_NAME), or EKS_CLUSTER_NAME alone");
-  const describe = options.describeCluster ?? describeEksCluster;
+  // Signed with the execution role's credentials (serverless.yml grants DescribeCluster on this one cluster), no AWS SDK client.
+  const describe = options.describeCluster ?? ((name: string, where: string) => describeEksCluster(name, where));
   return deferredCluster(async () => clusterAt(await describe(clusterName, region), clusterName, region, options));
 }
 
-function clusterAt(endpoint: ClusterEndpoint, clusterName: string | undefined, region: string, options: ClusterOptions): ClusterApi {
+function clusterAt(endpoint: EksClusterEndpoint, clusterName: string | undefined, region: string, options: ClusterOptions): ClusterApi {
   const kubeConfig = loadKubeConfig({ server: endpoint.server, ...(endpoint.caData ? { caData: endpoint.caData } : {}) });
   if (clusterName === undefined) return createClientNodeCluster(kubeConfig);
   const credentials = options.credentials === undefined ? {} : { credentials: options.credentials };
   return createClientNodeCluster(kubeConfig, { bearerToken: createEksTokenProvider({ clusterName, region, ...credentials }) });
-}
-
-/** eks:DescribeCluster with the function's role (serverless.yml grants it on this one cluster). */
-async function describeEksCluster(clusterName: string, region: string): Promise<ClusterEndpoint> {
-  const { cluster } = await new EKSClient({ region }).send(new DescribeClusterCommand({ name: clusterName }));
-  const server = cluster?.endpoint;
-  const caData = cluster?.certificateAuthority?.data;
-  if (!server || !caData) throw new Error(`eks:DescribeCluster ${clusterName}: no endpoint or CA yet (status ${cluster?.status ?? "unknown"})`);
-  return { server, caData };
 }
 
 /**

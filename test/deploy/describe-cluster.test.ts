@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startApiServer, type RunningApiServer } from "../../src/apiserver/index.ts";
-import { clusterFromEnv, type ClusterEndpoint } from "../../src/lambda/cold-start.ts";
+import { clusterFromEnv } from "../../src/lambda/cold-start.ts";
+import type { EksClusterEndpoint } from "../../src/cluster/adapters/index.ts";
 
 let api: RunningApiServer;
 const credentials = async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" });
@@ -20,7 +21,7 @@ const namespace = (name: string) => ({ apiVersion: "v1", kind: "Namespace", meta
 
 test("the endpoint and CA are described once, on first use, and reused", async () => {
   const described: string[] = [];
-  const describeCluster = async (name: string, region: string): Promise<ClusterEndpoint> => {
+  const describeCluster = async (name: string, region: string): Promise<EksClusterEndpoint> => {
     described.push(`${name}@${region}`);
     return { server: api.url, caData: api.caData ?? "" };
   };
@@ -35,7 +36,7 @@ test("the endpoint and CA are described once, on first use, and reused", async (
 
 test("a failed describe answers Unavailable and is retried on the next call", async () => {
   let calls = 0;
-  const describeCluster = async (): Promise<ClusterEndpoint> => {
+  const describeCluster = async (): Promise<EksClusterEndpoint> => {
     calls++;
     if (calls === 1) throw new Error("AccessDeniedException");
     return { server: api.url, caData: api.caData ?? "" };

@@ -9,3 +9,4 @@ export { createInMemoryCluster } from "./in-memory.ts";
 export { loadKubeConfig } from "./kubeconfig.ts";
 export type { KubeConfigSlice } from "./client-node-transport.ts";
 export { defaultKubeAccess, explicitKubeAccess, kubeAccessFromFiles } from "./kube-access.ts";
+export { describeEksCluster, environmentCredentials, type EksClusterEndpoint } from "./eks-describe.ts";
