@@ -100,7 +100,7 @@ export function clusterFromEnv(env: Env, options: ClusterOptions = {}): ClusterA
   if (env.KUBE_SERVER) return clusterAt({ server: env.KUBE_SERVER, caData: env.KUBE_CA_DATA ?? "" }, clusterName, region, options);
   if (clusterName === undefined) throw new Error("set KOREO_KUBECONFIG, KUBE_SERVER (+ KUBE_CA_DATA, EKS_CLUSTER_NAME), or EKS_CLUSTER_NAME alone");
   // Signed with the execution role's credentials (serverless.yml grants DescribeCluster on this one cluster), no AWS SDK client.
-  const describe = options.describeCluster ?? ((name: string, where: string) => describeEksCluster(name, where));
+  const describe: DescribeCluster = options.describeCluster ?? describeEksCluster;
   return deferredCluster(async () => clusterAt(await describe(clusterName, region), clusterName, region, options));
 }
 

@@ -1,7 +1,7 @@
 /** Lambda glue for the webhook: the hono app behind API Gateway HTTP API (hono/aws-lambda). */
 import type { Hono } from "hono";
 import { handle } from "hono/aws-lambda";
-import { configFromEnv, type Env } from "../config/index.ts";
+import type { Env } from "../config/index.ts";
 import { createWebhookApp } from "../webhook/index.ts";
 import { constantSecret, ssmSecret, type SecretSource } from "../webhook/index.ts";
 import { lazyRuntime, type RuntimeOverrides } from "./cold-start.ts";
@@ -10,7 +10,7 @@ export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 
 /** The app both Lambda and `npm start` serve. */
 export function webhookAppFromEnv(env: Env, overrides: RuntimeOverrides = {}): Hono {
-  const { runtime } = lazyRuntime(env, overrides)();
+  const { runtime, config } = lazyRuntime(env, overrides)();
   return createWebhookApp({
     secret: webhookSecretFromEnv(env),
     bodyLimitBytes: Number(env.KOREO_WEBHOOK_BODY_LIMIT ?? DEFAULT_BODY_LIMIT_BYTES),
@@ -18,7 +18,7 @@ export function webhookAppFromEnv(env: Env, overrides: RuntimeOverrides = {}): H
     work: runtime.work,
     dryRun: runtime.dryRun,
     logger: runtime.logger,
-    definitionNamespaces: configFromEnv(env).koreoNamespaces,
+    definitionNamespaces: config.koreoNamespaces,
   });
 }
 

@@ -33,10 +33,9 @@ export function giveUpPatch(trigger: KubeObject, message: string, now: number): 
  * give-up record from being stored.
  */
 export async function writeGiveUpCondition(cluster: ClusterApi, ref: TriggerRef, message: string, now: number): Promise<string | undefined> {
-  const objectRef = { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name, ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }) };
-  const got = await cluster.get(objectRef);
+  const got = await cluster.get(ref);
   if (!got.ok) return got.error.reason === "NotFound" ? undefined : `GET ${objectKey(ref)}: ${got.error.reason}: ${got.error.message}`;
   if (!isMap(got.value.metadata) || got.value.metadata.uid !== ref.uid) return undefined;
-  const written = await writeParentPatch(cluster, objectRef, got.value, giveUpPatch(got.value, message, now), "koreo");
+  const written = await writeParentPatch(cluster, ref, got.value, giveUpPatch(got.value, message, now), "koreo");
   return written.ok || written.error.reason === "NotFound" ? undefined : `${written.error.reason}: ${written.error.message}`;
 }

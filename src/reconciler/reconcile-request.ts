@@ -70,13 +70,9 @@ async function currentWorkflowVersion(deps: RequestReconcilerDeps, trigger: Kube
   return deps.workflowVersionOf?.(trigger);
 }
 
+/** A TriggerRef is an ObjectRef with the uid: the cluster reads it as it is. */
 async function getTrigger(cluster: ClusterApi, ref: TriggerRef): Promise<KubeObject | undefined> {
-  const got = await cluster.get({
-    apiVersion: ref.apiVersion,
-    kind: ref.kind,
-    name: ref.name,
-    ...(ref.namespace === undefined ? {} : { namespace: ref.namespace }),
-  });
+  const got = await cluster.get(ref);
   if (got.ok) return got.value;
   if (got.error.reason === "NotFound") return undefined;
   throw new Error(`GET ${objectKey(ref)}: ${got.error.reason}: ${got.error.message}`);
@@ -227,13 +223,7 @@ async function stateGiveUp(deps: RequestReconcilerDeps, trigger: TriggerRef, mes
 /** SRV-12: an unchanged record is not written. A 404 means the trigger went away meanwhile. */
 async function storeRecord(cluster: ClusterApi, trigger: TriggerRef, previous: GateRecord | undefined, record: GateRecord): Promise<void> {
   if (previous !== undefined && encodeRecord(previous) === encodeRecord(record)) return;
-  const ref = {
-    apiVersion: trigger.apiVersion,
-    kind: trigger.kind,
-    name: trigger.name,
-    ...(trigger.namespace === undefined ? {} : { namespace: trigger.namespace }),
-  };
-  const patched = await cluster.mergePatch(ref, recordPatch(record), { fieldManager: "koreo" });
+  const patched = await cluster.mergePatch(trigger, recordPatch(record), { fieldManager: "koreo" });
   if (patched.ok || patched.error.reason === "NotFound") return;
   throw new Error(`recording reconcile state on ${objectKey(trigger)}: ${patched.error.reason}: ${patched.error.message}`);
 }
