@@ -16,12 +16,14 @@ export function deduplicationId(request: ReconcileRequest): string {
   const nonce = request.nonce === undefined ? "" : `:${request.nonce}`;
   switch (request.reason) {
     case "event":
-      return clip(`${uid}:event:${request.hash ?? "nohash"}${nonce}`);
+      // With the version, a change back to an earlier spec (same hash) within SQS's 5-minute window is not taken for a duplicate.
+      return clip(`${uid}:event:${request.hash ?? "nohash"}${request.resourceVersion === undefined ? "" : `:${request.resourceVersion}`}${nonce}`);
     case "timer":
     case "sweep":
       return clip(`${uid}:${request.reason}:${request.dueAt ?? 0}${nonce}`);
     case "definitions":
     case "force":
+    case "drift":
       return clip(`${uid}:${request.reason}${nonce || ":none"}`);
   }
 }

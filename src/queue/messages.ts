@@ -21,15 +21,21 @@ export interface TriggerRef {
  * - timer: a due requeue (Retry delay, resync, system-error backoff), valid only for the chain it belongs to;
  * - definitions: a definition changed (SRV-9); proceeds when the Workflow version moved;
  * - force: webhook / `koreo.dev/last-manual-reconcile` (SRV-10); always proceeds;
- * - sweep: the resync sweep found a trigger without a live timer chain.
+ * - sweep: the resync sweep found a trigger without a live timer chain;
+ * - drift: the relay saw an object the trigger manages differ from what Koreo last applied to it.
  */
-export type RequestReason = "event" | "timer" | "definitions" | "force" | "sweep";
+export type RequestReason = "event" | "timer" | "definitions" | "force" | "sweep" | "drift";
 
 export interface ReconcileRequest {
   readonly trigger: TriggerRef;
   readonly reason: RequestReason;
   /** CTL-8 hash the relay saw (event); used only for the dedup id. */
   readonly hash?: string;
+  /**
+   * The trigger's `metadata.resourceVersion` in the watch event the relay forwarded (event): lets a
+   * handler that already reconciled from that version or a later one drop the message without a GET.
+   */
+  readonly resourceVersion?: string;
   /** Epoch ms the request is due (timer, sweep). */
   readonly dueAt?: number;
   /**
@@ -42,7 +48,7 @@ export interface ReconcileRequest {
   readonly nonce?: string;
 }
 
-const REASONS: ReadonlySet<string> = new Set(["event", "timer", "definitions", "force", "sweep"]);
+const REASONS: ReadonlySet<string> = new Set(["event", "timer", "definitions", "force", "sweep", "drift"]);
 
 export function encodeRequest(request: ReconcileRequest): string {
   return JSON.stringify(request);
@@ -63,6 +69,7 @@ export function decodeRequest(body: string): { ok: true; request: ReconcileReque
   if (typeof reason !== "string" || !REASONS.has(reason)) return { ok: false, error: `unknown reason ${String(reason)}` };
   const request: { -readonly [K in keyof ReconcileRequest]: ReconcileRequest[K] } = { trigger, reason: reason as RequestReason };
   if (typeof parsed.hash === "string") request.hash = parsed.hash;
+  if (typeof parsed.resourceVersion === "string") request.resourceVersion = parsed.resourceVersion;
   if (typeof parsed.dueAt === "number" && Number.isFinite(parsed.dueAt)) request.dueAt = parsed.dueAt;
   if (typeof parsed.chain === "number" && Number.isFinite(parsed.chain)) request.chain = parsed.chain;
   if (typeof parsed.nonce === "string") request.nonce = parsed.nonce;
