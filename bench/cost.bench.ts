@@ -27,7 +27,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import { SQS } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { parse } from "yaml";
 import { createClientNodeCluster } from "../src/cluster/adapters/client-node.ts";
@@ -215,7 +215,7 @@ async function startRig(infra: Infra, batchSize: number): Promise<Rig> {
     () => waiters.shift()?.(),
   );
   const timer = measured(createTimerHandler(env, overrides), () => stats.timer);
-  const sqs = new SQSClient({ endpoint: ready.sqsProxyUrl, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const sqs = new SQS({ endpoint: ready.sqsProxyUrl, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   const poller: Poller = startPoller({ client: sqs, queueUrl: ready.workUrl, queueArn: ready.workArn, handler: reconcile, batchSize });
   return {
     cluster: createClientNodeCluster(explicitKubeAccess(ready.apiUrl)),

@@ -3,6 +3,7 @@
 // the three functions, the FIFO work queue with its DLQ, the timer queue with its DLQ, the SQS event
 // sources with partial batch responses, the schedule and the HTTP API routes.
 import { readFileSync, statSync } from "node:fs";
+import yauzl from "yauzl";
 
 const template = JSON.parse(readFileSync(".serverless/cloudformation-template-update-stack.json", "utf8"));
 const resources = Object.values(template.Resources);
@@ -54,6 +55,53 @@ for (const name of ["reconcile", "webhook"]) {
     kinds.every((k) => zip.includes(`infra/crds/${k}.koreo.dev.yaml`)),
     `${name}.zip ships the Koreo CRDs`,
   );
+}
+
+// The handlers are split (serverless.yml esbuild.splitting): each one's chunks, the ones it imports at
+// load and those it imports on first use (engine, tracer), must be in its zip beside it.
+for (const name of ["reconcile", "timer", "webhook"]) {
+  const files = await moduleFiles(`.serverless/${name}.zip`);
+  const missing = [...reachable(files, `handlers/${name}.mjs`)].filter((path) => !files.has(path));
+  expect(
+    files.has(`handlers/${name}.mjs`) && missing.length === 0,
+    `${name}.zip holds its handler and every chunk it imports${missing.length > 0 ? ` (missing ${missing.join(", ")})` : ""}`,
+  );
+}
+
+/** The .mjs files of a zip, by path. */
+function moduleFiles(zipPath) {
+  return new Promise((resolve, reject) => {
+    const files = new Map();
+    yauzl.open(zipPath, { lazyEntries: true }, (error, zip) => {
+      if (error) return reject(error);
+      zip.on("entry", (entry) => {
+        if (!entry.fileName.endsWith(".mjs")) return zip.readEntry();
+        zip.openReadStream(entry, (streamError, stream) => {
+          if (streamError) return reject(streamError);
+          const chunks = [];
+          stream.on("data", (chunk) => chunks.push(chunk));
+          stream.on("end", () => {
+            files.set(entry.fileName, Buffer.concat(chunks).toString("utf8"));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on("end", () => resolve(files));
+      zip.on("error", reject);
+      zip.readEntry();
+    });
+  });
+}
+
+/** Every module a file imports (statically or with import()), transitively, by path in the zip. */
+function reachable(files, start, seen = new Set()) {
+  seen.add(start);
+  const dir = start.slice(0, start.lastIndexOf("/") + 1);
+  for (const [, relative] of (files.get(start) ?? "").matchAll(/(?:from\s*|import\s*\(\s*)"\.\/([\w.-]+\.mjs)"/g)) {
+    const path = dir + relative;
+    if (!seen.has(path)) reachable(files, path, seen);
+  }
+  return seen;
 }
 
 if (failures.length > 0) {

@@ -1,18 +1,18 @@
 /**
  * Lambda cold-start wiring from the environment: the cluster (a kubeconfig file,
  * or the EKS endpoint and CA — given, or read once with eks:DescribeCluster — with a
- * bearer token derived from the function's IAM role), the SQS client, Powertools
- * logging and metrics. One Runtime per warm container, created on first use.
+ * bearer token derived from the function's IAM role), the SQS client (ours, signed
+ * with the role's credentials from the environment), Powertools logging and metrics. One Runtime per warm container, created on first use.
  */
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import type { ClusterApi, ClusterResult } from "../cluster/index.ts";
 import { fail, ok } from "../cluster/index.ts";
 import { configFromEnv, type Env, type ManagedClusterSource, type RuntimeConfig } from "../config/index.ts";
 import { systemClock, type Clock } from "../ports/index.ts";
 import type { Logger } from "../ports/index.ts";
 import type { TimerQueue } from "../queue/index.ts";
+import { createSqsClient, type SqsApi } from "../queue/adapters/index.ts";
 import type { RunReconcile } from "../reconciler/index.ts";
 import { composeRuntime, type Runtime } from "./composition-root.ts";
 import { powertoolsLogger, powertoolsMetrics, type FlushableMetrics } from "./observability.ts";
@@ -20,6 +20,7 @@ import {
   createClientNodeCluster,
   createEksTokenProvider,
   describeEksCluster,
+  environmentCredentials,
   loadKubeConfig,
   type EksClusterEndpoint,
   type EksTokenOptions,
@@ -30,8 +31,8 @@ export interface LambdaRuntime {
   readonly config: RuntimeConfig;
   readonly metrics: FlushableMetrics;
   readonly env: Env;
-  /** The container's one SQS client (sends, and the batch handler's visibility changes). */
-  readonly sqs: SQSClient;
+  /** The container's one SQS client (sends, the sweep's redrive, the batch handler's visibility changes). */
+  readonly sqs: SqsApi;
 }
 
 /** What `npm start` and tests may swap in; on Lambda nothing is. */
@@ -56,10 +57,11 @@ function buildRuntime(env: Env, overrides: RuntimeOverrides): LambdaRuntime {
   const config = configFromEnv(env);
   const logger = overrides.logger ?? powertoolsLogger("koreo.controller", env.LOG_LEVEL);
   const metrics = overrides.metrics ?? powertoolsMetrics(env.AWS_LAMBDA_FUNCTION_NAME ?? "koreo");
-  const sqs = new SQSClient({
-    region: config.region,
-    ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint, credentials: LOCAL_CREDENTIALS }),
-  });
+  const sqs = createSqsClient(
+    config.sqsEndpoint === undefined
+      ? { region: config.region, credentials: environmentCredentials(env) }
+      : { region: config.region, endpoint: config.sqsEndpoint, credentials: async () => LOCAL_CREDENTIALS },
+  );
   const managed = config.managedCluster === undefined ? undefined : managedClusterOf(config.managedCluster);
   const parts = {
     config,

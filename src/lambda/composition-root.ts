@@ -2,26 +2,24 @@
  * Composition of the runtime from configuration and a few parts (a cluster, an
  * SQS client): the same wiring serves the Lambda handlers, `npm start` and the
  * tests. Nothing here decides anything; it only connects modules.
+ *
+ * The engine (definitions, CEL, schemas, workflows: most of a handler's cold
+ * import) is loaded on the first call that needs it, not when a handler module
+ * loads: the timer function's forwarding and the webhook's health check never
+ * need it, and a reconcile pays the same once, on its first request.
  */
 import type { ClusterApi, ClusterReader, KubeObject } from "../cluster/index.ts";
 import type { RuntimeConfig } from "../config/index.ts";
-import type { Registry } from "../definitions/index.ts";
-import { createKoreoRegistry } from "../program/index.ts";
 import type { Clock } from "../ports/index.ts";
 import type { Logger } from "../ports/index.ts";
-import { createSqsDeadLetterQueue, createSqsTimerQueue, createSqsWorkQueue, type SqsSender } from "../queue/adapters/index.ts";
-import type { TriggerRef } from "../queue/index.ts";
+import { createSqsDeadLetterQueue, createSqsTimerQueue, createSqsWorkQueue, type SqsApi } from "../queue/adapters/index.ts";
+import type { DeadLetterQueue, TriggerRef } from "../queue/index.ts";
 import type { TimerQueue, WorkQueue } from "../queue/index.ts";
-import { createDefinitionsSync, type DefinitionsSync } from "../reconciler/index.ts";
-import { createRequestReconciler, type RequestReconciler } from "../reconciler/index.ts";
+import type { DefinitionsSync, RequestReconciler } from "../reconciler/index.ts";
 import type { Metrics } from "../ports/index.ts";
 import type { RunReconcile } from "../reconciler/index.ts";
 import { createTimerForwarder, type TimerForwarder } from "../timers/index.ts";
-import { sweep } from "../reconciler/index.ts";
-import { boundKinds } from "../workflow/index.ts";
-import { reconcileTrigger, type ReconcileReport } from "../workflow/index.ts";
-import { selectWorkflow } from "../workflow/index.ts";
-import { workflowVersion } from "../workflow/index.ts";
+import type { ReconcileReport } from "../workflow/index.ts";
 import type { DryRunResult } from "../webhook/index.ts";
 import { withDryRun } from "../cluster/adapters/index.ts";
 
@@ -30,7 +28,7 @@ export interface RuntimeParts {
   readonly cluster: ClusterApi;
   /** CTL-19: where ResourceFunctions act (MANAGED_RESOURCE_*); absent = `cluster`. */
   readonly managedCluster?: ClusterApi;
-  readonly sqs: SqsSender;
+  readonly sqs: SqsApi;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -42,7 +40,6 @@ export interface RuntimeParts {
 }
 
 export interface Runtime {
-  readonly registry: Registry;
   readonly definitions: DefinitionsSync;
   readonly work: WorkQueue;
   readonly timers: TimerQueue;
@@ -57,8 +54,6 @@ export interface Runtime {
 
 export function composeRuntime(parts: RuntimeParts): Runtime {
   const { config, cluster, clock, logger, metrics } = parts;
-  const registry = createKoreoRegistry({ namespaces: unique([...config.koreoNamespaces, ...config.templateNamespaces]) });
-  const definitions = createDefinitionsSync({ cluster, registry, clock, logger, ...config, ttlSeconds: config.definitionsTtlSeconds });
   const work = createSqsWorkQueue(parts.sqs, config.workQueueUrl);
   const sqsTimers = createSqsTimerQueue(parts.sqs, config.timerQueueUrl);
   const timers = parts.wrapTimers === undefined ? sqsTimers : parts.wrapTimers(sqsTimers);
@@ -67,18 +62,48 @@ export function composeRuntime(parts: RuntimeParts): Runtime {
     ...(workDlq === undefined ? [] : [createSqsDeadLetterQueue(parts.sqs, workDlq, "work-dlq")]),
     ...(timerDlq === undefined ? [] : [createSqsDeadLetterQueue(parts.sqs, timerDlq, "timer-dlq")]),
   ];
+  let loading: Promise<Engine> | undefined;
+  const engine = () => (loading ??= composeEngine(parts, { work, timers, deadLetters }));
+  return {
+    definitions: { refresh: async (changed) => (await engine()).definitions.refresh(changed) },
+    work,
+    timers,
+    reconcile: async (request) => (await engine()).reconcile(request),
+    cluster,
+    logger,
+    metrics,
+    timer: createTimerForwarder({ work, timers, clock, metrics }),
+    sweep: async () => (await engine()).sweep(),
+    dryRun: async (trigger) => (await engine()).dryRun(trigger),
+  };
+}
+
+type Engine = Pick<Runtime, "definitions" | "reconcile" | "sweep" | "dryRun">;
+
+interface Queues {
+  readonly work: WorkQueue;
+  readonly timers: TimerQueue;
+  readonly deadLetters: readonly DeadLetterQueue[];
+}
+
+/** The engine's wiring, its modules imported on first use (see the header). */
+async function composeEngine(parts: RuntimeParts, queues: Queues): Promise<Engine> {
+  const [program, reconciler, workflow] = await Promise.all([import("../program/index.ts"), import("../reconciler/index.ts"), import("../workflow/index.ts")]);
+  const { config, cluster, clock, logger, metrics } = parts;
+  const registry = program.createKoreoRegistry({ namespaces: unique([...config.koreoNamespaces, ...config.templateNamespaces]) });
+  const definitions = reconciler.createDefinitionsSync({ cluster, registry, clock, logger, ...config, ttlSeconds: config.definitionsTtlSeconds });
   const engineConfig = { selectionRetrySeconds: config.timings.selectionRetrySeconds };
   const runOn =
     (target: ClusterApi, managed = parts.managedCluster) =>
     (trigger: TriggerRef, current?: KubeObject) =>
-      reconcileTrigger(
+      workflow.reconcileTrigger(
         trigger,
         { cluster: target, ...(managed === undefined ? {} : { managedCluster: managed }), definitions: registry, clock, logger, config: engineConfig },
         current,
       );
-  const reconcile = createRequestReconciler({
+  const reconcile: RequestReconciler = reconciler.createRequestReconciler({
     cluster,
-    timers,
+    timers: queues.timers,
     clock,
     logger,
     metrics,
@@ -87,31 +112,24 @@ export function composeRuntime(parts: RuntimeParts): Runtime {
     timings: config.timings,
     refreshDefinitions: (changed) => definitions.refresh(changed),
     workflowVersionOf: (trigger) => {
-      const selected = selectWorkflow(trigger, registry);
-      return selected.ok ? workflowVersion(selected.name, registry) : undefined;
+      const selected = workflow.selectWorkflow(trigger, registry);
+      return selected.ok ? workflow.workflowVersion(selected.name, registry) : undefined;
     },
   });
   return {
-    registry,
     definitions,
-    work,
-    timers,
     reconcile,
-    cluster,
-    logger,
-    metrics,
-    timer: createTimerForwarder({ work, timers, clock, metrics }),
     sweep: async () => {
       await definitions.refresh(false);
-      return sweep({
+      return reconciler.sweep({
         cluster,
-        work,
+        work: queues.work,
         clock,
         logger,
         namespaces: config.resourceNamespaces,
         metrics,
-        deadLetters,
-        boundKinds: async () => boundKinds(registry),
+        deadLetters: queues.deadLetters,
+        boundKinds: async () => workflow.boundKinds(registry),
       });
     },
     dryRun: async (trigger) => {

@@ -3,11 +3,12 @@
  * log lines with `level`, `message`, `timestamp`, `service` plus our fields, and
  * CloudWatch EMF metrics in namespace `Koreo`; the Lambda context on every line
  * (request id, cold start) and the record being handled (SQS message id); X-Ray
- * tracing of each invocation.
+ * tracing of each invocation (the Powertools Tracer and the X-Ray SDK load only
+ * where tracing can be on).
  */
 import { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
 import { Metrics as PowertoolsMetrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { Tracer } from "@aws-lambda-powertools/tracer";
+import type { Tracer } from "@aws-lambda-powertools/tracer";
 import type { Context } from "aws-lambda";
 import type { Env } from "../config/index.ts";
 import type { LogFields, Logger } from "../ports/index.ts";
@@ -68,22 +69,45 @@ export function logScopeOf(logger: Logger): LogScope {
   };
 }
 
+/** The handlers' X-Ray tracing; the Powertools Tracer behind it is loaded only when tracing can be on. */
+export interface HandlerTracer {
+  isTracingEnabled(): boolean;
+  /** The Powertools Tracer; undefined when tracing is off. */
+  powertools(): Promise<Tracer | undefined>;
+}
+
+const untraced: HandlerTracer = { isTracingEnabled: () => false, powertools: async () => undefined };
+
 /**
  * X-Ray tracing of the handlers. Powertools turns tracing off outside Lambda (no AWS_EXECUTION_ENV,
- * so `npm start` and tests never trace) and with POWERTOOLS_TRACE_ENABLED=false; we also honour
- * POWERTOOLS_TRACE_DISABLED=true, the switch this project documents.
+ * so `npm start` and tests never trace, nor SAM or the Amplify mock) and with
+ * POWERTOOLS_TRACE_ENABLED=false; we also honour POWERTOOLS_TRACE_DISABLED=true, the switch this
+ * project documents. Those cases are decided here, from the environment Powertools reads, before
+ * anything is loaded: the Tracer brings the X-Ray SDK (~120 KiB, ~25 ms of a cold import), which
+ * a function without tracing must not pay for. Otherwise the Tracer starts loading at once (the
+ * handler module's load: Lambda's init phase, not the first request).
  */
-export function createTracer(env: Env): Tracer {
-  const disabled = env.POWERTOOLS_TRACE_DISABLED?.toLowerCase() === "true";
-  return new Tracer({ serviceName: "koreo", ...(disabled ? { enabled: false } : {}) });
+export function createTracer(env: Env, processEnv: NodeJS.ProcessEnv = process.env): HandlerTracer {
+  if (env.POWERTOOLS_TRACE_DISABLED?.toLowerCase() === "true" || !powertoolsMayTrace(processEnv)) return untraced;
+  const loading = import("@aws-lambda-powertools/tracer").then(({ Tracer }) => new Tracer({ serviceName: "koreo" }));
+  loading.catch(() => {}); // a failed load fails the first traced invocation, not the process
+  return { isTracingEnabled: () => true, powertools: () => loading };
+}
+
+/** Powertools' own conditions (Tracer.setTracingEnabled): in Lambda, not SAM local, not the Amplify mock, not switched off. */
+function powertoolsMayTrace(env: NodeJS.ProcessEnv): boolean {
+  const executionEnv = env.AWS_EXECUTION_ENV ?? "";
+  if (executionEnv === "" || executionEnv === "AWS_Lambda_amplify-mock" || (env.AWS_SAM_LOCAL ?? "") !== "") return false;
+  return (env.POWERTOOLS_TRACE_ENABLED ?? "").toLowerCase() !== "false";
 }
 
 /**
  * Runs one invocation in its own subsegment (cold start and service annotated, an error recorded
  * as metadata): Powertools' `captureLambdaHandler` without the decorator.
  */
-export async function traced<T>(tracer: Tracer, name: string, run: () => Promise<T>): Promise<T> {
-  if (!tracer.isTracingEnabled()) return run();
+export async function traced<T>(handlerTracer: HandlerTracer, name: string, run: () => Promise<T>): Promise<T> {
+  const tracer = handlerTracer.isTracingEnabled() ? await handlerTracer.powertools() : undefined;
+  if (tracer === undefined || !tracer.isTracingEnabled()) return run();
   const parent = tracer.getSegment();
   const segment = parent?.addNewSubsegment(`## ${name}`);
   if (segment !== undefined) tracer.setSegment(segment);
@@ -130,7 +154,7 @@ export interface Invocation {
   readonly name: string;
   readonly logger: Logger;
   readonly metrics: FlushableMetrics;
-  readonly tracer: Tracer;
+  readonly tracer: HandlerTracer;
   readonly context: Context | undefined;
 }
 

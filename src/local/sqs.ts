@@ -3,12 +3,13 @@
  * topology serverless.yml declares (FIFO work queue + standard timer queue,
  * each with a DLQ).
  */
-import { SQSClient } from "@aws-sdk/client-sqs";
+import { SQS } from "@aws-sdk/client-sqs";
 import { startFauxqs } from "fauxqs";
 
 export interface LocalSqs {
   readonly endpoint: string;
-  readonly client: SQSClient;
+  /** The SDK's aggregated client: `send` for tests, and an `SqsApi` for the queue adapters. */
+  readonly client: SQS;
   readonly workUrl: string;
   readonly workArn: string;
   readonly workDlqUrl: string;
@@ -38,7 +39,7 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
   });
   const timerDlq = server.createQueue(NAMES["timer-dlq"]);
   const timer = server.createQueue(NAMES.timer, { attributes: { VisibilityTimeout: visibility, RedrivePolicy: redrive(timerDlq.queueArn) } });
-  const client = new SQSClient({ endpoint: server.address, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const client = new SQS({ endpoint: server.address, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   return {
     endpoint: server.address,
     client,

@@ -15,7 +15,7 @@ import { createHashFilter } from "../../src/relay/filter.ts";
 import { silentLogger } from "../../src/ports/logger.ts";
 import { isMap } from "../../src/value/value.ts";
 import { waitFor } from "../support/e2e.ts";
-import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteMessageCommand, ReceiveMessageCommand, SQS } from "@aws-sdk/client-sqs";
 import { startLocalSqs, type LocalSqs } from "../../src/local/sqs.ts";
 import { createSqsWorkQueue } from "../../src/queue/adapters/sqs.ts";
 import { decodeRequest, type ReconcileRequest } from "../../src/queue/messages.ts";
@@ -206,7 +206,7 @@ test("SRV-9 / SRV-1 drop-with-relist: a definitions fan-out larger than the send
   );
   let sqs = await startLocalSqs();
   const port = Number(new URL(sqs.endpoint).port);
-  const client = new SQSClient({
+  const client = new SQS({
     endpoint: sqs.endpoint,
     region: "us-east-1",
     maxAttempts: 1,
@@ -257,7 +257,7 @@ test("SRV-9 / SRV-1 drop-with-relist: a definitions fan-out larger than the send
   }
 });
 
-async function drain(sqs: LocalSqs, client: SQSClient): Promise<ReconcileRequest[]> {
+async function drain(sqs: LocalSqs, client: SQS): Promise<ReconcileRequest[]> {
   const out: ReconcileRequest[] = [];
   for (;;) {
     const received = await client.send(new ReceiveMessageCommand({ QueueUrl: sqs.workUrl, MaxNumberOfMessages: 10 }));

@@ -5,19 +5,19 @@
  * environment: KOREO_WORK_QUEUE_URL (required), AWS_REGION, SQS_ENDPOINT (local only),
  * KOREO_NAMESPACE / TEMPLATE_NAMESPACE / RESOURCE_NAMESPACE (comma lists),
  * KOREO_RELAY_HEALTH_PORT, KOREO_RELAY_MAX_BUFFERED, KOREO_RELAY_SHUTDOWN_SECONDS.
- * AWS credentials come from the default chain (IRSA / EKS Pod Identity in the cluster).
+ * AWS credentials come from the SDK's default chain (IRSA / EKS Pod Identity in the cluster),
+ * loaded only here so that no Lambda bundle carries it.
  *
  * SIGTERM/SIGINT: stop the watches, flush the buffer until the shutdown deadline,
  * exit 0, whatever SQS does (a hard exit backs the deadline up). Requests left
  * unsent are not lost: the next start re-lists and forwards everything.
  */
-import { SQSClient } from "@aws-sdk/client-sqs";
 import { createClientNodeCluster } from "../../cluster/adapters/index.ts";
 import { loadKubeConfig } from "../../cluster/adapters/index.ts";
 import { configFromEnv } from "../../config/index.ts";
 import { powertoolsLogger } from "../../lambda/index.ts";
 import type { Logger } from "../../ports/index.ts";
-import { createSqsWorkQueue } from "../../queue/adapters/index.ts";
+import { createSqsClient, createSqsWorkQueue, type SqsApi } from "../../queue/adapters/index.ts";
 import { startHealthServer } from "../../relay/index.ts";
 import { DEFAULT_MAX_BUFFERED, startRelay, type Relay } from "../../relay/index.ts";
 import { queueNameOf } from "../../relay/index.ts";
@@ -80,13 +80,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const logger = powertoolsLogger("koreo.relay", process.env.LOG_LEVEL);
   const cluster = createClientNodeCluster(loadKubeConfig(parsed.kubeconfigPath === undefined ? {} : { kubeconfigPath: parsed.kubeconfigPath }));
-  // Bounded requests: a blackholed endpoint fails within seconds (and is retried by the sender), never hangs a send.
-  const sqs = new SQSClient({
-    region: config.region,
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
-    ...(config.sqsEndpoint === undefined ? {} : { endpoint: config.sqsEndpoint }),
-  });
+  const sqs = await relaySqsClient(config.region, config.sqsEndpoint);
   const relay = startRelay({
     ...config,
     cluster,
@@ -100,16 +94,25 @@ export async function run(args: string[]): Promise<number> {
   if (health instanceof Error) {
     logger.error("Cannot serve the health endpoints.", { port: parsed.healthPort, error: health.message });
     await relay.stop(Date.now());
-    sqs.destroy();
     return 1;
   }
   const code = await untilSignalOrFailure(relay, logger);
   await shutDown(relay, logger, parsed.shutdownMs, code);
   await health.close();
-  sqs.destroy();
   // Sockets left by an unreachable API server or SQS must not keep the process past its grace period.
   setTimeout(() => process.exit(code), 500).unref();
   return code;
+}
+
+/**
+ * The relay's SQS client. Its credentials come from the SDK's default provider chain (IRSA, Pod
+ * Identity, a profile…), which refreshes temporary credentials five minutes before they expire;
+ * the client asks it before every request. Bounded requests: a blackholed endpoint fails within
+ * seconds (and is retried by the sender), never hangs a send.
+ */
+async function relaySqsClient(region: string, endpoint: string | undefined): Promise<SqsApi> {
+  const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
+  return createSqsClient({ region, credentials: defaultProvider(), maxAttempts: 2, timeoutMs: 10_000, ...(endpoint === undefined ? {} : { endpoint }) });
 }
 
 function untilSignalOrFailure(relay: Relay, logger: Logger): Promise<number> {

@@ -4,13 +4,10 @@
  * ~195 KiB to the reconcile bundle (and their cold import) for one signed GET
  * and three environment variables: Lambda hands the execution role's
  * credentials to the function as AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
- * AWS_SESSION_TOKEN. The request is signed with @smithy/signature-v4, which
- * the EKS token (eks-token.ts) already bundles.
+ * AWS_SESSION_TOKEN. The request is signed with aws4fetch, which the SQS client
+ * and the EKS token (eks-token.ts) use too.
  */
-import { NodeSha256 } from "./sha256.ts";
-import * as http from "node:http";
-import * as https from "node:https";
-import { SignatureV4 } from "@smithy/signature-v4";
+import { AwsV4Signer } from "aws4fetch";
 import type { AwsCredentials } from "./eks-token.ts";
 
 export interface EksClusterEndpoint {
@@ -36,21 +33,6 @@ export function environmentCredentials(env: NodeJS.ProcessEnv = process.env): ()
   };
 }
 
-function getText(url: URL, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const client = url.protocol === "http:" ? http : https;
-    const req = client.request(url, { method: "GET", headers, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("error", reject);
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-    });
-    req.on("timeout", () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
-
 function endpointOf(clusterName: string, body: unknown): EksClusterEndpoint {
   const cluster = typeof body === "object" && body !== null && "cluster" in body ? (body.cluster as Record<string, unknown> | null) : null;
   const server = typeof cluster?.endpoint === "string" ? cluster.endpoint : "";
@@ -64,17 +46,17 @@ function endpointOf(clusterName: string, body: unknown): EksClusterEndpoint {
 /** eks:DescribeCluster (REST: GET /clusters/<name>, SigV4 for service `eks`): the API endpoint and CA. Throws on failure. */
 export async function describeEksCluster(clusterName: string, region: string, options: DescribeOptions = {}): Promise<EksClusterEndpoint> {
   const url = new URL(`/clusters/${encodeURIComponent(clusterName)}`, options.endpoint ?? `https://eks.${region}.amazonaws.com`);
-  const credentials = options.credentials ?? environmentCredentials();
-  const signer = new SignatureV4({ service: "eks", region, credentials, sha256: NodeSha256, uriEscapePath: true });
-  const signed = await signer.sign({
+  const credentials = await (options.credentials ?? environmentCredentials())();
+  const signed = await new AwsV4Signer({
+    url: url.toString(),
     method: "GET",
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port === "" ? {} : { port: Number(url.port) }),
-    path: url.pathname,
-    headers: { host: url.host, accept: "application/json" },
-  });
-  const answer = await getText(url, signed.headers, options.timeoutMs ?? 10_000);
-  if (answer.status !== 200) throw new Error(`eks:DescribeCluster ${clusterName}: HTTP ${answer.status} ${answer.text.slice(0, 300)}`);
-  return endpointOf(clusterName, JSON.parse(answer.text));
+    headers: { accept: "application/json" },
+    service: "eks",
+    region,
+    ...credentials,
+  }).sign();
+  const answer = await fetch(signed.url, { method: "GET", headers: signed.headers, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+  const text = await answer.text();
+  if (answer.status !== 200) throw new Error(`eks:DescribeCluster ${clusterName}: HTTP ${answer.status} ${text.slice(0, 300)}`);
+  return endpointOf(clusterName, JSON.parse(text));
 }

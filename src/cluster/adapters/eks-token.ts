@@ -1,16 +1,25 @@
-import { NodeSha256 } from "./sha256.ts";
-import { SignatureV4 } from "@smithy/signature-v4";
-import { defaultProvider } from "@aws-sdk/credential-provider-node";
+/**
+ * EKS bearer tokens (what `aws eks get-token` prints), signed with aws4fetch: a
+ * presigned STS GetCallerIdentity URL. No AWS SDK: on Lambda the execution
+ * role's credentials are in the environment.
+ */
+import { AwsV4Signer } from "aws4fetch";
 import { systemClock, type Clock } from "../../ports/index.ts";
+import { environmentCredentials } from "./eks-describe.ts";
 
-/** AWS credentials as the default provider chain yields them. */
-export type AwsCredentials = Awaited<ReturnType<ReturnType<typeof defaultProvider>>>;
+/** AWS credentials; `expiration` on temporary ones that say when they end. */
+export interface AwsCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
 
 export interface EksTokenOptions {
   readonly clusterName: string;
   /** Region of the STS endpoint (the cluster's region). */
   readonly region: string;
-  /** Default: the AWS SDK's default provider chain (the Lambda's execution role). */
+  /** Default: the environment's (the Lambda's execution role). */
   readonly credentials?: () => Promise<AwsCredentials>;
   readonly clock?: Clock;
 }
@@ -27,24 +36,25 @@ const CREDENTIAL_MARGIN_MS = 60_000;
  * for one cluster is useless for another.
  */
 export async function presignEksUrl(credentials: AwsCredentials, region: string, clusterName: string, signingDate: Date): Promise<string> {
-  const hostname = `sts.${region}.amazonaws.com`;
-  const signer = new SignatureV4({ service: "sts", region, credentials, sha256: NodeSha256, uriEscapePath: true });
-  const signed = await signer.presign(
-    {
-      method: "GET",
-      protocol: "https:",
-      hostname,
-      path: "/",
-      query: { Action: "GetCallerIdentity", Version: "2011-06-15" },
-      headers: { host: hostname, "x-k8s-aws-id": clusterName },
-    },
-    { expiresIn: 60, signingDate },
-  );
-  const url = new URL(`https://${hostname}/`);
-  for (const [key, value] of Object.entries(signed.query ?? {})) {
-    for (const item of Array.isArray(value) ? value : [value]) if (typeof item === "string") url.searchParams.append(key, item);
-  }
-  return url.toString();
+  const url = `https://sts.${region}.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=60`;
+  const signer = new AwsV4Signer({
+    url,
+    method: "GET",
+    headers: { "x-k8s-aws-id": clusterName },
+    signQuery: true,
+    service: "sts",
+    region,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    ...(credentials.sessionToken === undefined ? {} : { sessionToken: credentials.sessionToken }),
+    datetime: amzDate(signingDate),
+  });
+  return (await signer.sign()).url.toString();
+}
+
+/** SigV4's timestamp: 20261105T120000Z. */
+function amzDate(date: Date): string {
+  return date.toISOString().replace(/[:-]|\.\d{3}/g, "");
 }
 
 /** `k8s-aws-v1.` + the URL, base64url without padding. */
@@ -59,7 +69,7 @@ export function tokenFromUrl(url: string): string {
  */
 export function createEksTokenProvider(options: EksTokenOptions): () => Promise<string> {
   const clock = options.clock ?? systemClock;
-  const credentials = options.credentials ?? defaultProvider();
+  const credentials = options.credentials ?? environmentCredentials();
   let cached: { token: string; refreshAt: number } | undefined;
   let signing: Promise<string> | undefined;
 
