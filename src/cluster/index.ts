@@ -20,6 +20,6 @@ export type {
   WatchableClusterApi,
   WatchEvent,
 } from "./cluster-api.ts";
-export { fail, ok } from "./errors.ts";
+export { fail, isTransient, ok } from "./errors.ts";
 export { isCrd } from "./kinds.ts";
 export { annotationsOf, metadataOf, objectKey, refOf, resourceVersionOf, uidOf, withMetadata } from "./object-meta.ts";

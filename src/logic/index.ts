@@ -16,6 +16,7 @@ export type {
   PreparedResourceFunction,
   PreparedResourceTemplate,
   PreparedValueFunction,
+  ResourceDrift,
   ResourceFunctionContext,
   ResourceFunctionResult,
 } from "./types.ts";
@@ -26,5 +27,6 @@ export { runResourceFunction } from "./resource-function/run.ts";
 export { prepareResourceTemplate } from "./resource-template/prepare.ts";
 export { compareResource, describeDifference, type CompareResult, type Difference } from "./compare/compare.ts";
 export { stripDirectives, DIRECTIVE_KEYS } from "./compare/directives.ts";
+export { driftedFields, objectDrift, renderPath, type FieldDrift } from "./compare/drift.ts";
 export { LAST_APPLIED_ANNOTATION } from "./resource-function/last-applied.ts";
 export { mergeCondition, type ConditionUpdate } from "./conditions.ts";

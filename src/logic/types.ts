@@ -53,6 +53,17 @@ export interface ResourceFunctionContext {
 export interface ResourceFunctionResult {
   readonly outcome: Outcome;
   readonly resource?: ManagedResourceRecord;
+  /** Set when this pass wrote back a field another field manager had changed (drift.ts); the outcome is the same either way. */
+  readonly drift?: ResourceDrift;
+}
+
+/** A correction of someone else's change to an object Koreo applied: which object, which field, whose change. */
+export interface ResourceDrift {
+  readonly object: { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly namespace?: string };
+  /** e.g. `data.key`. */
+  readonly field: string;
+  /** The other field manager (managedFields); undefined when they do not say. */
+  readonly manager?: string;
 }
 
 export interface PreparedValueFunction {

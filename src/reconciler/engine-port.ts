@@ -9,7 +9,7 @@ import type { ReconcileReport } from "../workflow/index.ts";
 
 /** What a run reported, as decide, the Event and the log line need it. */
 export type RunReport = Pick<ReconcileReport, "status" | "outcome"> &
-  Partial<Pick<ReconcileReport, "workflow" | "selectionReason" | "workflowVersion" | "steps" | "error">>;
+  Partial<Pick<ReconcileReport, "workflow" | "selectionReason" | "workflowVersion" | "steps" | "error" | "transient" | "drifts">>;
 
 /** `current` is the trigger the gate just read: the run uses it instead of reading it again (one GET per reconcile). */
 export type RunReconcile = (trigger: TriggerRef, current?: KubeObject) => Promise<RunReport>;

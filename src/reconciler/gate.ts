@@ -23,8 +23,8 @@ export interface Basis {
   readonly record?: GateRecord;
 }
 
-export type ProceedReason = "force" | "never-reconciled" | "hash-changed" | "workflow-changed" | "due";
-export type DropReason = "gone" | "terminating" | "unchanged" | "stale-timer" | "permfail" | "not-due";
+export type ProceedReason = "force" | "never-reconciled" | "hash-changed" | "workflow-changed" | "due" | "drift";
+export type DropReason = "gone" | "terminating" | "unchanged" | "stale-timer" | "permfail" | "not-due" | "contested" | "gave-up";
 
 export interface GateInput {
   readonly request: ReconcileRequest;
@@ -44,7 +44,22 @@ export function gate({ request, observed, workflowVersion, now, timings }: GateI
   if (observed.record !== undefined && (request.reason === "timer" || request.reason === "sweep")) {
     return timerGate(request, observed.record, now, timings, basis);
   }
+  if (observed.record !== undefined && request.reason === "drift") return driftGate(observed.record, now, basis);
   return drop("unchanged");
+}
+
+/**
+ * A managed object differs from what Koreo applied (the relay saw it): run now, unless nothing
+ * runs for this trigger until it changes (PermFail, given up), or another writer contests the
+ * field and its back-off window is open (contest.ts): then the run waits for the window's end,
+ * re-armed on the record's chain, so a writer that keeps editing costs one correction per window.
+ */
+function driftGate(record: GateRecord, now: number, basis: Basis): GateDecision {
+  if (record.outcome === "PermFail") return drop("permfail");
+  if (record.chain === undefined) return drop("gave-up");
+  const contest = record.contest;
+  if (contest !== undefined && now < contest.until) return { proceed: false, why: "contested", rearm: { dueAt: contest.until, chain: record.chain } };
+  return { proceed: true, why: "drift", basis };
 }
 
 function proceedReason(

@@ -7,6 +7,7 @@
 import { isMap, type ValueMap } from "../value/index.ts";
 import type { KubeObject } from "../cluster/index.ts";
 import type { OutcomeKind } from "../outcome/index.ts";
+import type { Contest } from "./contest.ts";
 
 export const RECORD_ANNOTATION = "koreo.dev/reconcile-state";
 
@@ -28,6 +29,8 @@ export interface GateRecord {
   readonly chain?: number;
   /** Digest of the last Event recorded (events.ts): a run emits one only when what it would say differs. */
   readonly event?: string;
+  /** Present only while another field manager contests a field Koreo applies (contest.ts). */
+  readonly contest?: Contest;
 }
 
 const OUTCOMES: ReadonlySet<string> = new Set(["Ok", "Skip", "DepSkip", "Retry", "PermFail", "SystemError"]);
@@ -59,7 +62,19 @@ function parseRecord(input: unknown): GateRecord | undefined {
   const chain = typeof r.chain === "number" ? r.chain : r.dueAt;
   if (typeof chain === "number") record.chain = chain;
   if (typeof r.event === "string") record.event = r.event;
+  const contest = parseContest(r.contest);
+  if (contest !== undefined) record.contest = contest;
   return record;
+}
+
+/** An unreadable contest reads as none: the worst case is one correction without back-off. */
+function parseContest(input: unknown): Contest | undefined {
+  if (typeof input !== "object" || input === null) return undefined;
+  const c = input as Record<string, unknown>;
+  const { object, field, manager, count, until } = c;
+  if (typeof object !== "string" || typeof field !== "string" || typeof manager !== "string") return undefined;
+  if (typeof count !== "number" || typeof until !== "number" || !Number.isFinite(count) || !Number.isFinite(until)) return undefined;
+  return { object, field, manager, count, until };
 }
 
 /** Keys in a fixed order so an unchanged record serialises identically (write avoidance, SRV-12). */
@@ -71,6 +86,16 @@ export function encodeRecord(record: GateRecord): string {
     attempt: record.attempt,
     chain: record.chain,
     event: record.event,
+    contest:
+      record.contest === undefined
+        ? undefined
+        : {
+            object: record.contest.object,
+            field: record.contest.field,
+            manager: record.contest.manager,
+            count: record.contest.count,
+            until: record.contest.until,
+          },
   });
 }
 

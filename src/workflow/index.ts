@@ -20,5 +20,5 @@ export { workflowVersion } from "./workflow-version.ts";
 export { workflowProblems } from "./problems.ts";
 export { selectWorkflow, WORKFLOW_ANNOTATION, type Selection } from "./select-workflow.ts";
 export { conditionFor, conditionTime } from "./conditions.ts";
-export { writeParentPatch } from "./parent-status.ts";
+export { CONTESTED_CONDITION, writeParentPatch } from "./parent-status.ts";
 export { sha256Hex } from "./sha256.ts";

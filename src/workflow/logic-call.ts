@@ -39,6 +39,7 @@ async function callTarget(target: LogicTarget, inputs: Value, location: string, 
     case "ResourceFunction": {
       const context = { cluster: ctx.cluster, definitions: ctx.definitions, ...(ctx.owner && { owner: ctx.owner }), ...(ctx.signal && { signal: ctx.signal }) };
       const result = await runResourceFunction(target.fn, inputs, context);
+      if (result.drift !== undefined) ctx.onDrift?.(result.drift);
       return { outcome: locate(result.outcome, location), resources: result.resource ? recordValue(result.resource) : null };
     }
     case "Workflow":

@@ -46,13 +46,29 @@ function koreoBlock(run: WorkflowRun): ValueMap {
   };
 }
 
+/**
+ * The runtime's `Contested` condition (another field manager keeps changing a field Koreo applies;
+ * reconciler/contest.ts) is not a run's to clear: while it is True it stays in the list a run writes,
+ * so a contest is stated once instead of being removed and re-added every pass. Absent (nobody else
+ * writes), the list is exactly ST-7's; once the contest ends (False), the next run drops it like
+ * any foreign condition.
+ */
+export const CONTESTED_CONDITION = "Contested";
+
+function keepContested(conditions: Value[], trigger: KubeObject): Value[] {
+  const current = currentConditions(trigger);
+  const contested = isList(current) ? current.find((c) => isMap(c) && c.type === CONTESTED_CONDITION && c.status === "True") : undefined;
+  if (contested === undefined || conditions.some((c) => isMap(c) && c.type === CONTESTED_CONDITION)) return conditions;
+  return [...conditions, contested];
+}
+
 /** ST-1: the one merge patch a run sends to the trigger (ST-6..ST-11). */
 export function runPatch(trigger: KubeObject, run: WorkflowRun, workflowName: string, options: StatusOptions): ValueMap {
   const drafts = runConditions(run, workflowName, options.standardStatus);
   return {
     metadata: { annotations: { [MANAGED_RESOURCES_ANNOTATION]: toJsonText(run.managedResources) } },
     status: {
-      conditions: applyConditions(startingConditions(trigger), drafts, currentConditions(trigger), options.now),
+      conditions: keepContested(applyConditions(startingConditions(trigger), drafts, currentConditions(trigger), options.now), trigger),
       state: run.state,
       koreo: koreoBlock(run),
     },

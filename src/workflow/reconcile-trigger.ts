@@ -1,6 +1,6 @@
 import type { ClusterApi, ClusterError, KubeObject, ObjectRef } from "../cluster/index.ts";
-import { metadataOf, objectKey, resourceVersionOf, uidOf } from "../cluster/index.ts";
-import type { Owner } from "../logic/index.ts";
+import { isTransient, metadataOf, objectKey, resourceVersionOf, uidOf } from "../cluster/index.ts";
+import type { Owner, ResourceDrift } from "../logic/index.ts";
 import { Outcome } from "../outcome/index.ts";
 import type { Clock } from "../ports/index.ts";
 import type { Logger } from "../ports/index.ts";
@@ -70,6 +70,13 @@ export interface ReconcileReport {
   readonly steps: ReadonlyArray<{ readonly label: string; readonly outcome: Outcome["kind"]; readonly message?: string }>;
   /** For `system-error`: what went wrong. */
   readonly error?: string;
+  /**
+   * For `system-error`: the status write failed in a way a second try soon may not (5xx, 429, a
+   * network failure, a 409 from a concurrent writer), as opposed to a refused patch (400/422/403).
+   */
+  readonly transient?: true;
+  /** Writes of this run that put back another field manager's change (logic drift.ts); absent when none. */
+  readonly drifts?: readonly ResourceDrift[];
 }
 
 /**
@@ -115,11 +122,13 @@ async function reconcileOnce(ref: ObjectRef, deps: ReconcileDeps, config: Reconc
     return write(trigger, patch, base, deps, config);
   }
   deps.logger.info(`Reconciling ${objectKey(ref)} using Workflow ${selection.name}.`, { trigger: objectKey(ref), workflow: selection.name });
+  const drifts: ResourceDrift[] = [];
   const run = await runWorkflow(selection.workflow, triggerView(trigger), {
     cluster: deps.managedCluster ?? deps.cluster,
     definitions: deps.definitions,
     owner: ownerOf(trigger),
     budget: { ms: config.stepBudgetMs, timer: config.timer },
+    onDrift: (drift) => void drifts.push(drift),
   });
   const base: ReconcileReport = {
     trigger: identity,
@@ -133,6 +142,7 @@ async function reconcileOnce(ref: ObjectRef, deps: ReconcileDeps, config: Reconc
       outcome: s.outcome.kind,
       ...("message" in s.outcome && s.outcome.message !== undefined && { message: s.outcome.message }),
     })),
+    ...(drifts.length > 0 && { drifts }),
   };
   return write(trigger, runPatch(trigger, run, selection.name, status), base, deps, config);
 }
@@ -149,7 +159,8 @@ async function write(trigger: KubeObject, patch: ValueMap, report: ReconcileRepo
 /** CTL-12: a 404 while patching means the trigger is gone (the caller tombstones it). */
 function writeFailed(report: ReconcileReport, error: ClusterError, patch: Value): ReconcileReport {
   if (error.reason === "NotFound") return { ...report, status: "not-found", patch };
-  return { ...report, status: "system-error", patch, error: describe(error) };
+  const transient = isTransient(error.reason) || error.reason === "Conflict";
+  return { ...report, status: "system-error", patch, error: describe(error), ...(transient && { transient: true as const }) };
 }
 
 /** WF-17: `{metadata, spec, state}` and nothing else. */

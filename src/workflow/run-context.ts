@@ -1,6 +1,6 @@
 import type { ClusterApi } from "../cluster/index.ts";
 import type { DefinitionLookup } from "../definitions/index.ts";
-import type { Owner } from "../logic/index.ts";
+import type { Owner, ResourceDrift } from "../logic/index.ts";
 import type { Outcome } from "../outcome/index.ts";
 import type { Value, ValueMap } from "../value/index.ts";
 import type { Budget } from "./budget.ts";
@@ -16,6 +16,11 @@ export interface RunOptions {
   readonly budget: Budget;
   /** WF-28: aborted when the enclosing budget runs out; passed to every ResourceFunction. */
   readonly signal?: AbortSignal;
+  /**
+   * Told of every ResourceFunction write that put back another field manager's change, wherever the
+   * function runs (forEach, sub-Workflows): a side channel, so outcomes and step reports stay as they are.
+   */
+  readonly onDrift?: (drift: ResourceDrift) => void;
 }
 
 /** Per-run context: the options plus the top-level Workflow name used in every location (WF-20). */

@@ -32,7 +32,7 @@ test("relay: an API server outage of ~3 s: one WARN for the outage, one INFO for
   const relay = spawnRelay({ kubeconfig, queueUrl: sqs.workUrl, sqsEndpoint: sqs.endpoint });
   const allWatching = async () => {
     const reply = await relay.readyz();
-    return reply.body.watches.length === 5 && reply.body.watches.every((w) => w.phase === "watching") ? true : undefined;
+    return reply.body.watches.length === 6 && reply.body.watches.every((w) => w.phase === "watching") ? true : undefined;
   };
   try {
     await waitFor("every watch established", allWatching);

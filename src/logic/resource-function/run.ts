@@ -4,10 +4,11 @@ import type { Scope } from "../../expressions/index.ts";
 import { Outcome } from "../../outcome/index.ts";
 import { isMap, type Value, type ValueMap } from "../../value/index.ts";
 import { compareResource } from "../compare/compare.ts";
-import type { ManagedResourceRecord, PreparedResourceFunction, ResourceFunctionContext, ResourceFunctionResult } from "../types.ts";
+import type { ManagedResourceRecord, PreparedResourceFunction, ResourceDrift, ResourceFunctionContext, ResourceFunctionResult } from "../types.ts";
 import { abortableCluster, abortedOutcome, RunAborted } from "./abortable.ts";
 import { READ_RETRY_DELAY, readFailure } from "./api-errors.ts";
 import { createResource } from "./create.ts";
+import { correctedDrift } from "./drift.ts";
 import { displayName, objectRef, resolveIdentity, resolvePlural, type Identity, type Resolved } from "./identity.ts";
 import { lastAppliedOf } from "./last-applied.ts";
 import { hasOwner, owningReference } from "./owner.ts";
@@ -49,7 +50,8 @@ async function reconcileResource(fn: PreparedResourceFunction, inputs: Value, co
     owner: fn.apiConfig.readonly ? undefined : owningReference(fn.apiConfig.owned, context.owner, identity.value),
   };
   // RF-27 recommendation: the record accompanies every outcome from here on, postconditions included.
-  return { outcome: await manage(state, context), resource };
+  const managed = await manage(state, context);
+  return managed.drift === undefined ? { outcome: managed.outcome, resource } : { outcome: managed.outcome, resource, drift: managed.drift };
 }
 
 /** RF-3: always evaluated, before any API call; a missing `locals` is `{}`. */
@@ -65,8 +67,19 @@ function record(fn: PreparedResourceFunction, id: Identity, plural: string): Man
   return id.namespace ? { ...base, namespace: id.namespace } : base;
 }
 
+/** A pass's outcome and, when its write put back someone else's change, that drift. */
+interface Managed {
+  readonly outcome: Outcome;
+  readonly drift?: ResourceDrift;
+}
+
 /** RF-10 steps 5–13. */
-async function manage(state: ReconcileState, context: ResourceFunctionContext): Promise<Outcome> {
+async function manage(state: ReconcileState, context: ResourceFunctionContext): Promise<Managed> {
+  const outcome = await manageOutcome(state, context);
+  return "kind" in outcome ? { outcome } : outcome;
+}
+
+async function manageOutcome(state: ReconcileState, context: ResourceFunctionContext): Promise<Outcome | Managed> {
   const { fn, display } = state;
   const read = await state.cluster.get(state.ref);
   if (!read.ok && read.error.reason !== "NotFound") return readFailure(read.error, state.identity.kind, state.identity.name);
@@ -89,13 +102,16 @@ async function manage(state: ReconcileState, context: ResourceFunctionContext): 
 }
 
 /** RF-22 / RF-23 / RF-24: compare, then either mutate (ending this pass) or carry on with the live object. */
-async function reconcileExisting(state: ReconcileState, target: ValueMap, live: KubeObject): Promise<Outcome> {
+async function reconcileExisting(state: ReconcileState, target: ValueMap, live: KubeObject): Promise<Outcome | Managed> {
   const compared = compareResource(target, live, lastAppliedOf(live));
   const ownerMissing = state.owner !== undefined && !hasOwner(live, state.owner.uid);
   if (compared.match && !ownerMissing) return finish(state, live);
   const difference = compared.match ? [] : compared.difference;
   const mutation = await updateResource(state, target, live, { difference, ownerMissing });
-  return mutation ?? finish(state, live);
+  if (mutation === undefined) return finish(state, live);
+  // Only a pass that writes can fight another writer; which field it puts back is told, nothing else changes.
+  const drift = compared.match ? undefined : correctedDrift(state.identity, target, live);
+  return drift === undefined ? mutation : { outcome: mutation, drift };
 }
 
 /** RF-10 steps 12–13 with `resource` = the live object (RF-26). */
