@@ -47,6 +47,14 @@ const SPECS = {
   kubeCaData: { kind: "string", pattern: /^[A-Za-z0-9+/=]*$/, what: "the cluster CA, base64 PEM (empty: read with eks:DescribeCluster)" },
   // SQS: a FIFO event source takes at most 10 messages a batch, maximumConcurrency is 2..1000.
   batchSize: { kind: "int", min: 1, max: 10, what: "messages per reconcile batch (SQS FIFO event sources accept 1..10)" },
+  // The reconcile function runs 30 s (= the work queue's visibility, serverless.yml); a record starts only with
+  // the budget + 5 s left (src/lambda/sqs-batch.ts RECORD_MARGIN_SECONDS), so a budget above 24 s would start none.
+  reconcileBudgetSeconds: {
+    kind: "int",
+    min: 1,
+    max: 24,
+    what: "seconds one reconcile may run (CTL-13); at most 24 to fit the 30 s function with its 5 s margin",
+  },
   reconcileConcurrency: { kind: "int", min: 2, max: 1000, what: "concurrent reconcile invocations (SQS maximumConcurrency accepts 2..1000)" },
   maxReceiveCount: { kind: "int", min: 1, max: 1000, what: "receives before a message is dead-lettered (SQS accepts 1..1000)" },
   logLevel: { kind: "enum", values: ["DEBUG", "INFO", "WARN", "ERROR"], what: "the handlers' log level" },

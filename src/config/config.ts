@@ -43,6 +43,12 @@ export interface RuntimeConfig {
   readonly region: string;
   /** CTL-19: the remote cluster ResourceFunctions act on; absent = the controller's own cluster. */
   readonly managedCluster?: ManagedClusterSource;
+  /**
+   * The relay: how long the API server may stay unreachable (or SQS, for sends) before that is a
+   * stuck state — one ERROR and the `koreo_relay_stuck` metric — instead of a blip that one WARN
+   * covers (KOREO_RELAY_STUCK_AFTER_SECONDS, default 300).
+   */
+  readonly relayStuckAfterSeconds: number;
 }
 
 /**
@@ -115,6 +121,7 @@ export function configFromEnv(env: Env): RuntimeConfig {
     templateNamespaces: list(env.TEMPLATE_NAMESPACE, koreoNamespaces),
     resourceNamespaces: list(env.RESOURCE_NAMESPACE, [DEFAULT_NAMESPACE]),
     definitionsTtlSeconds: num(env.KOREO_DEFINITIONS_TTL_SECONDS, 10),
+    relayStuckAfterSeconds: num(env.KOREO_RELAY_STUCK_AFTER_SECONDS, 300),
     definitionStatus: bool(env.KOREO_DEFINITION_STATUS, true),
     workQueueUrl: env.KOREO_WORK_QUEUE_URL ?? "",
     timerQueueUrl: env.KOREO_TIMER_QUEUE_URL ?? "",

@@ -3,7 +3,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import type { Env } from "../config/index.ts";
 import { lazyRuntime, type LambdaRuntime, type RuntimeOverrides } from "./cold-start.ts";
 import { createTracer, withInvocation } from "./observability.ts";
-import { batchSettingsFromEnv, createSqsBatchHandler, sqsVisibility, type RequestHandler, type SqsBatchHandler } from "./sqs-batch.ts";
+import { batchSettingsFromEnv, createSqsBatchHandler, reportMissingQueue, sqsVisibility, type RequestHandler, type SqsBatchHandler } from "./sqs-batch.ts";
 
 export function createReconcileHandler(
   env: Env = process.env,
@@ -36,7 +36,9 @@ function batchHandlerFor(lambda: LambdaRuntime, queue: "work" | "timer", handle:
   const queueUrl = queue === "work" ? config.workQueueUrl : config.timerQueueUrl;
   // Without a queue URL there is nothing to call: failed records wait for the visibility timeout.
   const changeVisibility = queueUrl === "" ? undefined : sqsVisibility(lambda.sqs, queueUrl, logger);
-  return createSqsBatchHandler(handle, {
+  // A reconcile's only SQS send is its timer: a missing timer queue is one ERROR naming it, not a WARN per record.
+  const guarded = queue === "work" ? reportMissingQueue(handle, config.timerQueueUrl, logger, metrics) : handle;
+  return createSqsBatchHandler(guarded, {
     logger,
     metrics,
     maxReceiveCount: maxReceiveCount(env),

@@ -17,12 +17,12 @@
  */
 import { objectKey } from "../cluster/index.ts";
 import { BatchProcessor, EventType, FullBatchFailureError, SqsFifoPartialProcessorAsync, processPartialResponse } from "@aws-lambda-powertools/batch";
-import { ChangeMessageVisibilityBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { Env, RuntimeConfig } from "../config/index.ts";
 import type { Logger } from "../ports/index.ts";
 import type { Metrics } from "../ports/index.ts";
 import { decodeRequest, type ReconcileRequest } from "../queue/index.ts";
+import type { SqsApi } from "../queue/adapters/index.ts";
 import { logScopeOf } from "./observability.ts";
 
 export type RequestHandler = (request: ReconcileRequest) => Promise<unknown>;
@@ -175,6 +175,45 @@ export function failedRecordDelaySeconds(receiveCount: number, delay: RetryDelay
   return Math.max(0, Math.min(seconds, delay.capSeconds, MAX_VISIBILITY_SECONDS));
 }
 
+/** The names SQS gives a queue that does not exist: the exception (JSON protocol, our client and the SDK) or the query code. */
+const QUEUE_MISSING: ReadonlySet<string> = new Set(["QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"]);
+
+/** Whether a send failed because its queue does not exist: a stuck state, not a blip. */
+export function isQueueMissingError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const fields: { name?: unknown; Code?: unknown } = error;
+  return (typeof fields.name === "string" && QUEUE_MISSING.has(fields.name)) || (typeof fields.Code === "string" && QUEUE_MISSING.has(fields.Code));
+}
+
+/**
+ * A handler whose sends go to one queue (the reconcile handler arms timers on the timer queue):
+ * when that queue does not exist, every record fails the same way until someone creates it. One
+ * ERROR naming the queue per container and outage (again after a success), instead of a WARN per
+ * record; the failure itself still propagates (SQS redelivers, the DLQ and its alarm follow).
+ */
+export function reportMissingQueue(handle: RequestHandler, queueUrl: string, logger: Logger, metrics: Metrics): RequestHandler {
+  let reported = false;
+  const queue = queueUrl.replace(/\/+$/, "").split("/").pop() || queueUrl;
+  return async (request) => {
+    try {
+      const result = await handle(request);
+      reported = false;
+      return result;
+    } catch (error) {
+      if (isQueueMissingError(error)) metrics.count("QueueMissing", { queue });
+      if (isQueueMissingError(error) && !reported) {
+        reported = true;
+        logger.error(`Queue ${queue} does not exist: reconciles cannot arm their next run (retries, resyncs). Create it or fix KOREO_TIMER_QUEUE_URL.`, {
+          queue,
+          queueUrl,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      throw error;
+    }
+  };
+}
+
 function reportFailure(record: SQSRecord, request: ReconcileRequest, error: unknown, options: BatchOptions): void {
   const receiveCount = Number(record.attributes.ApproximateReceiveCount);
   const fields = {
@@ -189,6 +228,8 @@ function reportFailure(record: SQSRecord, request: ReconcileRequest, error: unkn
     options.logger.error("Request failed on its last receive; SQS moves it to the dead-letter queue.", fields);
     return;
   }
+  // A missing queue was reported once, as an ERROR (reportMissingQueue): no WARN per record on top.
+  if (isQueueMissingError(error)) return options.logger.debug("Request failed: its queue does not exist; SQS will redeliver it.", fields);
   options.logger.warn("Request failed; SQS will redeliver it.", fields);
 }
 
@@ -200,15 +241,23 @@ export interface BatchSettings {
 }
 
 /**
- * KOREO_RECORD_ALLOWANCE_SECONDS (default: the reconcile budget + 10 s for the GET, the record
- * patch and the timer send) for the work queue, KOREO_TIMER_RECORD_ALLOWANCE_SECONDS (5 s: a timer
- * record is one or two SQS sends) for the timer queue; KOREO_FAILED_RECORD_DELAY_SECONDS (5) and
+ * After the budget, a record still GETs, patches its record and sends its timer: a few calls of
+ * ~0.1 s each, 5 s even when the API is slow. Kept small because the deployed function timeout
+ * equals the work queue's 30 s visibility (fast recovery, serverless.yml), and budget + margin
+ * must fit inside it (the params check bounds the budget to 24 s).
+ */
+export const RECORD_MARGIN_SECONDS = 5;
+
+/**
+ * KOREO_RECORD_ALLOWANCE_SECONDS (default: the reconcile budget + RECORD_MARGIN_SECONDS) for the
+ * work queue, KOREO_TIMER_RECORD_ALLOWANCE_SECONDS (5 s: a timer record is one or two SQS sends)
+ * for the timer queue; KOREO_FAILED_RECORD_DELAY_SECONDS (5) and
  * KOREO_FAILED_RECORD_DELAY_CAP_SECONDS (60) for records that ran and failed.
  */
 export function batchSettingsFromEnv(env: Env, config: RuntimeConfig, queue: "work" | "timer"): BatchSettings {
   const allowanceSeconds =
     queue === "work"
-      ? seconds(env.KOREO_RECORD_ALLOWANCE_SECONDS, config.timings.reconcileTimeoutSeconds + 10)
+      ? seconds(env.KOREO_RECORD_ALLOWANCE_SECONDS, config.timings.reconcileTimeoutSeconds + RECORD_MARGIN_SECONDS)
       : seconds(env.KOREO_TIMER_RECORD_ALLOWANCE_SECONDS, 5);
   return {
     recordAllowanceMs: allowanceSeconds * 1000,
@@ -229,7 +278,7 @@ function seconds(text: string | undefined, fallback: number): number {
  * then come back after the queue's visibility timeout, as they did before this existed.
  * IAM: sqs:ChangeMessageVisibility on the queue.
  */
-export function sqsVisibility(client: Pick<SQSClient, "send">, queueUrl: string, logger: Logger): VisibilityChanger {
+export function sqsVisibility(client: SqsApi, queueUrl: string, logger: Logger): VisibilityChanger {
   return async (changes) => {
     for (let start = 0; start < changes.length; start += 10) {
       await changeBatch(client, queueUrl, changes.slice(start, start + 10), logger);
@@ -237,10 +286,10 @@ export function sqsVisibility(client: Pick<SQSClient, "send">, queueUrl: string,
   };
 }
 
-async function changeBatch(client: Pick<SQSClient, "send">, queueUrl: string, changes: readonly VisibilityChange[], logger: Logger): Promise<void> {
+async function changeBatch(client: SqsApi, queueUrl: string, changes: readonly VisibilityChange[], logger: Logger): Promise<void> {
   const entries = changes.map((c, i) => ({ Id: String(i), ReceiptHandle: c.receiptHandle, VisibilityTimeout: c.seconds }));
   try {
-    const result = await client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
+    const result = await client.changeMessageVisibilityBatch({ QueueUrl: queueUrl, Entries: entries });
     for (const f of result.Failed ?? []) {
       logger.warn("Could not return a failed record early.", { messageId: changes[Number(f.Id)]?.messageId, code: f.Code, error: f.Message });
     }

@@ -78,8 +78,12 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** CTL-1: the Koreo CRDs the definitions need. */
+/**
+ * Locally the reconcile budget is the reference's 30 s (the deployed stack sets 20 s on a 30 s
+ * function), so the local pollers give a batch 55 s: budget + margin fits as on Lambda.
+ */
 const FUNCTION_TIMEOUT_MS = 55_000;
+/** CTL-1: the Koreo CRDs the definitions need. */
 const KOREO_CRDS = fileURLToPath(new URL("../../infra/crds/", import.meta.url));
 
 const noFlush: FlushableMetrics = { count() {}, milliseconds() {}, flush() {} };
@@ -136,7 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // The reconcile and timer handlers share one clock; the webhook keeps the wall clock.
   const timed = scale === 1 ? overrides : { ...overrides, clock: scaledClock(scale), wrapTimers: (timers: TimerQueue) => scaledTimers(timers, scale) };
   const onError = (error: unknown) => logger.warn("Local poller error.", { error: error instanceof Error ? error.message : String(error) });
-  // The deployed functions' timeout (serverless.yml), so a batch stops starting records as it would on Lambda.
+  // A function timeout, so a batch stops starting records as it would on Lambda.
   const poll = (queueUrl: string, queueArn: string, handler: SqsBatchHandler) =>
     startPoller({ client: sqs.client, queueUrl, queueArn, handler, onError, functionTimeoutMs: FUNCTION_TIMEOUT_MS });
   const handlers: Poller[] = [];

@@ -12,7 +12,8 @@ export type MetricName =
   | "SystemErrorGiveUps"
   | "DeadLetterBound" // a message on its last receive before the DLQ
   | "RecordsDeferred" // records of a batch not started for lack of remaining time
-  | "DeadLetterRedrives"; // a sweep found dead-lettered requests and handed them back (dimension queue)
+  | "DeadLetterRedrives" // a sweep found dead-lettered requests and handed them back (dimension queue)
+  | "QueueMissing"; // a stuck state: a queue the handler sends to does not exist (dimension queue)
 
 export interface Metrics {
   count(name: MetricName, dimensions?: Readonly<Record<string, string>>): void;

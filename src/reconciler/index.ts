@@ -4,6 +4,7 @@
  */
 export { changeHash } from "./change-hash.ts";
 export { decide } from "./decide.ts";
+export { driftOf, LAST_APPLIED_ANNOTATION, type FieldDrift } from "./drift.ts";
 export { createDefinitionsSync, type DefinitionsSync } from "./definitions-sync.ts";
 export type { RunReconcile } from "./engine-port.ts";
 export { createRequestReconciler, type RequestReconciler } from "./reconcile-request.ts";

@@ -5,7 +5,7 @@
  * the cluster or the timer queue cannot be reached, so SQS redelivers the
  * message (and, after maxReceiveCount, dead-letters it).
  */
-import { objectKey } from "../cluster/index.ts";
+import { objectKey, resourceVersionOf } from "../cluster/index.ts";
 import type { ClusterApi, KubeObject } from "../cluster/index.ts";
 import type { ControllerTimings } from "../config/index.ts";
 import type { Clock } from "../ports/index.ts";
@@ -22,6 +22,9 @@ import { eventDigest, outcomeEvent, recordEvent } from "./events.ts";
 import type { RunReconcile, RunReport, WorkflowVersionOf } from "./engine-port.ts";
 import { Outcome } from "../outcome/index.ts";
 import { armTimer } from "../timers/index.ts";
+import { contestStatement, holdUntil, nextContest, objectName, type Contest } from "./contest.ts";
+import { writeContestCondition } from "./contest-condition.ts";
+import { compareVersions, createSeenMemory, dropWithoutGet, shellOf, type SeenMemory } from "./seen.ts";
 
 export interface RequestReconcilerDeps {
   readonly cluster: ClusterApi;
@@ -35,6 +38,8 @@ export interface RequestReconcilerDeps {
   readonly workflowVersionOf?: WorkflowVersionOf;
   /** SRV-8: bring the container's definitions up to date; `changed` when the request says they moved. */
   readonly refreshDefinitions?: (changed: boolean) => Promise<void>;
+  /** What this container knows about triggers it handled (seen.ts); default: a fresh bounded memory per reconciler. */
+  readonly seen?: SeenMemory;
 }
 
 export type HandleResult =
@@ -43,17 +48,65 @@ export type HandleResult =
 
 export type RequestReconciler = (request: ReconcileRequest) => Promise<HandleResult>;
 
+/** A run's result and what the container learns from it (not part of the answer). */
+type Ran = Extract<HandleResult, { status: "ran" }> & {
+  readonly after: { readonly gone: boolean; readonly record: GateRecord | undefined; readonly written?: KubeObject };
+};
+
 export function createRequestReconciler(deps: RequestReconcilerDeps): RequestReconciler {
+  const seen = deps.seen ?? createSeenMemory();
   return async (request) => {
     await deps.refreshDefinitions?.(request.reason === "definitions");
+    const observedAt = deps.clock.now();
+    const uid = request.trigger.uid;
+    const known = seen.get(uid);
+    // Drops that need no GET (seen.ts): only what this container can prove redundant.
+    const redundant =
+      known === undefined
+        ? undefined
+        : dropWithoutGet({ request, known, workflowVersionNow: deps.workflowVersionOf?.(known.shell), clockSkewMs: seen.clockSkewMs });
+    if (redundant !== undefined) return dropped(deps, request, { why: redundant });
     const trigger = await getTrigger(deps.cluster, request.trigger);
     const observed = observe(trigger, request.trigger);
     const now = deps.clock.now();
     const versionNow = trigger === undefined ? undefined : await currentWorkflowVersion(deps, trigger, observed);
     const decision = gate({ request, observed, now, timings: deps.timings, ...(versionNow === undefined ? {} : { workflowVersion: versionNow }) });
-    if (!decision.proceed) return dropped(deps, request, decision);
-    return runAndRecord(deps, request, trigger, decision.basis, decision.why);
+    if (!decision.proceed) {
+      const result = await dropped(deps, request, decision);
+      learn(deps, seen, uid, observedAt, observed.kind === "present" ? trigger : undefined, {
+        record: observed.kind === "present" ? observed.record : undefined,
+      });
+      return result;
+    }
+    const { after, ...result } = await runAndRecord(deps, request, trigger, decision.basis, decision.why);
+    learn(deps, seen, uid, observedAt, after.gone ? undefined : trigger, after);
+    return result;
   };
+}
+
+/**
+ * After a request was handled to the end: what the container now knows (seen.ts). `trigger` is
+ * what the GET showed (undefined: gone, forget it); `record`, the record on the trigger now (none:
+ * nothing was recorded, so nothing is known either); `written`, the object our record write
+ * returned, counts only while it still has the hash the record states (else someone changed the
+ * trigger between our GET and our write, and that change has not been run).
+ */
+function learn(
+  deps: RequestReconcilerDeps,
+  seen: SeenMemory,
+  uid: string,
+  observedAt: number,
+  trigger: KubeObject | undefined,
+  after: { readonly record: GateRecord | undefined; readonly written?: KubeObject },
+): void {
+  const { record, written } = after;
+  const read = trigger === undefined ? undefined : resourceVersionOf(trigger);
+  if (trigger === undefined || read === undefined || record === undefined) return seen.forget(uid);
+  const wrote = written !== undefined && record !== undefined && changeHash(written) === record.hash ? resourceVersionOf(written) : undefined;
+  const resourceVersion = wrote !== undefined && compareVersions(wrote, read) === 1 ? wrote : read;
+  const shell = shellOf(trigger);
+  const workflowVersion = deps.workflowVersionOf?.(shell);
+  seen.remember(uid, { resourceVersion, observedAt, shell, hash: record.hash, chain: record.chain, workflowVersion });
 }
 
 /**
@@ -90,9 +143,20 @@ function observe(trigger: KubeObject | undefined, ref: TriggerRef): Observed {
     : { kind: "present", hash: changeHash(trigger), terminating, record };
 }
 
-async function dropped(deps: RequestReconcilerDeps, request: ReconcileRequest, decision: GateDecision & { proceed: false }): Promise<HandleResult> {
+/** A dropped request, by the gate after a GET or by what the container knew (seen.ts, `seen-*` reasons, no GET). */
+async function dropped(
+  deps: RequestReconcilerDeps,
+  request: ReconcileRequest,
+  decision: Pick<GateDecision & { proceed: false }, "rearm"> & { readonly why: string },
+): Promise<HandleResult> {
   deps.metrics.count("GateDrops", { reason: decision.why });
-  deps.logger.debug("Gate dropped request.", { trigger: objectKey(request.trigger), reason: request.reason, why: decision.why });
+  const unread = decision.why.startsWith("seen-");
+  deps.logger.debug(unread ? "Dropped request without reading the trigger: this container already handled it." : "Gate dropped request.", {
+    trigger: objectKey(request.trigger),
+    reason: request.reason,
+    why: decision.why,
+    ...(request.resourceVersion === undefined ? {} : { resourceVersion: request.resourceVersion }),
+  });
   if (decision.rearm !== undefined) await armTimer(deps.timers, { trigger: request.trigger, reason: "timer", ...decision.rearm }, deps.clock.now());
   return { status: "dropped", why: decision.why };
 }
@@ -112,23 +176,30 @@ async function runAndRecord(
   current: KubeObject | undefined,
   basis: Basis,
   why: ProceedReason,
-): Promise<HandleResult> {
+): Promise<Ran> {
   const trigger = request.trigger;
   const started = deps.clock.now();
   const report = await runWithBudget(deps, trigger, current);
   const durationMs = deps.clock.now() - started;
+  // Like a failed record write: the message comes back in seconds (SRV-7), not after a CTL-14 backoff of 30–60 s.
+  if (report.status === "system-error" && report.transient === true)
+    throw new Error(`writing the status of ${objectKey(trigger)}: ${report.error ?? "failed"}`);
   const continued = continuedChain(request, basis, why);
   const random = continued === undefined ? deps.random : seededRandom(`${trigger.uid}:${continued.chain}:${continued.from}`);
   const decision = decide(report, previousAttempts(basis, why), deps.timings, random);
-  const timer = nextTimer(decision, continued, deps.clock.now());
+  const contest = contestAfter(basis, report, deps.clock.now());
+  const timer = holdUntil(nextTimer(decision, continued, deps.clock.now()), contest, report.drifts !== undefined);
   if (timer !== undefined) await armTimer(deps.timers, { trigger, reason: "timer", ...timer }, deps.clock.now());
   const gaveUp = decision.kind === "give-up" ? giveUpMessage(decision.attempt, errorOf(report)) : undefined;
   if (gaveUp !== undefined) await stateGiveUp(deps, trigger, gaveUp);
+  await stateContest(deps, trigger, basis.record?.contest, contest);
   const event = await emitOnTransition(deps, trigger, basis, outcomeEvent(report, gaveUp));
-  const record = nextRecord(basis, report, decision, timer?.chain, event);
-  if (record !== undefined) await storeRecord(deps.cluster, trigger, basis.record, record);
+  const record = withContest(nextRecord(basis, report, decision, timer?.chain, event), contest);
+  const stored = record === undefined ? undefined : await storeRecord(deps.cluster, trigger, basis.record, record);
   observeRun(deps, trigger, why, report, decision, durationMs);
-  return { status: "ran", report, decision, durationMs };
+  // For the container's memory (seen.ts): the record now on the trigger and the object our write returned.
+  const after = { gone: isGone(report) || stored === "gone", record, ...(typeof stored === "object" ? { written: stored } : {}) };
+  return { status: "ran", report, decision, durationMs, after };
 }
 
 /** CTL-13: a run has a budget; beyond it, or on any exception, it is a system error (CTL-14 recommendation). */
@@ -220,11 +291,17 @@ async function stateGiveUp(deps: RequestReconcilerDeps, trigger: TriggerRef, mes
   if (failed !== undefined) deps.logger.warn(`Could not write the give-up condition on ${objectKey(trigger)}.`, { trigger: objectKey(trigger), error: failed });
 }
 
-/** SRV-12: an unchanged record is not written. A 404 means the trigger went away meanwhile. */
-async function storeRecord(cluster: ClusterApi, trigger: TriggerRef, previous: GateRecord | undefined, record: GateRecord): Promise<void> {
-  if (previous !== undefined && encodeRecord(previous) === encodeRecord(record)) return;
+/** SRV-12: an unchanged record is not written. A 404 means the trigger went away meanwhile. Resolves to the object as written. */
+async function storeRecord(
+  cluster: ClusterApi,
+  trigger: TriggerRef,
+  previous: GateRecord | undefined,
+  record: GateRecord,
+): Promise<KubeObject | "unchanged" | "gone"> {
+  if (previous !== undefined && encodeRecord(previous) === encodeRecord(record)) return "unchanged";
   const patched = await cluster.mergePatch(trigger, recordPatch(record), { fieldManager: "koreo" });
-  if (patched.ok || patched.error.reason === "NotFound") return;
+  if (patched.ok) return patched.value;
+  if (patched.error.reason === "NotFound") return "gone";
   throw new Error(`recording reconcile state on ${objectKey(trigger)}: ${patched.error.reason}: ${patched.error.message}`);
 }
 
@@ -241,6 +318,7 @@ function observeRun(deps: RequestReconcilerDeps, trigger: TriggerRef, why: Proce
     decision: decision.kind,
     durationMs,
     ...explain(report),
+    ...driftFields(report),
   };
   deps.metrics.count("Reconciles", { outcome });
   deps.metrics.milliseconds("ReconcileDuration", durationMs);
@@ -274,4 +352,43 @@ function isGone(report: RunReport): boolean {
 
 function errorOf(report: RunReport): string | undefined {
   return report.status === "system-error" ? (report.error ?? report.outcome.kind) : undefined;
+}
+
+/**
+ * The contest after a run (contest.ts): a reconciled run counts its corrections of other writers'
+ * changes; a run that could not look (system error, selection error, gone) leaves it as it was.
+ */
+function contestAfter(basis: Basis, report: RunReport, now: number): Contest | undefined {
+  if (report.status !== "reconciled") return basis.record?.contest;
+  return nextContest(basis.record?.contest, report.drifts ?? [], now);
+}
+
+/** SRV-12: the record carries a contest only while one exists. */
+function withContest(record: GateRecord | undefined, contest: Contest | undefined): GateRecord | undefined {
+  if (record === undefined) return undefined;
+  if (contest === undefined) {
+    if (record.contest === undefined) return record;
+    const { contest: _ended, ...rest } = record;
+    return rest;
+  }
+  return { ...record, contest };
+}
+
+/** The `Contested` condition follows the contest; a failed write is logged, the record is stored anyway. */
+async function stateContest(deps: RequestReconcilerDeps, trigger: TriggerRef, previous: Contest | undefined, next: Contest | undefined): Promise<void> {
+  const statement = contestStatement(previous, next, deps.clock.now());
+  if (statement.kind === "none") return;
+  const fields = { trigger: objectKey(trigger), contest: statement.message };
+  if (statement.kind === "contested")
+    deps.logger.warn(`Another field manager keeps changing what Koreo applies for ${objectKey(trigger)}; backing off.`, fields);
+  else deps.logger.info(`The contest over a field Koreo applies for ${objectKey(trigger)} ended.`, fields);
+  const failed = await writeContestCondition(deps.cluster, trigger, statement, deps.clock.now());
+  if (failed !== undefined)
+    deps.logger.warn(`Could not write the Contested condition on ${objectKey(trigger)}.`, { trigger: objectKey(trigger), error: failed });
+}
+
+/** For the run's log line: which fields the run put back and whose change it undid. */
+function driftFields(report: RunReport): { drift?: string[] } {
+  if (report.drifts === undefined) return {};
+  return { drift: report.drifts.map((d) => `${d.field} of ${objectName(d)} (changed by ${d.manager ?? "an unknown field manager"})`) };
 }

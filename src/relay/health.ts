@@ -4,7 +4,10 @@
  * done with its first attempt) and the sender can send (its last attempt
  * succeeded and its buffer has room). A trigger kind answering 403/404 is a
  * bounded retry: reported in the log and the metrics, not a reason to stop
- * serving the other kinds. Also renders the Prometheus text for /metrics.
+ * serving the other kinds. Also renders the Prometheus text for /metrics, where
+ * stuck states (the API server unreachable for minutes, the work queue missing or
+ * SQS refusing or unreachable for minutes) are a gauge and a counter by cause, the
+ * thing to alert on, while the logs carry one line per state change.
  */
 import type { SenderStatus } from "./sender.ts";
 import type { WatchEntry } from "./watch-health.ts";
@@ -15,6 +18,30 @@ export interface RelaySnapshot {
   readonly errorCounts: ReadonlyMap<string, number>;
   readonly relists: number;
   readonly apiOutage: boolean;
+  /** The API server unreachable for longer than the stuck threshold (watch-health.ts `apiStuck`). */
+  readonly apiStuck?: ApiStuck;
+}
+
+/** How long a failure must last before it is a stuck state (ERROR + metric) rather than a blip; KOREO_RELAY_STUCK_AFTER_SECONDS. */
+export const DEFAULT_STUCK_AFTER_MS = 5 * 60_000;
+
+export type SenderStuckCause = "queue-missing" | "sqs-rejected" | "sqs-unreachable";
+export type StuckCause = "api-unreachable" | SenderStuckCause;
+const STUCK_CAUSES: readonly StuckCause[] = ["api-unreachable", "queue-missing", "sqs-rejected", "sqs-unreachable"];
+
+export interface ApiStuck {
+  /** Since when (epoch ms), while stuck. */
+  readonly since?: number;
+  /** Stuck states entered since start. */
+  readonly episodes: number;
+}
+
+/** The stuck states the relay is in now. */
+export function stuckCauses(snapshot: RelaySnapshot): StuckCause[] {
+  const causes: StuckCause[] = [];
+  if (snapshot.apiStuck?.since !== undefined) causes.push("api-unreachable");
+  if (snapshot.sender.stuck !== undefined) causes.push(snapshot.sender.stuck.cause);
+  return causes;
 }
 
 export interface Readiness {
@@ -42,6 +69,7 @@ export function readinessReport(snapshot: RelaySnapshot): Record<string, unknown
     problems: readiness.problems,
     sender: snapshot.sender,
     apiOutage: snapshot.apiOutage,
+    stuck: stuckCauses(snapshot),
     watches: snapshot.watches.map((w) => ({
       role: w.role,
       apiVersion: w.apiVersion,
@@ -67,6 +95,12 @@ export function metricsText(snapshot: RelaySnapshot, eventLoopDelayP99Ms: number
     counter("koreo_relay_relists_total", "Re-lists asked for after an overflow.", snapshot.relists),
     gauge("koreo_relay_api_outage", "1 while the Kubernetes API server is unreachable.", snapshot.apiOutage ? 1 : 0),
     gauge("koreo_relay_event_loop_delay_p99_seconds", "Event loop delay, 99th percentile.", eventLoopDelayP99Ms / 1000),
+    "# HELP koreo_relay_stuck 1 while the relay is in a stuck state no retry fixes: API server unreachable for minutes, work queue missing, SQS refusing sends or unreachable for minutes.",
+    "# TYPE koreo_relay_stuck gauge",
+    ...STUCK_CAUSES.map((cause) => `koreo_relay_stuck{${labels({ cause })}} ${stuckCauses(snapshot).includes(cause) ? 1 : 0}`),
+    "# HELP koreo_relay_stuck_episodes_total Stuck states entered since start, by cause.",
+    "# TYPE koreo_relay_stuck_episodes_total counter",
+    ...STUCK_CAUSES.map((cause) => `koreo_relay_stuck_episodes_total{${labels({ cause })}} ${stuckEpisodes(snapshot, cause)}`),
     "# HELP koreo_relay_watch_up 1 while the watch is established.",
     "# TYPE koreo_relay_watch_up gauge",
     ...snapshot.watches.map(
@@ -81,6 +115,10 @@ export function metricsText(snapshot: RelaySnapshot, eventLoopDelayP99Ms: number
     }),
   ];
   return `${lines.join("\n")}\n`;
+}
+
+function stuckEpisodes(snapshot: RelaySnapshot, cause: StuckCause): number {
+  return cause === "api-unreachable" ? (snapshot.apiStuck?.episodes ?? 0) : (snapshot.sender.stuckEpisodes?.[cause] ?? 0);
 }
 
 function gauge(name: string, help: string, value: number): string {

@@ -3,15 +3,21 @@
  * only request; a definition change becomes a `definitions` request for every
  * trigger the relay knows (the gate keeps only those whose Workflow version moved).
  */
-import { metadataOf } from "../cluster/index.ts";
+import { metadataOf, resourceVersionOf } from "../cluster/index.ts";
 import type { KubeObject, WatchEvent } from "../cluster/index.ts";
 import { triggerRefOf, type ReconcileRequest, type TriggerRef } from "../queue/index.ts";
 import { isMap } from "../value/index.ts";
 
+/**
+ * The request carries the trigger's resourceVersion in the event, so a handler that already
+ * reconciled from that version or a later one can drop it without a GET (reconciler/seen.ts).
+ */
 export function mapTriggerEvent(event: WatchEvent, hash: string): ReconcileRequest[] {
   const trigger = triggerRefOf(event.object);
   if (trigger === undefined) return [];
-  return [{ trigger, reason: "event", hash: event.type === "DELETED" ? `deleted:${hash}` : hash }];
+  const resourceVersion = resourceVersionOf(event.object);
+  const request: ReconcileRequest = { trigger, reason: "event", hash: event.type === "DELETED" ? `deleted:${hash}` : hash };
+  return [resourceVersion === undefined || resourceVersion === "" ? request : { ...request, resourceVersion }];
 }
 
 /**

@@ -56,6 +56,14 @@ function httpStatusOf(error: unknown): number | undefined {
   return typeof metadata.httpStatusCode === "number" ? metadata.httpStatusCode : undefined;
 }
 
+/** The names SQS gives a queue that does not exist (the JSON protocol's exception name, the query protocol's code). */
+const QUEUE_MISSING: ReadonlySet<string> = new Set(["QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"]);
+
+/** A send failed because the queue is not there: a stuck state no retry fixes (an ERROR and a metric, not a WARN stream). */
+export function isQueueMissing(failure: SendFailure): boolean {
+  return QUEUE_MISSING.has(failure.code);
+}
+
 /** The queue's name for logs: the last path segment of its URL (`…/123456789012/koreo-work.fifo`). */
 export function queueNameOf(queueUrl: string): string {
   const trimmed = queueUrl.replace(/\/+$/, "");

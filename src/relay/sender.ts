@@ -10,14 +10,18 @@
  * drained to half, `onDrained` tells the caller to re-list.
  *
  * Failures retry with capped exponential backoff, forever (SQS coming back is the
- * only way forward); a rejection (queue missing, access denied) is an ERROR naming
- * the queue, an unreachable SQS a WARN; repeats are logged sparsely, recovery once.
+ * only way forward). Logged as transitions, not attempts: an unreachable SQS is one
+ * WARN per outage; a rejection (queue missing, access denied) one ERROR naming the
+ * queue; an outage outlasting `stuckAfterMs` one ERROR; the recovery one INFO. A
+ * missing queue, a rejection or a long outage is a stuck state: counted in the
+ * status (`stuck`, `stuckEpisodes`) for /readyz and /metrics.
  */
 import type { Logger } from "../ports/index.ts";
 import type { ReconcileRequest } from "../queue/index.ts";
 import type { WorkQueue } from "../queue/index.ts";
 import { backoffDelayMs, type BackoffPolicy } from "./backoff.ts";
-import { classifySendError, type SendFailure } from "./send-failure.ts";
+import { DEFAULT_STUCK_AFTER_MS, type SenderStuckCause } from "./health.ts";
+import { classifySendError, isQueueMissing, type SendFailure } from "./send-failure.ts";
 
 export interface SenderOptions {
   readonly work: WorkQueue;
@@ -29,6 +33,8 @@ export interface SenderOptions {
   /** Called when, after an overflow, the buffer is back to half its limit. */
   readonly onDrained?: () => void;
   readonly random?: () => number;
+  /** An unreachable SQS is a stuck state (an ERROR) after this long; default 5 minutes. */
+  readonly stuckAfterMs?: number;
 }
 
 export interface SenderStatus {
@@ -42,6 +48,10 @@ export interface SenderStatus {
   readonly sent: number;
   readonly overflowed: number;
   readonly failures: number;
+  /** The stuck state sends are in (queue missing, rejected, unreachable for long), with its start (epoch ms). */
+  readonly stuck?: { readonly cause: SenderStuckCause; readonly since: number };
+  /** Stuck states entered since start, by cause. */
+  readonly stuckEpisodes?: Readonly<Partial<Record<SenderStuckCause, number>>>;
 }
 
 export interface Sender {
@@ -58,14 +68,20 @@ export interface Sender {
 const BATCH = 10;
 /** Retries: 0.5, 1, 2 … up to 10 s apart (+ jitter): gentle on a broken queue, sending again within ~10 s of its return. */
 export const DEFAULT_SEND_RETRY: BackoffPolicy = { baseMs: 500, capMs: 10_000, jitterMs: 250 };
-/** A failure streak is logged on its first attempt, when its cause changes, and every this many attempts (~3 min at the cap). */
-const LOG_EVERY = 20;
+interface Streak {
+  readonly count: number;
+  readonly since: number;
+  readonly last: SendFailure;
+  readonly stuck?: { readonly cause: SenderStuckCause; readonly since: number };
+}
 
 export function createSender(options: SenderOptions): Sender {
   const buffer: ReconcileRequest[] = [];
   const retry = options.retry ?? DEFAULT_SEND_RETRY;
   const totals = { sent: 0, overflowed: 0, failures: 0 };
-  let streak: { count: number; since: number; last: SendFailure } | undefined;
+  const stuckAfterMs = options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS;
+  const episodes: Partial<Record<SenderStuckCause, number>> = {};
+  let streak: Streak | undefined;
   let mustSignalDrain = false;
   let closed = false;
   let flushing: Promise<void> | undefined;
@@ -86,9 +102,18 @@ export function createSender(options: SenderOptions): Sender {
     const failure = classifySendError(error);
     totals.failures += 1;
     const previous = streak;
-    streak = { count: (previous?.count ?? 0) + 1, since: previous?.since ?? Date.now(), last: failure };
-    const delay = backoffDelayMs(retry, streak.count, options.random);
-    if (previous === undefined || previous.last.code !== failure.code || streak.count % LOG_EVERY === 0) logFailure(options, streak, buffer.length, delay);
+    const base = { count: (previous?.count ?? 0) + 1, since: previous?.since ?? Date.now(), last: failure };
+    const delay = backoffDelayMs(retry, base.count, options.random);
+    // One line per outage; a rejection appearing within an outage of another kind is worth its ERROR.
+    const escalated = failure.kind === "rejected" && previous !== undefined && previous.last.kind !== "rejected";
+    if (previous === undefined || escalated) logFailure(options, base, buffer.length, delay);
+    const cause = previous?.stuck?.cause ?? stuckCause(failure, Date.now() - base.since, stuckAfterMs);
+    streak = cause === undefined ? base : { ...base, stuck: previous?.stuck ?? { cause, since: Date.now() } };
+    if (cause !== undefined && previous?.stuck === undefined) {
+      episodes[cause] = (episodes[cause] ?? 0) + 1;
+      // A rejection already said so in its ERROR; an outage that merely lasted says it now, once.
+      if (cause === "sqs-unreachable") logStuck(options, base, buffer.length);
+    }
     return delay;
   };
 
@@ -129,6 +154,8 @@ export function createSender(options: SenderOptions): Sender {
       failing: streak !== undefined,
       consecutiveFailures: streak?.count ?? 0,
       ...(streak === undefined ? {} : { lastFailure: streak.last }),
+      ...(streak?.stuck === undefined ? {} : { stuck: streak.stuck }),
+      stuckEpisodes: { ...episodes },
       ...totals,
     }),
     idle: () => flushing ?? Promise.resolve(),
@@ -148,9 +175,23 @@ export function createSender(options: SenderOptions): Sender {
   };
 }
 
-function logFailure(options: SenderOptions, streak: { count: number; since: number; last: SendFailure }, buffered: number, retryInMs: number): void {
+/** Which stuck state a failure streak is in, if any. */
+function stuckCause(failure: SendFailure, failingForMs: number, stuckAfterMs: number): SenderStuckCause | undefined {
+  if (isQueueMissing(failure)) return "queue-missing";
+  if (failure.kind === "rejected") return "sqs-rejected";
+  return failingForMs >= stuckAfterMs ? "sqs-unreachable" : undefined;
+}
+
+function logFailure(options: SenderOptions, streak: Omit<Streak, "stuck">, buffered: number, retryInMs: number): void {
   const { last } = streak;
   const fields = { queue: options.queue, code: last.code, error: last.message, attempts: streak.count, buffered, retryInMs: Math.round(retryInMs) };
+  if (isQueueMissing(last)) {
+    options.logger.error(
+      `SQS rejected sends to queue ${options.queue} (${last.code}): the queue does not exist, so no reconcile request reaches the handlers until it is created or KOREO_WORK_QUEUE_URL is fixed. Retrying quietly.`,
+      fields,
+    );
+    return;
+  }
   if (last.kind === "rejected") {
     options.logger.error(
       `SQS rejected sends to queue ${options.queue} (${last.code}); check that the queue exists and the relay's role may sqs:SendMessage to it. Retrying.`,
@@ -158,13 +199,26 @@ function logFailure(options: SenderOptions, streak: { count: number; since: numb
     );
     return;
   }
-  options.logger.warn(`Cannot reach SQS to send to queue ${options.queue} (${last.code}); retrying.`, fields);
+  options.logger.warn(`Cannot reach SQS to send to queue ${options.queue} (${last.code}); retrying quietly until it answers.`, fields);
 }
 
-function logRecovery(options: SenderOptions, streak: { count: number; since: number }): void {
+function logStuck(options: SenderOptions, streak: Omit<Streak, "stuck">, buffered: number): void {
+  const minutes = Math.round((Date.now() - streak.since) / 6_000) / 10;
+  options.logger.error(`SQS has been unreachable for ${minutes} min: no reconcile request reaches queue ${options.queue}. Still retrying.`, {
+    queue: options.queue,
+    code: streak.last.code,
+    error: streak.last.message,
+    attempts: streak.count,
+    buffered,
+    failingForMs: Date.now() - streak.since,
+  });
+}
+
+function logRecovery(options: SenderOptions, streak: Streak): void {
   options.logger.info(`Sends to queue ${options.queue} succeed again.`, {
     queue: options.queue,
     failedAttempts: streak.count,
     failingForMs: Date.now() - streak.since,
+    ...(streak.stuck === undefined ? {} : { wasStuck: streak.stuck.cause }),
   });
 }

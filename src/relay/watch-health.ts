@@ -3,15 +3,18 @@
  * each watch's status changes (watch.ts); logs transitions, not attempts:
  * - a kind the relay may not watch (403) or that vanished (404): one ERROR naming
  *   the kind and the reason when it starts failing, one INFO when it is back;
- * - the API server unreachable: one WARN when the first watch loses it, one INFO
- *   when every watch that lost it is watching again (with the outage's length).
+ * - the API server unreachable: one WARN when the first watch loses it, one ERROR
+ *   if it is still unreachable after `stuckAfterMs` (a stuck state: also a metric,
+ *   see health.ts), one INFO when every watch that lost it is watching again (with
+ *   the outage's length). The retries themselves log at DEBUG only (watch.ts).
  */
 import type { ClusterError } from "../cluster/index.ts";
 import type { Logger } from "../ports/index.ts";
+import { DEFAULT_STUCK_AFTER_MS, type ApiStuck } from "./health.ts";
 import { isKindError, type WatchStatus } from "./watch.ts";
 
 export interface WatchTarget {
-  readonly role: "trigger" | "definition";
+  readonly role: "trigger" | "definition" | "managed";
   readonly apiVersion: string;
   readonly kind: string;
   /** "" for every namespace. */
@@ -29,13 +32,33 @@ export interface WatchHealth {
   errorCounts(): ReadonlyMap<string, number>;
   /** Whether the API server is currently considered unreachable. */
   apiOutage(): boolean;
+  /** Whether it has been unreachable for longer than `stuckAfterMs`, and how often that happened. */
+  apiStuck(): ApiStuck;
 }
 
-export function createWatchHealth(logger: Logger, now: () => number = Date.now): WatchHealth {
+export function createWatchHealth(logger: Logger, now: () => number = Date.now, stuckAfterMs: number = DEFAULT_STUCK_AFTER_MS): WatchHealth {
   const entries = new Map<string, WatchEntry>();
   const errors = new Map<string, number>();
   const unreachable = new Set<string>();
   let outageSince: number | undefined;
+  let stuckSince: number | undefined;
+  let stuckEpisodes = 0;
+
+  // Checked on every retry (every few seconds during an outage), so the ERROR comes at most a retry late.
+  const checkStuck = (error: ClusterError) => {
+    if (outageSince === undefined || stuckSince !== undefined || now() - outageSince < stuckAfterMs) return;
+    stuckSince = now();
+    stuckEpisodes += 1;
+    const minutes = Math.round((now() - outageSince) / 6_000) / 10;
+    logger.error(
+      `The Kubernetes API server has been unreachable for ${minutes} min (${error.reason}: ${error.message}): no change reaches the queue. Still retrying.`,
+      {
+        reason: error.reason,
+        outageMs: now() - outageSince,
+        watches: unreachable.size,
+      },
+    );
+  };
 
   const onRetrying = (key: string, target: WatchTarget, status: WatchStatus, previous: WatchStatus | undefined) => {
     const error = status.lastError;
@@ -48,7 +71,7 @@ export function createWatchHealth(logger: Logger, now: () => number = Date.now):
       return;
     }
     unreachable.add(key);
-    if (outageSince !== undefined) return;
+    if (outageSince !== undefined) return checkStuck(error);
     outageSince = now();
     logger.warn(`Lost the Kubernetes API server (${error.reason}: ${error.message}); watches retry every few seconds.`, {
       kind: target.kind,
@@ -61,8 +84,12 @@ export function createWatchHealth(logger: Logger, now: () => number = Date.now):
       logger.info(`Watching ${target.kind} (${target.apiVersion}) in ${describe(target.namespace)} again.`, { kind: target.kind, namespace: target.namespace });
     }
     if (!unreachable.delete(key) || unreachable.size > 0 || outageSince === undefined) return;
-    logger.info("The Kubernetes API server is back; every watch resumed.", { outageMs: now() - outageSince });
+    logger.info("The Kubernetes API server is back; every watch resumed.", {
+      outageMs: now() - outageSince,
+      ...(stuckSince === undefined ? {} : { wasStuck: true }),
+    });
     outageSince = undefined;
+    stuckSince = undefined;
   };
 
   return {
@@ -71,7 +98,7 @@ export function createWatchHealth(logger: Logger, now: () => number = Date.now):
       if (status.phase === "stopped") {
         entries.delete(key);
         unreachable.delete(key);
-        if (unreachable.size === 0) outageSince = undefined;
+        if (unreachable.size === 0) outageSince = stuckSince = undefined;
         return;
       }
       entries.set(key, { ...target, status });
@@ -82,6 +109,7 @@ export function createWatchHealth(logger: Logger, now: () => number = Date.now):
     entries: () => [...entries.values()],
     errorCounts: () => errors,
     apiOutage: () => outageSince !== undefined,
+    apiStuck: () => ({ ...(stuckSince === undefined ? {} : { since: stuckSince }), episodes: stuckEpisodes }),
   };
 }
 

@@ -147,11 +147,11 @@ test("retry delay: min(base · 2^(receives − 1), cap); settings from the envir
   );
   assert.equal(failedRecordDelaySeconds(Number.NaN, delay), 5, "unknown receive count: the first step");
   const config = configFromEnv({});
-  assert.deepEqual(batchSettingsFromEnv({}, config, "work"), { recordAllowanceMs: 40_000, retryDelay: delay }, "30 s budget + 10 s");
+  assert.deepEqual(batchSettingsFromEnv({}, config, "work"), { recordAllowanceMs: 35_000, retryDelay: delay }, "30 s budget + 5 s");
   assert.equal(batchSettingsFromEnv({}, config, "timer").recordAllowanceMs, 5_000);
   const custom = { KOREO_RECORD_ALLOWANCE_SECONDS: "50", KOREO_FAILED_RECORD_DELAY_SECONDS: "2", KOREO_FAILED_RECORD_DELAY_CAP_SECONDS: "30" };
   assert.deepEqual(batchSettingsFromEnv(custom, config, "work"), { recordAllowanceMs: 50_000, retryDelay: { baseSeconds: 2, capSeconds: 30 } });
-  assert.equal(batchSettingsFromEnv({ KOREO_RECORD_ALLOWANCE_SECONDS: "soon" }, config, "work").recordAllowanceMs, 40_000, "unreadable: the default");
+  assert.equal(batchSettingsFromEnv({ KOREO_RECORD_ALLOWANCE_SECONDS: "soon" }, config, "work").recordAllowanceMs, 35_000, "unreadable: the default");
 });
 
 test("CTL-21 / SRV-13: every line logged while a record runs carries the Lambda request id, the cold start flag and the SQS message id", async () => {
