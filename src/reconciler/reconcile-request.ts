@@ -365,12 +365,8 @@ function contestAfter(basis: Basis, report: RunReport, now: number): Contest | u
 
 /** SRV-12: the record carries a contest only while one exists. */
 function withContest(record: GateRecord | undefined, contest: Contest | undefined): GateRecord | undefined {
-  if (record === undefined) return undefined;
-  if (contest === undefined) {
-    if (record.contest === undefined) return record;
-    const { contest: _ended, ...rest } = record;
-    return rest;
-  }
+  // nextRecord builds the record afresh, so an ended contest is simply not carried over.
+  if (record === undefined || contest === undefined) return record;
   return { ...record, contest };
 }
 

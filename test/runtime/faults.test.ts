@@ -210,4 +210,27 @@ describe("Fast recovery over HTTP and fauxqs, with the deployed settings", { tim
     t.diagnostic(`reconciled again ${elapsed} ms after the failed record write`);
     assert.ok(elapsed <= RECOVERY_MS, `reconciled again after ${elapsed} ms`);
   });
+
+  it("SRV-7 / CTL-14: the trigger's status write failing once (500) → back in seconds like a failed record, not after a 30–60 s system-error backoff", async (t) => {
+    const name = "status-write";
+    // The run's one status patch (ST-1): it carries `state`, the record patch does not.
+    const isStatusWrite = (c: ProxiedCall) => c.method === "PATCH" && c.path.includes(`/widgets/${name}`) && c.body.includes('"state"');
+    const failed = proxy.inject("500", isStatusWrite);
+    await change(name, "a");
+    await within("the status write", failed);
+    const since = Date.now();
+    await waitFor(
+      `${name}'s status written`,
+      async () => {
+        const trigger = must(await direct.get(widgetRef(name)));
+        const status = trigger.status as { state?: { configMap?: unknown } } | undefined;
+        return (await reconciledOn(name, "a")) === true && status?.state?.configMap === `${name}-cm` ? true : undefined;
+      },
+      RECOVERY_MS + 5_000,
+    );
+    const elapsed = Date.now() - since;
+    t.diagnostic(`status written ${elapsed} ms after the failed status write`);
+    // Below CTL-14's first system-error backoff (30 s base): the message came back as a failed record does (5 s).
+    assert.ok(elapsed < 30_000, `status written after ${elapsed} ms`);
+  });
 });
