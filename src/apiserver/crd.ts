@@ -7,7 +7,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { invalid } from "./errors.ts";
 import { fieldErrors } from "./schema-errors.ts";
-import { isObject, meta, str, type Json, type JsonObject } from "./json.ts";
+import { clone, isObject, meta, str, type Json, type JsonObject } from "./json.ts";
 import { timestamp } from "./metadata.ts";
 import type { KindHooks, ObjectService } from "./objects.ts";
 import type { ResourceRegistry } from "./registry.ts";
@@ -65,7 +65,7 @@ function compileAdmit(ajv: Ajv, schema: JsonObject | undefined): ResourceType["a
   const root = rootSchema(schema);
   const validate: ValidateFunction = ajv.compile(root);
   return (object: JsonObject): AdmitResult => {
-    const copy = structuredClone(object);
+    const copy = clone(object);
     const dropped: string[] = [];
     const { metadata, ...rest } = copy;
     prune(rest, root, "", dropped);

@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { badRequest, invalid } from "./errors.ts";
-import { isObject, meta, str, type JsonObject } from "./json.ts";
+import { clone, isObject, meta, str, type JsonObject } from "./json.ts";
 import { valuesEqual } from "../value/index.ts";
 import { apiVersionOf, type ResourceType } from "./resource-type.ts";
 
@@ -20,11 +20,13 @@ function generatedSuffix(): string {
 
 /**
  * Checks an incoming body against the URL it was sent to and returns a copy whose
- * apiVersion, kind, name and namespace are filled in.
+ * apiVersion, kind, name and namespace are filled in. `owned`: the body was just
+ * decoded from the request and nothing else holds it, so it is filled in itself
+ * rather than in a copy.
  */
-export function normalizeIncoming(type: ResourceType, body: unknown, namespace: string, urlName: string | undefined): JsonObject {
+export function normalizeIncoming(type: ResourceType, body: unknown, namespace: string, urlName: string | undefined, owned = false): JsonObject {
   if (!isObject(body)) throw badRequest("the request body must be a JSON object");
-  const obj: JsonObject = structuredClone(body);
+  const obj: JsonObject = owned ? body : clone(body);
   const apiVersion = apiVersionOf(type);
   if (obj["apiVersion"] !== undefined && obj["apiVersion"] !== apiVersion)
     throw badRequest(`the API version in the data (${String(obj["apiVersion"])}) does not match the expected API version (${apiVersion})`);
@@ -98,16 +100,26 @@ export function specChanged(old: JsonObject, next: JsonObject): boolean {
  * for applies (a second manager co-owning a field is a change), minus timestamps.
  */
 export function sameContent(a: JsonObject, b: JsonObject, compareOwnership: boolean): boolean {
-  const strip = (o: JsonObject): JsonObject => {
-    const { resourceVersion: _rv, managedFields, ...m } = meta(o);
-    if (compareOwnership && Array.isArray(managedFields)) m["managedFields"] = managedFields.map((e) => (isObject(e) ? { ...e, time: null } : e));
-    return { ...o, metadata: m };
-  };
-  return valuesEqual(strip(a), strip(b));
+  return valuesEqual(withoutWriteStamps(a, compareOwnership), withoutWriteStamps(b, compareOwnership));
 }
 
+function withoutWriteStamps(o: JsonObject, keepOwnership: boolean): JsonObject {
+  const { resourceVersion: _rv, managedFields, ...m } = meta(o);
+  if (keepOwnership && Array.isArray(managedFields)) m["managedFields"] = managedFields.map((e) => (isObject(e) ? { ...e, time: null } : e));
+  return { ...o, metadata: m };
+}
+
+/** The last second formatted: writes come many to a second, and each stamps a time or two. */
+let stampedSecond = NaN;
+let stamp = "";
+
 export function timestamp(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== stampedSecond) {
+    stamp = d.toISOString().replace(/\.\d{3}Z$/, "Z");
+    stampedSecond = second;
+  }
+  return stamp;
 }
 
 export function finalizers(obj: JsonObject): string[] {

@@ -5,7 +5,7 @@
  */
 import { matchesSelector, parseFieldSelector, parseSelector, SELECTABLE_FIELDS, type Parsed, type Requirement } from "../value/index.ts";
 import { badRequest } from "./errors.ts";
-import { meta, str, stringMap, type JsonObject } from "./json.ts";
+import { isObject, meta, str, stringMap, type JsonObject } from "./json.ts";
 
 export type ObjectFilter = (obj: JsonObject) => boolean;
 
@@ -46,12 +46,31 @@ function fieldsOf(obj: JsonObject, kind: string): Record<string, string> {
   return { ...base, ...events };
 }
 
+/**
+ * The string labels of an object, as selectors see them. A list tests the same stored
+ * objects again and again, and stored objects never change in place (json.ts), so each
+ * labels map is converted once.
+ */
+const labelMaps = new WeakMap<JsonObject, Readonly<Record<string, string>>>();
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+
+function labelsOf(obj: JsonObject): Readonly<Record<string, string>> {
+  const labels = meta(obj)["labels"];
+  if (!isObject(labels)) return NO_LABELS;
+  let map = labelMaps.get(labels);
+  if (map === undefined) {
+    map = stringMap(labels);
+    labelMaps.set(labels, map);
+  }
+  return map;
+}
+
 export function buildFilter(labelSelector: string | null, fieldSelector: string | null, kind = ""): ObjectFilter | undefined {
   const labels = orBadRequest(parseSelector(labelSelector ?? ""));
   const fields = orBadRequest(parseFieldSelector(fieldSelector ?? "", kind === "Event" ? EVENT_SELECTABLE : SELECTABLE_FIELDS));
   if (labels.length === 0 && fields.length === 0) return undefined;
   return (obj) => {
-    if (!matchesSelector(labels, stringMap(meta(obj)["labels"]))) return false;
+    if (!matchesSelector(labels, labelsOf(obj))) return false;
     return fields.length === 0 || matchesSelector(fields, fieldsOf(obj, kind));
   };
 }

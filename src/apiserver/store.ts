@@ -31,6 +31,8 @@ export class ObjectStore {
   private readonly byUid = new Map<string, StoredRef>();
   /** owner uid → dependents naming it in ownerReferences, keyed by resource and id. */
   private readonly dependentsOf = new Map<string, Map<string, { resource: string; id: string }>>();
+  /** resource → count of its puts and removes, so what is derived from its objects can be kept until they change. */
+  private readonly revisions = new Map<string, number>();
 
   get resourceVersion(): number {
     return this.rv;
@@ -52,13 +54,20 @@ export class ObjectStore {
   list(resource: string, namespace?: string): JsonObject[] {
     const all = this.objects.get(resource);
     if (all === undefined) return [];
-    const items = [...all.values()];
-    return namespace === undefined ? items : items.filter((o) => meta(o)["namespace"] === namespace);
+    if (namespace === undefined) return [...all.values()];
+    const items: JsonObject[] = [];
+    for (const o of all.values()) if (meta(o)["namespace"] === namespace) items.push(o);
+    return items;
   }
 
   /** Every stored object, for snapshots. */
   *entries(): Generator<StoredRef> {
     for (const [resource, objs] of this.objects) for (const object of objs.values()) yield { resource, object };
+  }
+
+  /** Changes whenever an object of `resource` is stored or removed. */
+  revision(resource: string): number {
+    return this.revisions.get(resource) ?? 0;
   }
 
   count(resource: string): number {
@@ -92,6 +101,7 @@ export class ObjectStore {
     if (previous !== undefined) this.unindex(resource, previous);
     objs.set(id, obj);
     this.index(resource, obj);
+    this.revisions.set(resource, this.revision(resource) + 1);
   }
 
   remove(resource: string, obj: JsonObject): void {
@@ -101,6 +111,7 @@ export class ObjectStore {
     if (current === undefined) return;
     objs?.delete(id);
     this.unindex(resource, current);
+    this.revisions.set(resource, this.revision(resource) + 1);
   }
 
   private index(resource: string, obj: JsonObject): void {

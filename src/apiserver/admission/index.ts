@@ -1,7 +1,7 @@
 /**
  * Validating admission webhooks for the embedded API server: the stored
- * admissionregistration.k8s.io/v1 ValidatingWebhookConfigurations are read on every
- * write (a handful of objects), the webhooks whose rules match are called in
+ * admissionregistration.k8s.io/v1 ValidatingWebhookConfigurations are parsed once per
+ * change to them and matched on every write, the webhooks whose rules match are called in
  * parallel, each bounded by its timeoutSeconds, and their verdicts combined as
  * kube-apiserver does: any denial refuses the write; a failed call refuses it under
  * `failurePolicy: Fail` and is logged and skipped under `Ignore`; warnings are returned
@@ -47,20 +47,27 @@ const labelsOf = (obj: JsonObject | null): Record<string, string> => (obj === nu
 const REASONS: Record<number, StatusReason> = { 400: "BadRequest", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 422: "Invalid" };
 
 export class ValidatingAdmission {
+  /** The webhooks of the stored configurations, read again only when those change. */
+  private cached: { readonly revision: number; readonly webhooks: Webhook[] } | undefined;
+
   constructor(
     private readonly store: ObjectStore,
     private readonly logger: Logger,
   ) {}
 
   private webhooks(): Webhook[] {
-    return webhooksOf(this.store.list(WEBHOOK_CONFIGURATION_RESOURCE));
+    const revision = this.store.revision(WEBHOOK_CONFIGURATION_RESOURCE);
+    if (this.cached?.revision !== revision) this.cached = { revision, webhooks: webhooksOf(this.store.list(WEBHOOK_CONFIGURATION_RESOURCE)) };
+    return this.cached.webhooks;
   }
 
   /** Cheap: whether a write of this kind could need a review at all (no review, no preview write). */
   applies(type: ResourceType, subresource: string | undefined, operation: Operation): boolean {
     if (type.group === EXEMPT_GROUP) return false;
+    const webhooks = this.webhooks();
+    if (webhooks.length === 0) return false;
     const base = { group: type.group, version: type.version, resource: resourceOf(type, subresource), operation, namespaced: type.namespaced };
-    return mayApply(this.webhooks(), base);
+    return mayApply(webhooks, base);
   }
 
   /** Warnings of every webhook that allowed the write; throws the Status error of a refusal. */

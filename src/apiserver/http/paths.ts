@@ -29,28 +29,37 @@ function withOptional(route: Route & { kind: "resource" }, name: string | undefi
   return route;
 }
 
+/** A path segment, percent-decoded; most have nothing to decode. */
+const decodeSegment = (segment: string): string => (segment.includes("%") ? decodeURIComponent(segment) : segment);
+
+/** The non-empty segments of a path, decoded. */
+function segmentsOf(pathname: string): string[] {
+  const parts: string[] = [];
+  for (const segment of pathname.split("/")) if (segment !== "") parts.push(decodeSegment(segment));
+  return parts;
+}
+
 export function parsePath(pathname: string): Route {
-  const parts = pathname
-    .split("/")
-    .filter((p) => p !== "")
-    .map(decodeURIComponent);
-  const [head, a, b, ...rest] = parts;
+  const parts = segmentsOf(pathname);
+  const head = parts[0];
+  const a = parts[1];
+  const b = parts[2];
   if (head === "version" && parts.length === 1) return { kind: "version" };
   if ((head === "healthz" || head === "livez" || head === "readyz") && parts.length === 1) return { kind: "health" };
   if (head === "openapi" && a === "v3") {
     if (b === undefined) return { kind: "openapi-root" };
-    if (b === "api" && rest.length === 1) return { kind: "openapi-doc", group: "", version: rest[0]! };
-    if (b === "apis" && rest.length === 2) return { kind: "openapi-doc", group: rest[0]!, version: rest[1]! };
+    if (b === "api" && parts.length === 4) return { kind: "openapi-doc", group: "", version: parts[3]! };
+    if (b === "apis" && parts.length === 5) return { kind: "openapi-doc", group: parts[3]!, version: parts[4]! };
     return { kind: "unknown" };
   }
   if (head === "api") {
     if (a === undefined) return { kind: "core-versions" };
-    return resourceRoute("", a, b === undefined ? [] : [b, ...rest]);
+    return resourceRoute("", a, parts.slice(2));
   }
   if (head === "apis") {
     if (a === undefined) return { kind: "groups" };
     if (b === undefined) return { kind: "group", group: a };
-    return resourceRoute(a, b, rest);
+    return resourceRoute(a, b, parts.slice(3));
   }
   return { kind: "unknown" };
 }

@@ -16,14 +16,14 @@ import { applyMergePatch } from "../../value/index.ts";
 import { strategicMerge } from "../patch/strategic-merge.ts";
 import type { ServerSideApply } from "../patch/apply.ts";
 import type { ResourceRegistry } from "../registry.ts";
-import { resourceKey, type ResourceType } from "../resource-type.ts";
+import { apiVersionOf, resourceKey, type ResourceType } from "../resource-type.ts";
 import { KUBELET_SUBRESOURCES, noKubelet } from "../kinds/pods.ts";
 import { requestedReplicas, toScale, withReplicas } from "../scale.ts";
 import { buildFilter } from "../selectors.ts";
 import { tableRequest, toTable, type TableRequest } from "../tables/table.ts";
 import { bodyFormat, decodeBody, readBody, type BodyFormat } from "./body.ts";
 import type { Route } from "./paths.ts";
-import { sendJson } from "./respond.ts";
+import { listJson, objectJson, sendJson, sendText } from "./respond.ts";
 import { expiredToken, initialEvents, listVersion } from "./list-options.ts";
 import { paginate } from "./pagination.ts";
 import type { WatchStreamer } from "./watch.ts";
@@ -90,7 +90,8 @@ function isObjectFormat(format: BodyFormat): boolean {
 export class ResourceHandler {
   constructor(private readonly deps: ResourceDeps) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: URLSearchParams): Promise<void> {
+  /** Serves the request; reads finish synchronously, writes return a promise. Failures are thrown (or reject). */
+  handle(req: IncomingMessage, res: ServerResponse, route: ResourceRoute, query: URLSearchParams): void | Promise<void> {
     const type = this.deps.registry.lookup(route.group, route.version, route.plural);
     if (type === undefined || (route.namespace !== undefined && !type.namespaced)) throw pathNotFound();
     if (route.subresource !== undefined && !hasSubresource(type, route.subresource)) throw pathNotFound();
@@ -101,14 +102,14 @@ export class ResourceHandler {
     return this.item(call, method, route.name);
   }
 
-  private async collection(call: Call, method: string): Promise<void> {
+  private collection(call: Call, method: string): void | Promise<void> {
     if (method === "GET") return this.listOrWatch(call);
     if (method === "POST") return this.create(call);
     if (method === "DELETE") return this.deleteCollection(call);
     throw methodNotAllowed(method);
   }
 
-  private async item(call: Call, method: string, name: string): Promise<void> {
+  private item(call: Call, method: string, name: string): void | Promise<void> {
     if (call.type.namespaced && call.route.namespace === undefined) throw pathNotFound();
     if (call.route.subresource === "scale") return this.scale(call, method, name);
     if (call.route.subresource !== undefined && KUBELET_SUBRESOURCES.has(call.route.subresource)) {
@@ -130,9 +131,21 @@ export class ResourceHandler {
   }
 
   private read(call: Call, name: string): void {
-    const obj = this.deps.objects.present(call.type, this.deps.objects.get(call.type, call.namespace, name));
-    if (call.table === undefined) return sendJson(call.res, 200, obj);
+    const stored = this.deps.objects.get(call.type, call.namespace, name);
+    if (call.table === undefined) return this.sendObject(call, 200, stored);
+    const obj = this.deps.objects.present(call.type, stored);
     sendJson(call.res, 200, toTable(call.type, [obj], { resourceVersion: meta(obj)["resourceVersion"] ?? "" }, call.table));
+  }
+
+  /** The text of a stored object as `type`'s version: in that version, serialized once and reused by every read. */
+  private objectText(type: ResourceType, obj: JsonObject): string {
+    const presented = this.deps.objects.present(type, obj);
+    return presented === obj ? objectJson(obj) : JSON.stringify(presented);
+  }
+
+  /** Sends a stored object (gets); write results go out with sendJson, not kept: most are never read in that form again. */
+  private sendObject(call: Call, code: number, obj: JsonObject): void {
+    sendText(call.res, code, this.objectText(call.type, obj));
   }
 
   private listOrWatch(call: Call): void {
@@ -163,9 +176,12 @@ export class ResourceHandler {
       metadata["continue"] = page.continueToken;
       metadata["remainingItemCount"] = page.remaining;
     }
-    const items = page.items.map((o) => this.deps.objects.present(type, o));
-    if (call.table !== undefined) return sendJson(call.res, 200, toTable(type, items, metadata, call.table));
-    sendJson(call.res, 200, { apiVersion: type.group === "" ? type.version : `${type.group}/${type.version}`, kind: type.listKind, metadata, items });
+    if (call.table !== undefined) {
+      const items = page.items.map((o) => this.deps.objects.present(type, o));
+      return sendJson(call.res, 200, toTable(type, items, metadata, call.table));
+    }
+    const items = page.items.map((o) => this.objectText(type, o));
+    sendText(call.res, 200, listJson(apiVersionOf(type), type.listKind, metadata, items));
   }
 
   /** The objects a list reads: now, or at the version a continue token or resourceVersionMatch=Exact names. */
@@ -190,7 +206,7 @@ export class ResourceHandler {
     const { format, value } = await this.body(call);
     if (!isObjectFormat(format)) throw unsupportedMediaType(call.req.headers["content-type"] ?? "");
     const ctx = writeContext(call.query, call.req);
-    const obj = normalizeIncoming(call.type, value, call.namespace, undefined);
+    const obj = normalizeIncoming(call.type, value, call.namespace, undefined, true);
     const created = await this.admitted(call, ctx, ["CREATE"], (c, again) => {
       const object = this.deps.objects.create(call.type, again ? clone(obj) : obj, c);
       return { result: object, object, old: undefined };
@@ -202,7 +218,7 @@ export class ResourceHandler {
     const { format, value } = await this.body(call);
     if (!isObjectFormat(format)) throw unsupportedMediaType(call.req.headers["content-type"] ?? "");
     const ctx = writeContext(call.query, call.req);
-    const incoming = normalizeIncoming(call.type, value, call.namespace, name);
+    const incoming = normalizeIncoming(call.type, value, call.namespace, name, true);
     const updated = await this.admitted(call, ctx, ["UPDATE"], (c, again) => {
       const current = this.deps.objects.get(call.type, call.namespace, name);
       const object = this.deps.objects.update(call.type, current, again ? clone(incoming) : incoming, c, this.subresourceOption(call));
@@ -297,7 +313,7 @@ export class ResourceHandler {
 
   private async serverSideApply(call: Call, name: string, value: Json, ctx: WriteContext): Promise<void> {
     if (call.query.get("fieldManager") === null) throw badRequest("PATCH, application/apply-patch+yaml: fieldManager is required for apply requests");
-    const applied = normalizeIncoming(call.type, value, call.namespace, name);
+    const applied = normalizeIncoming(call.type, value, call.namespace, name, true);
     const force = call.query.get("force") === "true";
     const result = await this.admitted(call, ctx, ["CREATE", "UPDATE"], (c, again) => {
       const old = this.deps.objects.store.get(resourceKey(call.type), call.namespace, name);

@@ -28,6 +28,24 @@ export interface ServingTls {
   readonly key: string;
 }
 
+/**
+ * Request targets the WHATWG parser would return unchanged: an absolute path of plain
+ * characters (no dot segments, no `%2e`, nothing it would escape or strip) and a query of
+ * the same (not starting with a second `?`, which URLSearchParams would drop). Kubernetes
+ * clients send these; anything else goes through `new URL`.
+ */
+const PLAIN_TARGET = /^\/(?!\/)[\w\-.~%!$&'()*+,;=:@/]*(?:\?(?!\?)[\w\-.~%!$&'()*+,;=:@/?]*)?$/;
+const DOT_SEGMENT = /\/\.|%2e/i;
+
+/** The path and query parameters of a request target, as `new URL(target, base)` gives them. */
+export function requestTarget(target: string): { pathname: string; query: URLSearchParams } {
+  const q = target.indexOf("?");
+  const pathname = q < 0 ? target : target.slice(0, q);
+  if (PLAIN_TARGET.test(target) && !DOT_SEGMENT.test(pathname)) return { pathname, query: new URLSearchParams(q < 0 ? "" : target.slice(q + 1)) };
+  const url = new URL(target, "http://localhost");
+  return { pathname: url.pathname, query: url.searchParams };
+}
+
 export function createApiHttpServer(cluster: Cluster, limits: HttpLimits, logger: Logger, address: () => string, tls?: ServingTls): Server | HttpsServer {
   const watches = new WatchStreamer(cluster.hub, cluster.store, limits);
   const admission = new ValidatingAdmission(cluster.store, logger);
@@ -54,10 +72,11 @@ export function createApiHttpServer(cluster: Cluster, limits: HttpLimits, logger
     }
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const route = parsePath(url.pathname);
-    if (route.kind === "resource") return resources.handle(req, res, route, url.searchParams);
+  /** Serves a request: at once (throwing its failure), or with a promise when it waits (bodies, webhooks). */
+  const handle = (req: IncomingMessage, res: ServerResponse): void | Promise<void> => {
+    const { pathname, query } = requestTarget(req.url ?? "/");
+    const route = parsePath(pathname);
+    if (route.kind === "resource") return resources.handle(req, res, route, query);
     if (route.kind === "health") {
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       return;
@@ -73,13 +92,21 @@ export function createApiHttpServer(cluster: Cluster, limits: HttpLimits, logger
     sendJson(res, 200, doc);
   };
 
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => {
+    const e = sendError(res, err);
+    if (e.code >= 500) logger.error("apiserver request failed", { method: req.method, url: req.url, error: String(err instanceof Error ? err.stack : err) });
+    // A body we refused may still be arriving; drain it so the connection stays usable.
+    if (!req.complete) req.resume();
+  };
+
   const listener: RequestListener = (req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      const e = sendError(res, err);
-      if (e.code >= 500) logger.error("apiserver request failed", { method: req.method, url: req.url, error: String(err instanceof Error ? err.stack : err) });
-      // A body we refused may still be arriving; drain it so the connection stays usable.
-      if (!req.complete) req.resume();
-    });
+    try {
+      // Reads answer synchronously; only writes (and other waits) return a promise.
+      const pending = handle(req, res);
+      if (pending !== undefined) pending.catch((err: unknown) => fail(req, res, err));
+    } catch (err) {
+      fail(req, res, err);
+    }
   };
   if (tls === undefined) return createServer({ keepAliveTimeout: 30_000 }, listener);
   // HTTP/1.1 only (no ALPN h2): kubectl and client-node fall back to it, and watches stream the same way as over plain HTTP.

@@ -11,6 +11,7 @@ import type { ObjectFilter } from "../selectors.ts";
 import type { ObjectStore } from "../store.ts";
 import { toTable, type TableRequest } from "../tables/table.ts";
 import type { ChangeEvent, WatchHub } from "../watch-hub.ts";
+import { objectJson } from "./respond.ts";
 
 export interface WatchLimits {
   readonly maxWatches: number;
@@ -37,23 +38,12 @@ export interface WatchRequest {
 
 type EventType = "ADDED" | "MODIFIED" | "DELETED";
 
-/** Serialized objects, shared by every watcher of the same event. */
-const serialized = new WeakMap<JsonObject, string>();
-
-function objectJson(obj: JsonObject): string {
-  let text = serialized.get(obj);
-  if (text === undefined) {
-    text = JSON.stringify(obj);
-    serialized.set(obj, text);
-  }
-  return text;
-}
-
 /** An event's object as the watcher asked for it: in the watched version, or as a one-row Table. */
 function eventBody(req: WatchRequest, obj: JsonObject): string {
   const apiVersion = apiVersionOf(req.type);
   const presented = obj["apiVersion"] === apiVersion ? obj : { ...obj, apiVersion };
   if (req.table !== undefined) return JSON.stringify(toTable(req.type, [presented], { resourceVersion: meta(obj)["resourceVersion"] ?? "" }, req.table));
+  // Serialized once and shared by every watcher of the event (and by gets and lists of the object).
   return presented === obj ? objectJson(obj) : JSON.stringify(presented);
 }
 
@@ -125,10 +115,9 @@ export class WatchStreamer {
   /** What a filtered watcher sees: an object entering the selection is ADDED, leaving it is DELETED. */
   private map(event: ChangeEvent, req: WatchRequest): EventType | undefined {
     if (req.namespace !== undefined && meta(event.object)["namespace"] !== req.namespace) return undefined;
-    const matches = (o: JsonObject): boolean => req.filter === undefined || req.filter(o);
-    const now = matches(event.object);
+    const now = req.filter === undefined || req.filter(event.object);
     if (event.type !== "MODIFIED" || event.previous === undefined) return now ? event.type : undefined;
-    const before = matches(event.previous);
+    const before = req.filter === undefined || req.filter(event.previous);
     if (before && now) return "MODIFIED";
     if (now) return "ADDED";
     return before ? "DELETED" : undefined;

@@ -5,7 +5,7 @@
  * 409 conflict unless `force` takes it over.
  */
 import { ApiError, notFound } from "../errors.ts";
-import { isObject, meta, str, type Json, type JsonObject } from "../json.ts";
+import { clone, isObject, meta, str, type Json, type JsonObject } from "../json.ts";
 import { valuesEqual } from "../../value/index.ts";
 import { disown, listKeysFor, readEntries, sameEntry, writeEntries, type ManagerEntry } from "../managed-fields.ts";
 import { timestamp } from "../metadata.ts";
@@ -79,23 +79,27 @@ export class ServerSideApply {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  apply(type: ResourceType, namespace: string, applied: JsonObject, ctx: WriteContext, force: boolean, opts: UpdateOptions): ApplyResult {
-    const name = str(meta(applied)["name"]) ?? "";
-    const keys = listKeysFor(type);
-    const fields = fieldSetOf(applied, keys, opts.subresource === "status");
-    const entry = (): ManagerEntry => ({
+  /** The applying manager's new entry: the fields it sets now, as of now. */
+  private entry(type: ResourceType, ctx: WriteContext, fields: FieldSet, opts: UpdateOptions): ManagerEntry {
+    return {
       manager: ctx.fieldManager,
       operation: "Apply",
       apiVersion: apiVersionOf(type),
       time: timestamp(this.clock()),
       fields,
       ...(opts.subresource === undefined ? {} : { subresource: opts.subresource }),
-    });
+    };
+  }
+
+  apply(type: ResourceType, namespace: string, applied: JsonObject, ctx: WriteContext, force: boolean, opts: UpdateOptions): ApplyResult {
+    const name = str(meta(applied)["name"]) ?? "";
+    const keys = listKeysFor(type);
+    const fields = fieldSetOf(applied, keys, opts.subresource === "status");
     const live = this.objects.find(type, namespace, name);
     if (live === undefined) {
       if (opts.subresource !== undefined) throw notFound(targetOf(type, name));
-      const obj = structuredClone(applied);
-      writeEntries(obj, [entry()]);
+      const obj = clone(applied);
+      writeEntries(obj, [this.entry(type, ctx, fields, opts)]);
       return { object: this.objects.create(type, obj, ctx, "Apply"), created: true };
     }
     const entries = readEntries(live);
@@ -103,7 +107,7 @@ export class ServerSideApply {
     const mine = entries[mineIndex];
     const conflicts = findConflicts(entries, mine, fields, live, mergeApplied(live, applied, keys, "") as JsonObject);
     if (conflicts.length > 0 && !force) throw conflictError(type, name, conflicts);
-    const next: ManagerEntry = entry();
+    const next = this.entry(type, ctx, fields, opts);
     if (mine === undefined) entries.push(next);
     else entries[mineIndex] = next;
     disown(
@@ -111,7 +115,7 @@ export class ServerSideApply {
       conflicts.map((c) => c.path),
       next,
     );
-    const merged = structuredClone(live);
+    const merged = clone(live);
     for (const p of mine?.fields ?? []) {
       if (fields.has(p)) continue;
       const ownedElsewhere = entries.some((e) => e !== next && [...e.fields].some((f) => overlaps(f, p)));

@@ -101,19 +101,20 @@ export function toFieldsV1(set: FieldSet): JsonObject {
   return root;
 }
 
+function walkFieldsV1(node: JsonObject, prefix: string, out: FieldSet): void {
+  const children = Object.keys(node).filter((k) => k !== ".");
+  if (children.length === 0 || "." in node) {
+    if (prefix !== "") out.add(prefix);
+  }
+  for (const k of children) {
+    const child = node[k];
+    walkFieldsV1(isObject(child) ? child : {}, prefix === "" ? k : `${prefix}${SEP}${k}`, out);
+  }
+}
+
 export function fromFieldsV1(tree: Json | undefined): FieldSet {
   const out: FieldSet = new Set();
-  const walk = (node: JsonObject, prefix: string): void => {
-    const children = Object.keys(node).filter((k) => k !== ".");
-    if (children.length === 0 || "." in node) {
-      if (prefix !== "") out.add(prefix);
-    }
-    for (const k of children) {
-      const child = node[k];
-      walk(isObject(child) ? child : {}, prefix === "" ? k : `${prefix}${SEP}${k}`);
-    }
-  };
-  if (isObject(tree)) walk(tree, "");
+  if (isObject(tree)) walkFieldsV1(tree, "", out);
   return out;
 }
 

@@ -26,6 +26,8 @@ export interface TableRequest {
  * plain JSON as a fallback, so an Accept without a Table entry means plain JSON.
  */
 export function tableRequest(accept: string | undefined, includeObject: string | null): TableRequest | undefined {
+  // Most requests (client-node, controllers) ask for plain JSON: no `as=Table` to look for.
+  if (accept === undefined || !accept.includes("Table")) return undefined;
   const wanted = parseAccept(accept).find((r) => isJsonAs(r, "Table", "meta.k8s.io", "v1") || isJsonAs(r, "Table", "meta.k8s.io", "v1beta1"));
   if (wanted === undefined) return undefined;
   const include = includeObject === "None" || includeObject === "Object" ? includeObject : "Metadata";
