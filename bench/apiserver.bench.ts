@@ -4,6 +4,8 @@
  * fan-out latency from a write to each of 100 watchers; then what a client that
  * opens a connection per request pays (a TLS handshake each over HTTPS). The
  * last rows give each operation's HTTPS rate as a share of its HTTP rate.
+ * Clients and server share one thread, so each rate includes the client's part
+ * of a request too: over HTTPS, both ends' TLS work.
  */
 import * as http from "node:http";
 import * as https from "node:https";
