@@ -165,3 +165,14 @@ test("gets and lists serve each write's object, never an earlier text of it", as
     await server.close();
   }
 });
+
+test("a Content-Type naming an Object prototype member (constructor, __proto__) is refused with 415, not taken for a format", async () => {
+  const { bodyFormat } = await import("../../src/apiserver/http/body.ts");
+  for (const type of ["constructor", "__proto__", "toString"])
+    assert.throws(
+      () => bodyFormat(type),
+      (e: { code?: number }) => e.code === 415,
+      type,
+    );
+  assert.equal(bodyFormat("application/json; charset=utf-8"), "json");
+});

@@ -34,20 +34,23 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
 
 export type BodyFormat = "json" | "yaml" | "protobuf" | "merge" | "json-patch" | "strategic" | "apply";
 
-const FORMATS: Record<string, BodyFormat> = {
-  "application/json": "json",
-  "application/yaml": "yaml",
-  // What kubectl's imperative generators send for built-in kinds (see protobuf/decode.ts).
-  [PROTOBUF_MEDIA_TYPE]: "protobuf",
-  "application/merge-patch+json": "merge",
-  "application/json-patch+json": "json-patch",
-  "application/strategic-merge-patch+json": "strategic",
-  "application/apply-patch+yaml": "apply",
-};
+// A Map, not an object literal: a Content-Type such as `constructor` must not find a prototype member.
+const FORMATS: ReadonlyMap<string, BodyFormat> = new Map(
+  Object.entries({
+    "application/json": "json",
+    "application/yaml": "yaml",
+    // What kubectl's imperative generators send for built-in kinds (see protobuf/decode.ts).
+    [PROTOBUF_MEDIA_TYPE]: "protobuf",
+    "application/merge-patch+json": "merge",
+    "application/json-patch+json": "json-patch",
+    "application/strategic-merge-patch+json": "strategic",
+    "application/apply-patch+yaml": "apply",
+  } satisfies Record<string, BodyFormat>) as [string, BodyFormat][],
+);
 
 export function bodyFormat(contentType: string | undefined): BodyFormat {
   const mime = (contentType ?? "application/json").split(";")[0]!.trim().toLowerCase();
-  const format = FORMATS[mime === "" ? "application/json" : mime];
+  const format = FORMATS.get(mime === "" ? "application/json" : mime);
   if (format === undefined) throw unsupportedMediaType(mime);
   return format;
 }
