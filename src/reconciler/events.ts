@@ -80,20 +80,27 @@ export function newEventObject(trigger: TriggerRef, event: OutcomeEvent, now: nu
   };
 }
 
-/** Creates the Event, or bumps `count` and `lastTimestamp` of the one already there. */
+/**
+ * Creates the Event, or bumps `count` and `lastTimestamp` of the one already there. Create
+ * first: an outcome transition is usually a message not recorded before, so the common case is
+ * one request; only a repeat pays the read for its count.
+ */
 export async function recordEvent(cluster: ClusterApi, trigger: TriggerRef, event: OutcomeEvent, now: number, logger: Logger): Promise<void> {
-  const ref = { apiVersion: "v1", kind: "Event", plural: "events", name: eventName(trigger, event), namespace: eventNamespace(trigger) };
-  const existing = await cluster.get(ref);
-  let written;
-  if (existing.ok) written = await cluster.mergePatch(ref, { count: BigInt(countOf(existing.value) + 1), lastTimestamp: timestamp(now) }, { plural: "events" });
-  else if (existing.error.reason === "NotFound") written = await cluster.create(newEventObject(trigger, event, now), { plural: "events" });
-  else written = existing;
+  const created = await cluster.create(newEventObject(trigger, event, now), { plural: "events" });
+  const written = created.ok || created.error.reason !== "Conflict" ? created : await bumpEvent(cluster, trigger, event, now);
   if (!written.ok)
     logger.warn(`Could not record the ${event.reason} event of ${objectKey(trigger)}.`, {
       trigger: objectKey(trigger),
       reason: written.error.reason,
       error: written.error.message,
     });
+}
+
+async function bumpEvent(cluster: ClusterApi, trigger: TriggerRef, event: OutcomeEvent, now: number) {
+  const ref = { apiVersion: "v1", kind: "Event", plural: "events", name: eventName(trigger, event), namespace: eventNamespace(trigger) };
+  const existing = await cluster.get(ref);
+  if (!existing.ok) return existing;
+  return cluster.mergePatch(ref, { count: BigInt(countOf(existing.value) + 1), lastTimestamp: timestamp(now) }, { plural: "events" });
 }
 
 function countOf(event: KubeObject): number {
