@@ -9,13 +9,13 @@
  * the next receive. Run several to get several concurrent "Lambdas".
  */
 import { randomUUID } from "node:crypto";
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { SqsApi, SqsMessage } from "../queue/adapters/index.ts";
 
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 export interface PollerOptions {
-  readonly client: SQSClient;
+  readonly client: SqsApi;
   readonly queueUrl: string;
   readonly queueArn: string;
   readonly handler: SqsBatchHandler;
@@ -73,15 +73,13 @@ export interface PollResult {
 }
 
 export async function pollBatch(options: PollerOptions, killed: () => boolean = () => false): Promise<PollResult> {
-  const received = await options.client.send(
-    new ReceiveMessageCommand({
-      QueueUrl: options.queueUrl,
-      MaxNumberOfMessages: options.batchSize ?? 10,
-      WaitTimeSeconds: 1,
-      MessageSystemAttributeNames: ["All"],
-      MessageAttributeNames: ["All"],
-    }),
-  );
+  const received = await options.client.receiveMessage({
+    QueueUrl: options.queueUrl,
+    MaxNumberOfMessages: options.batchSize ?? 10,
+    WaitTimeSeconds: 1,
+    MessageSystemAttributeNames: ["All"],
+    MessageAttributeNames: ["All"],
+  });
   const messages = received.Messages ?? [];
   if (messages.length === 0) return { received: 0, handlerFailed: false };
   const event = { Records: messages.map((m) => toRecord(m, options.queueArn)) };
@@ -103,13 +101,14 @@ async function invoke(options: PollerOptions, event: SQSEvent): Promise<SQSBatch
   }
 }
 
-async function deleteDone(options: PollerOptions, messages: readonly Message[], response: SQSBatchResponse): Promise<void> {
+async function deleteDone(options: PollerOptions, messages: readonly SqsMessage[], response: SQSBatchResponse): Promise<void> {
   const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
   const done = messages.filter((m) => !failed.has(m.MessageId ?? ""));
   if (done.length === 0) return;
-  await options.client.send(
-    new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })) }),
-  );
+  await options.client.deleteMessageBatch({
+    QueueUrl: options.queueUrl,
+    Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })),
+  });
 }
 
 /** A Lambda context for one local invocation: a fresh request id, and the remaining time `remainingMs` reports. */
@@ -134,7 +133,7 @@ export function localContext(queueArn: string, remainingMs: () => number): Conte
   };
 }
 
-export function toRecord(message: Message, queueArn: string): SQSRecord {
+export function toRecord(message: SqsMessage, queueArn: string): SQSRecord {
   const a = message.Attributes ?? {};
   return {
     messageId: message.MessageId ?? "",

@@ -3,13 +3,13 @@
  * topology serverless.yml declares (FIFO work queue + standard timer queue,
  * each with a DLQ).
  */
-import { SQS } from "@aws-sdk/client-sqs";
 import { startFauxqs } from "fauxqs";
+import { createSqsClient, type SqsClient } from "../queue/adapters/index.ts";
 
 export interface LocalSqs {
   readonly endpoint: string;
-  /** The SDK's aggregated client: `send` for tests, and an `SqsApi` for the queue adapters. */
-  readonly client: SQS;
+  /** The client the handlers use on Lambda (queue/adapters), here for the pollers, the relay and tests. */
+  readonly client: SqsClient;
   readonly workUrl: string;
   readonly workArn: string;
   readonly workDlqUrl: string;
@@ -39,7 +39,11 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
   });
   const timerDlq = server.createQueue(NAMES["timer-dlq"]);
   const timer = server.createQueue(NAMES.timer, { attributes: { VisibilityTimeout: visibility, RedrivePolicy: redrive(timerDlq.queueArn) } });
-  const client = new SQS({ endpoint: server.address, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  const client = createSqsClient({
+    endpoint: server.address,
+    region: "us-east-1",
+    credentials: async () => ({ accessKeyId: "local", secretAccessKey: "local" }),
+  });
   return {
     endpoint: server.address,
     client,

@@ -1,7 +1,6 @@
 /** The queue adapters and the local event-source poller against fauxqs over HTTP. */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { startLocalSqs, type LocalSqs } from "../../src/local/sqs.ts";
 import { createSqsTimerQueue, createSqsWorkQueue } from "../../src/queue/adapters/sqs.ts";
 import { DelayOutOfRange } from "../../src/queue/queue.ts";
@@ -20,7 +19,7 @@ after(async () => sqs.stop());
 const ref = (uid: string) => ({ apiVersion: "x.dev/v1", kind: "App", namespace: "ns", name: uid, uid });
 
 async function receiveAll(url: string, waitSeconds = 0) {
-  const r = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds }));
+  const r = await sqs.client.receiveMessage({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds });
   return (r.Messages ?? []).map((m) => {
     const d = decodeRequest(m.Body ?? "");
     assert.ok(d.ok);
@@ -121,9 +120,9 @@ test("SRV-6: within a FIFO batch a failure fails the rest of that trigger's grou
 
 async function drain(url: string) {
   for (let i = 0; i < 10; i++) {
-    const r = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }));
-    if ((r.Messages ?? []).length === 0) return;
-    const { DeleteMessageCommand } = await import("@aws-sdk/client-sqs");
-    for (const m of r.Messages ?? []) await sqs.client.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle ?? "" }));
+    const r = await sqs.client.receiveMessage({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 });
+    const entries = (r.Messages ?? []).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" }));
+    if (entries.length === 0) return;
+    await sqs.client.deleteMessageBatch({ QueueUrl: url, Entries: entries });
   }
 }

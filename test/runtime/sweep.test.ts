@@ -1,7 +1,6 @@
 /** The resync sweep: missed events from the record, lost timer chains from the dead-letter queues (real fauxqs over HTTP). */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { createInMemoryCluster } from "../../src/cluster/adapters/in-memory.ts";
 import { fixedClock } from "../../src/ports/clock.ts";
 import type { Logger, LogFields } from "../../src/ports/logger.ts";
@@ -38,8 +37,9 @@ function recorder() {
 
 /** Receives and deletes (consumes) what the work queue offers now. */
 async function receiveWork(): Promise<ReconcileRequest[]> {
-  const received = await sqs.client.send(new ReceiveMessageCommand({ QueueUrl: sqs.workUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-  for (const m of received.Messages ?? []) await sqs.client.send(new DeleteMessageCommand({ QueueUrl: sqs.workUrl, ReceiptHandle: m.ReceiptHandle }));
+  const received = await sqs.client.receiveMessage({ QueueUrl: sqs.workUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 });
+  const entries = (received.Messages ?? []).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" }));
+  if (entries.length > 0) await sqs.client.deleteMessageBatch({ QueueUrl: sqs.workUrl, Entries: entries });
   return (received.Messages ?? []).flatMap((m) => {
     const decoded = decodeRequest(m.Body ?? "");
     return decoded.ok ? [decoded.request] : [];
@@ -57,8 +57,8 @@ test("SRV-7: a trigger never reconciled, or changed since its record, is re-offe
 
 test("SRV-7: dead-lettered timers go back to the work queue as due sweep requests of their chain, once; unreadable bodies stay for an operator", async () => {
   const lost: ReconcileRequest = { trigger, reason: "timer", dueAt: 5_000, chain: 1_000 };
-  await sqs.client.send(new SendMessageCommand({ QueueUrl: sqs.timerDlqUrl, MessageBody: encodeRequest(lost) }));
-  await sqs.client.send(new SendMessageCommand({ QueueUrl: sqs.timerDlqUrl, MessageBody: "not a request" }));
+  await sqs.client.sendMessage({ QueueUrl: sqs.timerDlqUrl, MessageBody: encodeRequest(lost) });
+  await sqs.client.sendMessage({ QueueUrl: sqs.timerDlqUrl, MessageBody: "not a request" });
   const { errors, counted, logger, metrics } = recorder();
   const deps = {
     cluster: createInMemoryCluster({ clock: fixedClock(10_000) }),

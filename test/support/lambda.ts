@@ -6,7 +6,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
 import type { Context, SQSEvent } from "aws-lambda";
 import { startApiServer, type RunningApiServer } from "../../src/apiserver/index.ts";
 import { createClientNodeCluster } from "../../src/cluster/adapters/client-node.ts";
@@ -17,6 +16,7 @@ import type { FlushableMetrics } from "../../src/lambda/observability.ts";
 import { applyManifests, readManifests } from "../../src/local/apply.ts";
 import { localContext, toRecord } from "../../src/local/poller.ts";
 import { startLocalSqs, type LocalSqs } from "../../src/local/sqs.ts";
+import type { SqsMessage as Message } from "../../src/queue/adapters/sqs-client.ts";
 import { isMap } from "../../src/value/value.ts";
 
 export const NS = "koreo-lambda";
@@ -130,10 +130,13 @@ export async function createWidget(cluster: ClusterApi, name: string) {
 
 /** One receive of up to 10 messages (all attributes, as the event source mapping asks). */
 export async function receive(sqs: LocalSqs, queueUrl: string, waitSeconds = 0): Promise<Message[]> {
-  const received = await sqs.client.send(
-    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageSystemAttributeNames: ["All"] }),
-  );
-  return received.Messages ?? [];
+  const received = await sqs.client.receiveMessage({
+    QueueUrl: queueUrl,
+    MaxNumberOfMessages: 10,
+    WaitTimeSeconds: waitSeconds,
+    MessageSystemAttributeNames: ["All"],
+  });
+  return [...(received.Messages ?? [])];
 }
 
 /** Receives until `count` messages are in hand (a FIFO receive may hand out fewer than are ready). */
@@ -151,9 +154,7 @@ export function eventOf(messages: readonly Message[], queueArn: string): SQSEven
 /** What the event source mapping does with the records the handler did not report failed. */
 export async function deleteMessages(sqs: LocalSqs, queueUrl: string, messages: readonly Message[]): Promise<void> {
   if (messages.length === 0) return;
-  await sqs.client.send(
-    new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })) }),
-  );
+  await sqs.client.deleteMessageBatch({ QueueUrl: queueUrl, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })) });
 }
 
 /** A Lambda context whose remaining time is `budgetMs` minus what the slow API server has charged since. */

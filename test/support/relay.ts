@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SqsApi } from "../../src/queue/adapters/sqs-client.ts";
 import { decodeRequest, type ReconcileRequest } from "../../src/queue/messages.ts";
 import { waitFor } from "./e2e.ts";
 
@@ -138,23 +138,23 @@ function parseLine(line: string): LogLine | undefined {
 }
 
 /** Reads (and deletes) every message currently in the queue. */
-export async function drainQueue(client: SQSClient, queueUrl: string): Promise<ReconcileRequest[]> {
+export async function drainQueue(client: SqsApi, queueUrl: string): Promise<ReconcileRequest[]> {
   const out: ReconcileRequest[] = [];
   for (;;) {
-    const received = await client.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const received = await client.receiveMessage({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 });
     const messages = received.Messages ?? [];
     if (messages.length === 0) return out;
     for (const message of messages) {
       const decoded = decodeRequest(message.Body ?? "");
       if (decoded.ok) out.push(decoded.request);
-      await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+      await client.deleteMessageBatch({ QueueUrl: queueUrl, Entries: [{ Id: "0", ReceiptHandle: message.ReceiptHandle ?? "" }] });
     }
   }
 }
 
 /** Collects queue messages until `done` says the set is complete (bounded wait). */
 export async function collectUntil(
-  client: SQSClient,
+  client: SqsApi,
   queueUrl: string,
   what: string,
   done: (seen: readonly ReconcileRequest[]) => boolean,

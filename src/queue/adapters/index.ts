@@ -10,6 +10,7 @@ export {
   type AwsCredentials,
   type CredentialsProvider,
   type SqsApi,
+  type SqsClient,
   type SqsClientOptions,
   type SqsMessage,
 } from "./sqs-client.ts";

@@ -1,14 +1,17 @@
 /**
  * A narrow SQS client: the five actions Koreo calls, over SQS's AWS JSON 1.0
  * protocol (POST, `X-Amz-Target: AmazonSQS.<Action>`), signed with SigV4 by
- * aws4fetch. @aws-sdk/client-sqs with its Smithy runtime was ~450 KiB of the
- * reconcile bundle and a large share of its cold import for these five calls.
+ * aws4fetch's signer and sent with node:http(s). @aws-sdk/client-sqs with its
+ * Smithy runtime was ~450 KiB of the reconcile bundle and a large share of its
+ * cold import for these five calls.
  *
  * Inputs and outputs keep SQS's own member names (the JSON protocol's), which
  * are also the SDK's: the SDK's aggregated `SQS` client satisfies `SqsApi`
  * structurally, so tests can check this client against it.
  */
-import { AwsClient } from "aws4fetch";
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { AwsV4Signer } from "aws4fetch";
 
 /** AWS credentials; `expiration` on temporary ones. */
 export interface AwsCredentials {
@@ -129,9 +132,19 @@ export interface SqsClientOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export function createSqsClient(options: SqsClientOptions): SqsApi {
-  const call = caller(options);
+/** The client, plus ending its kept-alive connections (as the SDK's `destroy`). */
+export interface SqsClient extends SqsApi {
+  destroy(): void;
+}
+
+export function createSqsClient(options: SqsClientOptions): SqsClient {
+  const agents: Agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const call = caller(options, agents);
   return {
+    destroy() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
     sendMessage: (input) => call("SendMessage", input),
     sendMessageBatch: (input) => call("SendMessageBatch", input),
     receiveMessage: (input) => call("ReceiveMessage", input, input.WaitTimeSeconds ?? 0),
@@ -163,14 +176,27 @@ const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
  * throttled, capped at 20 s). The SDK's retry token bucket is left out: a Lambda makes a handful
  * of calls per invocation. Anything else (a missing queue, access denied) throws at once.
  */
-function caller(options: SqsClientOptions) {
+interface Agents {
+  readonly http: HttpAgent;
+  readonly https: HttpsAgent;
+}
+
+/** What every call of one client shares: its options, signing keys and connections. */
+interface CallContext {
+  readonly options: SqsClientOptions;
+  readonly keys: Map<string, ArrayBuffer>;
+  readonly agents: Agents;
+}
+
+function caller(options: SqsClientOptions, agents: Agents) {
   const maxAttempts = options.maxAttempts ?? 3;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const context: CallContext = { options, keys: new Map(), agents };
   return async <T>(action: string, input: { readonly QueueUrl: string }, waitSeconds = 0): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await attemptOnce(options, action, input, waitSeconds)) as T;
+        return (await attemptOnce(context, action, input, waitSeconds)) as T;
       } catch (error) {
         const retry = retryKind(error);
         if (retry === undefined || attempt >= maxAttempts) throw error;
@@ -199,36 +225,80 @@ export class SqsNetworkError extends Error {
   }
 }
 
-async function attemptOnce(options: SqsClientOptions, action: string, input: { readonly QueueUrl: string }, waitSeconds: number): Promise<unknown> {
+/**
+ * One attempt: signed by aws4fetch's signer, sent with node:http(s) over the client's keep-alive
+ * agents (fetch costs several times more CPU per request in Node 20, on every Lambda invocation).
+ * `keys` holds SigV4's derived signing key (four HMACs of secret, date, region and service, each a
+ * WebCrypto job) across requests; keyed by secret and date, so rotated credentials and a new day
+ * get their own, and bounded for a long-lived relay whose temporary credentials rotate hourly.
+ */
+async function attemptOnce(context: CallContext, action: string, input: { readonly QueueUrl: string }, waitSeconds: number): Promise<unknown> {
+  const { options, keys } = context;
   const credentials = await options.credentials();
-  const signer = new AwsClient({ ...credentials, service: "sqs", region: options.region, retries: 0 });
-  const url = options.endpoint ?? `${new URL(input.QueueUrl).origin}/`;
-  const request = await signer.sign(url, {
+  if (keys.size > 8) keys.clear();
+  const body = JSON.stringify(input);
+  const signed = await new AwsV4Signer({
+    ...credentials,
+    service: "sqs",
+    region: options.region,
+    cache: keys,
+    url: options.endpoint ?? `${new URL(input.QueueUrl).origin}/`,
     method: "POST",
     // x-amzn-query-mode: SQS then also sends the AWS Query error code (x-amzn-query-error), as it does for the SDK.
     headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `AmazonSQS.${action}`, "x-amzn-query-mode": "true" },
-    body: JSON.stringify(input),
-  });
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(request, { signal: AbortSignal.timeout(waitSeconds * 1000 + (options.timeoutMs ?? 10_000)) });
-    text = await response.text();
-  } catch (error) {
+    body,
+  }).sign();
+  const headers: Record<string, string> = { "content-length": String(Buffer.byteLength(body)) };
+  signed.headers.forEach((value, name) => (headers[name] = value));
+  const timeoutMs = waitSeconds * 1000 + (options.timeoutMs ?? 10_000);
+  const answer = await exchange(signed.url, headers, body, timeoutMs, context.agents).catch((error: unknown) => {
     throw new SqsNetworkError(action, error);
-  }
-  if (response.ok) return text === "" ? {} : JSON.parse(text);
-  throw serviceError(response, text);
+  });
+  if (answer.status >= 200 && answer.status < 300) return answer.text === "" ? {} : JSON.parse(answer.text);
+  throw serviceError(answer);
+}
+
+interface Answer {
+  readonly status: number;
+  readonly text: string;
+  readonly queryError: string | undefined;
+}
+
+/** POSTs `body`; rejects with Node's error (code ECONNREFUSED …) or a TimeoutError when no whole answer came in `timeoutMs`. */
+function exchange(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, agents: Agents): Promise<Answer> {
+  const secure = url.protocol === "https:";
+  return new Promise((resolve, reject) => {
+    const timeout = new Error(`no answer within ${timeoutMs} ms`);
+    timeout.name = "TimeoutError";
+    const send = secure ? httpsRequest : httpRequest;
+    const request = send(url, { method: "POST", headers, agent: secure ? agents.https : agents.http }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("error", reject);
+      response.on("end", () => {
+        clearTimeout(timer);
+        const queryError = response.headers["x-amzn-query-error"];
+        resolve({
+          status: response.statusCode ?? 0,
+          text: Buffer.concat(chunks).toString("utf8"),
+          queryError: Array.isArray(queryError) ? queryError[0] : queryError,
+        });
+      });
+    });
+    const timer = setTimeout(() => request.destroy(timeout), timeoutMs);
+    request.on("error", (error) => (clearTimeout(timer), reject(error)));
+    request.end(body);
+  });
 }
 
 /** `{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"…"}` → an error named QueueDoesNotExist. */
-function serviceError(response: Response, text: string): SqsServiceError {
+function serviceError(answer: Answer): SqsServiceError {
+  const { text } = answer;
   const body = parseObject(text);
   const type = typeof body.__type === "string" ? body.__type : "";
-  const name = type.slice(type.lastIndexOf("#") + 1) || `Http${response.status}`;
+  const name = type.slice(type.lastIndexOf("#") + 1) || `Http${answer.status}`;
   const message = typeof body.message === "string" ? body.message : typeof body.Message === "string" ? body.Message : text.slice(0, 300);
-  const queryCode = response.headers.get("x-amzn-query-error")?.split(";")[0];
-  return new SqsServiceError(name, message || name, response.status, queryCode);
+  return new SqsServiceError(name, message || name, answer.status, answer.queryError?.split(";")[0]);
 }
 
 function parseObject(text: string): Record<string, unknown> {
