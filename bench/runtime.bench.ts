@@ -1,16 +1,17 @@
 /**
  * Runtime figures on the local stack (embedded API server + fauxqs + relay +
- * in-process handlers): event → reconcile-done latency, triggers reconciled per
- * second with 1, 2 and 4 handlers, the reconcile Lambda bundle size and the
- * cold-start time (import + first definitions load; `npm run bench bundle` breaks
- * the bundle down). A 2-core machine: more
- * handlers than cores measures overlap of I/O waits, not parallel CPU.
+ * handlers, each in its worker thread as `koreo start` runs them): event →
+ * reconcile-done latency, triggers reconciled per second with 1, 2 and 4
+ * handlers, the reconcile Lambda bundle size and the cold-start time (import +
+ * first definitions load; `npm run bench bundle` breaks the bundle down). On a
+ * 2-core machine the API server, fauxqs, the relay and the timer poller share
+ * the main thread: more handlers than cores overlap waits, not CPU.
  * BENCH_TRIGGERS overrides the 1000 triggers of the throughput runs.
  */
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { startLocalStack, type LocalStack } from "../src/local/stack.ts";
-import type { RunReconcile } from "../src/reconciler/engine-port.ts";
+import { silentLogger, type Logger } from "../src/ports/logger.ts";
 import { isMap } from "../src/value/value.ts";
 import { firstDefinitionsLoad, kib, reconcileBundle } from "./support/cold-start.ts";
 
@@ -21,29 +22,34 @@ const TRIGGERS = Number(process.env.BENCH_TRIGGERS ?? 1000);
 const SAMPLES = 30;
 const env = { KOREO_NAMESPACE: NS, RESOURCE_NAMESPACE: NS, KOREO_RESYNC_SECONDS: "3600" };
 
-/** Resolves the n-th completed run of any trigger, or of one uid. */
+/**
+ * Counts completed runs per trigger uid from the handlers' one log line per run (what the
+ * console and `koreo start --once` read), so the handlers can run in their worker threads.
+ */
 function runWatcher() {
   const done = new Map<string, number>();
   const waiters: { test: () => boolean; resolve: () => void }[] = [];
-  const wrap =
-    (run: RunReconcile): RunReconcile =>
-    async (trigger) => {
-      const report = await run(trigger);
-      done.set(trigger.uid, (done.get(trigger.uid) ?? 0) + 1);
+  const logger: Logger = {
+    ...silentLogger,
+    info(_message, fields) {
+      if (fields?.uid === undefined || fields.durationMs === undefined) return;
+      const uid = String(fields.uid);
+      done.set(uid, (done.get(uid) ?? 0) + 1);
       for (const w of [...waiters])
         if (w.test()) {
           waiters.splice(waiters.indexOf(w), 1);
           w.resolve();
         }
-      return report;
-    };
+    },
+    child: () => logger,
+  };
   const until = (test: () => boolean, timeoutMs = 300_000) =>
     new Promise<void>((resolve, reject) => {
       if (test()) return resolve();
       const timer = setTimeout(() => reject(new Error(`bench wait exceeded ${timeoutMs} ms`)), timeoutMs);
       waiters.push({ test, resolve: () => (clearTimeout(timer), resolve()) });
     });
-  return { wrap, done, until };
+  return { logger, done, until };
 }
 
 function widget(name: string, value: string) {
@@ -52,7 +58,13 @@ function widget(name: string, value: string) {
 
 async function latency(): Promise<{ p50: number; p99: number; n: number }> {
   const watcher = runWatcher();
-  const stack = await startLocalStack({ handlers: 2, manifests: [`${fixtures}widget-crd.yaml`, `${fixtures}widget-program.yaml`], env, wrapRun: watcher.wrap });
+  const stack = await startLocalStack({
+    handlers: 2,
+    handlerThreads: true,
+    manifests: [`${fixtures}widget-crd.yaml`, `${fixtures}widget-program.yaml`],
+    env,
+    logger: watcher.logger,
+  });
   try {
     const created = await stack.cluster.apply(widget("lat", "0"), { fieldManager: "bench", force: true });
     const uid = created.ok && isMap(created.value.metadata) ? String(created.value.metadata.uid) : "";
@@ -76,7 +88,7 @@ async function latency(): Promise<{ p50: number; p99: number; n: number }> {
 /** Triggers exist first; applying the Workflow makes the relay list them all at once. */
 async function throughput(handlers: number): Promise<number> {
   const watcher = runWatcher();
-  const stack: LocalStack = await startLocalStack({ handlers, manifests: [`${fixtures}widget-crd.yaml`], env, wrapRun: watcher.wrap });
+  const stack: LocalStack = await startLocalStack({ handlers, handlerThreads: true, manifests: [`${fixtures}widget-crd.yaml`], env, logger: watcher.logger });
   try {
     await stack.cluster.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } }, { fieldManager: "bench" });
     for (let i = 0; i < TRIGGERS; i += 50) {

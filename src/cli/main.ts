@@ -34,6 +34,12 @@ function usage(): string {
   return ["usage: koreo <command> [options]", "", "commands:", ...lines, "", "koreo <command> --help for a command's options"].join("\n");
 }
 
+/** A local reconcile handler's worker thread (bin/handler-thread.mjs, `koreo start`): loaded on demand, like a command. */
+export async function runHandlerThread(): Promise<void> {
+  const local = await import("../local/index.ts");
+  local.runHandlerThread();
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {

@@ -1,8 +1,9 @@
 /**
  * The whole stack in one process (`npm start`, e2e tests, bench): the embedded
- * API server, fauxqs, the relay, N in-process pollers running the very handler
- * code Lambda runs (each its own "container": own runtime, own definitions
- * cache), the timer poller, and the webhook on localhost. Optionally a
+ * API server, fauxqs, the relay, N pollers running the very handler code Lambda
+ * runs (each its own "container": own runtime, own definitions cache; in a
+ * worker thread of its own with `handlerThreads`), the timer poller, and the
+ * webhook on localhost. Optionally a
  * simulated Deployment controller (workload-simulator.ts), a faster clock
  * (time-scale.ts) and the scheduled resync sweep.
  */
@@ -26,6 +27,7 @@ import type { FlushableMetrics } from "../lambda/index.ts";
 import { createReconcileHandler } from "../lambda/index.ts";
 import { createTimerHandler } from "../lambda/index.ts";
 import { webhookAppFromEnv } from "../lambda/index.ts";
+import { startHandlerThread } from "./handler-thread.ts";
 import { startPoller, type Poller, type SqsBatchHandler } from "./poller.ts";
 import { serveFetch, type Served } from "./serve.ts";
 import { startLocalSqs, type LocalSqs } from "./sqs.ts";
@@ -40,6 +42,11 @@ export interface LocalStackOptions {
   /** Serve the API over HTTPS with a CA kept in the data dir (what `koreo start` does); tests keep plain HTTP. */
   readonly tls?: boolean;
   readonly handlers?: number;
+  /**
+   * Each reconcile handler in its own worker thread (handler-thread.ts), as Lambda runs each in its
+   * own container: `koreo start` and the bench. Off: in this thread, where tests can wrap runs.
+   */
+  readonly handlerThreads?: boolean;
   readonly apiPort?: number;
   readonly webhookPort?: number;
   readonly secret?: string;
@@ -89,6 +96,8 @@ const KOREO_CRDS = fileURLToPath(new URL("../../infra/crds/", import.meta.url));
 const noFlush: FlushableMetrics = { count() {}, milliseconds() {}, flush() {} };
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  if (options.handlerThreads === true && options.wrapRun !== undefined)
+    throw new Error("wrapRun needs in-process handlers: a function cannot cross into a worker thread");
   const logger = options.logger ?? silentLogger;
   const api = await startApiServer({
     port: options.apiPort ?? 0,
@@ -138,19 +147,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const scale = options.timeScale ?? 1;
   if (!(scale >= 1)) throw new Error(`time scale ${scale} must be a number ≥ 1`);
   // The reconcile and timer handlers share one clock; the webhook keeps the wall clock.
-  const timed = scale === 1 ? overrides : { ...overrides, clock: scaledClock(scale), wrapTimers: (timers: TimerQueue) => scaledTimers(timers, scale) };
+  const origin = Date.now();
+  const timed =
+    scale === 1 ? overrides : { ...overrides, clock: scaledClock(scale, undefined, origin), wrapTimers: (timers: TimerQueue) => scaledTimers(timers, scale) };
   const onError = (error: unknown) => logger.warn("Local poller error.", { error: error instanceof Error ? error.message : String(error) });
   // A function timeout, so a batch stops starting records as it would on Lambda.
   const poll = (queueUrl: string, queueArn: string, handler: SqsBatchHandler) =>
     startPoller({ client: sqs.client, queueUrl, queueArn, handler, onError, functionTimeoutMs: FUNCTION_TIMEOUT_MS });
   const handlers: Poller[] = [];
+  const thread = { env, sqsEndpoint: sqs.endpoint, functionTimeoutMs: FUNCTION_TIMEOUT_MS, time: { scale, origin } };
   const addHandler = () => {
-    const poller = poll(sqs.workUrl, sqs.workArn, createReconcileHandler(env, timed));
+    const poller = options.handlerThreads
+      ? startHandlerThread({ ...thread, queueUrl: sqs.workUrl, queueArn: sqs.workArn }, logger, overrides.metrics)
+      : poll(sqs.workUrl, sqs.workArn, createReconcileHandler(env, timed));
     handlers.push(poller);
     return poller;
   };
   for (let i = 0; i < (options.handlers ?? 2); i++) addHandler();
   const timerHandler = createTimerHandler(env, timed);
+  // In this thread also with handlerThreads: a third worker on two cores measured slower (it forwards, it does not reconcile).
   const timerPoller = poll(sqs.timerUrl, sqs.timerArn, async (event, context) => {
     const result = await timerHandler(event, context);
     return "batchItemFailures" in result ? result : { batchItemFailures: [] };

@@ -14,9 +14,8 @@
 import type { Clock } from "../ports/index.ts";
 import type { TimerQueue } from "../queue/index.ts";
 
-/** Reads `origin + (now − origin) · scale`: the wall clock at `origin`, then N times faster. */
-export function scaledClock(scale: number, wall: Clock = { now: () => Date.now() }): Clock {
-  const origin = wall.now();
+/** Reads `origin + (now − origin) · scale`: the wall clock at `origin` (default: now), then N times faster. */
+export function scaledClock(scale: number, wall: Clock = { now: () => Date.now() }, origin = wall.now()): Clock {
   return { now: () => origin + (wall.now() - origin) * scale };
 }
 

@@ -4,4 +4,4 @@
  */
 export { type Clock, fixedClock, systemClock } from "./clock.ts";
 export { type LogFields, type Logger, silentLogger } from "./logger.ts";
-export type { Metrics } from "./metrics.ts";
+export type { MetricName, Metrics } from "./metrics.ts";

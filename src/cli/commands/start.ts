@@ -25,7 +25,7 @@ const ONCE_TIME_SCALE = 10;
 const USAGE = `usage: koreo start [--handlers N] [--once] [--time-scale N] [--data-dir D] [--webhook-port P] [--api-port P]
                    [--namespace NS,…] [--definitions-namespace NS,…]
 
-  --handlers N      concurrent reconcile handlers (default 2)
+  --handlers N      concurrent reconcile handlers, each in its own worker thread (default 2)
   --once            force one reconcile of each example trigger, wait until every one's last
                     outcome is Ok (exit 0) or PermFail (exit 1); exit 1 after ${ONCE_TIMEOUT_SECONDS} s (CI)
   --time-scale N    the handlers' time runs N times faster: Retry delays, resyncs and backoffs
@@ -124,6 +124,7 @@ export async function run(argv: string[]): Promise<number> {
   const kubeconfigPath = resolve(".koreo/kubeconfig");
   const stack = await startLocalStack({
     handlers: args.handlers,
+    handlerThreads: true,
     dataDir: resolve(args.dataDir),
     kubeconfigPath,
     tls: !args.insecureHttp,
