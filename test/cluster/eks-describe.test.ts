@@ -1,38 +1,18 @@
 /**
  * eks:DescribeCluster without the SDK: the request a stub EKS endpoint receives
- * is checked against an independent SigV4 computation (node:crypto), and the
+ * is checked against an independent SigV4 computation (test/support/sigv4.ts), and the
  * answer is read as the endpoint and CA.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, createHmac } from "node:crypto";
 import { describeEksCluster, environmentCredentials } from "../../src/cluster/adapters/eks-describe.ts";
-import { startStub, type RecordedRequest } from "../support/stub-server.ts";
+import { expectedHeaderSignature } from "../support/sigv4.ts";
+import { startStub } from "../support/stub-server.ts";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "session" };
 const described = {
   cluster: { name: "prod", status: "ACTIVE", endpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com", certificateAuthority: { data: "Q0E=" } },
 };
-
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-const hmac = (key: string | Buffer, text: string) => createHmac("sha256", key).update(text).digest();
-
-/** The signature AWS would compute for the request as received (SigV4, headers named in SignedHeaders). */
-function expectedSignature(request: RecordedRequest, region: string): string {
-  const auth = String(request.headers.authorization);
-  const signedHeaders = /SignedHeaders=([^,]+)/.exec(auth)?.[1] ?? "";
-  const amzDate = String(request.headers["x-amz-date"]);
-  const day = amzDate.slice(0, 8);
-  const canonicalHeaders = signedHeaders
-    .split(";")
-    .map((name) => `${name}:${String(request.headers[name]).trim()}\n`)
-    .join("");
-  const canonical = ["GET", request.url, "", canonicalHeaders, signedHeaders, sha256("")].join("\n");
-  const scope = `${day}/${region}/eks/aws4_request`;
-  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n");
-  const key = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), region), "eks"), "aws4_request");
-  return createHmac("sha256", key).update(toSign).digest("hex");
-}
 
 describe("eks:DescribeCluster without the AWS SDK", () => {
   it("sends a SigV4-signed GET /clusters/<name> and reads the endpoint and CA", async () => {
@@ -50,7 +30,7 @@ describe("eks:DescribeCluster without the AWS SDK", () => {
         auth,
         /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/eks\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/,
       );
-      assert.equal(/Signature=([0-9a-f]+)/.exec(auth)?.[1], expectedSignature(request, "eu-west-1"));
+      assert.equal(/Signature=([0-9a-f]+)/.exec(auth)?.[1], expectedHeaderSignature(request, credentials.secretAccessKey, "eu-west-1", "eks"));
     } finally {
       await stub.close();
     }

@@ -1,18 +1,18 @@
 /**
- * Our SQS client (JSON protocol, aws4fetch) against fauxqs, checked by the AWS SDK as an
+ * Our SQS client (JSON protocol, signed by aws4) against fauxqs, checked by the AWS SDK as an
  * independent client: what ours sends the SDK receives, and the reverse. fauxqs accepts any
  * signature and never throttles, so the signature, the retries and the error mapping are
  * checked against a stub server.
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHash, createHmac } from "node:crypto";
 import { SQS } from "@aws-sdk/client-sqs";
 import { startLocalSqs, type LocalSqs } from "../../src/local/sqs.ts";
 import { createSqsClient, createSqsTimerQueue, createSqsWorkQueue, SqsNetworkError, SqsServiceError, type SqsApi } from "../../src/queue/adapters/index.ts";
 import { decodeRequest } from "../../src/queue/index.ts";
 import { classifySendError } from "../../src/relay/send-failure.ts";
-import { startStub, type RecordedRequest } from "../support/stub-server.ts";
+import { expectedHeaderSignature } from "../support/sigv4.ts";
+import { startStub } from "../support/stub-server.ts";
 
 const LOCAL = { accessKeyId: "local", secretAccessKey: "local" };
 let sqs: LocalSqs;
@@ -88,25 +88,6 @@ test("a missing queue is a QueueDoesNotExist service error, as the SDK names it,
   assert.equal(classifySendError(ourError).kind, "rejected");
 });
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
-const hmac = (key: string | Buffer, text: string) => createHmac("sha256", key).update(text).digest();
-
-/** SigV4 as AWS computes it over the request as received (POST /, headers named in SignedHeaders). */
-function expectedSignature(request: RecordedRequest, secret: string, region: string): string {
-  const auth = String(request.headers.authorization);
-  const signedHeaders = /SignedHeaders=([^,]+)/.exec(auth)?.[1] ?? "";
-  const amzDate = String(request.headers["x-amz-date"]);
-  const day = amzDate.slice(0, 8);
-  const canonicalHeaders = signedHeaders
-    .split(";")
-    .map((name) => `${name}:${String(request.headers[name]).trim()}\n`)
-    .join("");
-  const canonical = ["POST", request.url, "", canonicalHeaders, signedHeaders, sha256(request.body)].join("\n");
-  const toSign = ["AWS4-HMAC-SHA256", amzDate, `${day}/${region}/sqs/aws4_request`, sha256(canonical)].join("\n");
-  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), "sqs"), "aws4_request");
-  return createHmac("sha256", key).update(toSign).digest("hex");
-}
-
 test("each request is a SigV4-signed JSON 1.0 call with the credentials of that moment (rotated ones are picked up)", async () => {
   const stub = await startStub(() => ({ status: 200, body: { MessageId: "m" } }));
   try {
@@ -122,7 +103,10 @@ test("each request is a SigV4-signed JSON 1.0 call with the credentials of that 
     assert.equal(first.headers["content-type"], "application/x-amz-json-1.0");
     assert.deepEqual(JSON.parse(first.body), { QueueUrl: "https://sqs.eu-west-1.amazonaws.com/1/q", MessageBody: "x" });
     assert.match(String(first.headers.authorization), /Credential=AKID1\/\d{8}\/eu-west-1\/sqs\/aws4_request/);
-    assert.equal(/Signature=([0-9a-f]+)/.exec(String(first.headers.authorization))?.[1], expectedSignature(first, LOCAL.secretAccessKey, "eu-west-1"));
+    assert.equal(
+      /Signature=([0-9a-f]+)/.exec(String(first.headers.authorization))?.[1],
+      expectedHeaderSignature(first, LOCAL.secretAccessKey, "eu-west-1", "sqs"),
+    );
     assert.equal(first.headers["x-amz-security-token"], "s1");
     assert.match(String(second.headers.authorization), /Credential=AKID2\//);
     assert.equal(second.headers["x-amz-security-token"], "s2");

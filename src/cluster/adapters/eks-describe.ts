@@ -4,10 +4,10 @@
  * ~195 KiB to the reconcile bundle (and their cold import) for one signed GET
  * and three environment variables: Lambda hands the execution role's
  * credentials to the function as AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
- * AWS_SESSION_TOKEN. The request is signed with aws4fetch, which the SQS client
- * and the EKS token (eks-token.ts) use too.
+ * AWS_SESSION_TOKEN. The request is signed with aws4, which the SQS client and
+ * the EKS token (eks-token.ts) use too.
  */
-import { AwsV4Signer } from "aws4fetch";
+import aws4 from "aws4";
 import type { AwsCredentials } from "./eks-token.ts";
 
 export interface EksClusterEndpoint {
@@ -47,15 +47,9 @@ function endpointOf(clusterName: string, body: unknown): EksClusterEndpoint {
 export async function describeEksCluster(clusterName: string, region: string, options: DescribeOptions = {}): Promise<EksClusterEndpoint> {
   const url = new URL(`/clusters/${encodeURIComponent(clusterName)}`, options.endpoint ?? `https://eks.${region}.amazonaws.com`);
   const credentials = await (options.credentials ?? environmentCredentials())();
-  const signed = await new AwsV4Signer({
-    url: url.toString(),
-    method: "GET",
-    headers: { accept: "application/json" },
-    service: "eks",
-    region,
-    ...credentials,
-  }).sign();
-  const answer = await fetch(signed.url, { method: "GET", headers: signed.headers, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+  const signed = aws4.sign({ host: url.host, path: url.pathname, method: "GET", headers: { accept: "application/json" }, service: "eks", region }, credentials);
+  const headers = Object.fromEntries(Object.entries(signed.headers ?? {}).map(([name, value]) => [name, String(value)]));
+  const answer = await fetch(url, { method: "GET", headers, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
   const text = await answer.text();
   if (answer.status !== 200) throw new Error(`eks:DescribeCluster ${clusterName}: HTTP ${answer.status} ${text.slice(0, 300)}`);
   return endpointOf(clusterName, JSON.parse(text));

@@ -1,9 +1,9 @@
 /**
- * EKS bearer tokens (what `aws eks get-token` prints), signed with aws4fetch: a
+ * EKS bearer tokens (what `aws eks get-token` prints), signed with aws4: a
  * presigned STS GetCallerIdentity URL. No AWS SDK: on Lambda the execution
  * role's credentials are in the environment.
  */
-import { AwsV4Signer } from "aws4fetch";
+import aws4 from "aws4";
 import { systemClock, type Clock } from "../../ports/index.ts";
 import { environmentCredentials } from "./eks-describe.ts";
 
@@ -35,21 +35,22 @@ const CREDENTIAL_MARGIN_MS = 60_000;
  * the cluster name travels in the signed `x-k8s-aws-id` header, so a token
  * for one cluster is useless for another.
  */
-export async function presignEksUrl(credentials: AwsCredentials, region: string, clusterName: string, signingDate: Date): Promise<string> {
-  const url = `https://sts.${region}.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=60`;
-  const signer = new AwsV4Signer({
-    url,
-    method: "GET",
-    headers: { "x-k8s-aws-id": clusterName },
-    signQuery: true,
-    service: "sts",
-    region,
-    accessKeyId: credentials.accessKeyId,
-    secretAccessKey: credentials.secretAccessKey,
-    ...(credentials.sessionToken === undefined ? {} : { sessionToken: credentials.sessionToken }),
-    datetime: amzDate(signingDate),
-  });
-  return (await signer.sign()).url.toString();
+export function presignEksUrl(credentials: AwsCredentials, region: string, clusterName: string, signingDate: Date): string {
+  const host = `sts.${region}.amazonaws.com`;
+  const signer = new aws4.RequestSigner(
+    {
+      host,
+      path: "/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-Expires=60",
+      method: "GET",
+      headers: { "x-k8s-aws-id": clusterName },
+      signQuery: true,
+      service: "sts",
+      region,
+    },
+    credentials,
+  );
+  signer.datetime = amzDate(signingDate);
+  return `https://${host}${signer.sign().path ?? ""}`;
 }
 
 /** SigV4's timestamp: 20261105T120000Z. */
@@ -76,7 +77,7 @@ export function createEksTokenProvider(options: EksTokenOptions): () => Promise<
   async function sign(): Promise<string> {
     const now = clock.now();
     const creds = await credentials();
-    const token = tokenFromUrl(await presignEksUrl(creds, options.region, options.clusterName, new Date(now)));
+    const token = tokenFromUrl(presignEksUrl(creds, options.region, options.clusterName, new Date(now)));
     const credentialsEnd = creds.expiration ? creds.expiration.getTime() - CREDENTIAL_MARGIN_MS : Infinity;
     cached = { token, refreshAt: Math.min(now + REUSE_MS, credentialsEnd) };
     return token;

@@ -1,7 +1,7 @@
 /**
  * A narrow SQS client: the five actions Koreo calls, over SQS's AWS JSON 1.0
  * protocol (POST, `X-Amz-Target: AmazonSQS.<Action>`), signed with SigV4 by
- * aws4fetch's signer and sent with node:http(s). @aws-sdk/client-sqs with its
+ * aws4 and sent with node:http(s). @aws-sdk/client-sqs with its
  * Smithy runtime was ~450 KiB of the reconcile bundle and a large share of its
  * cold import for these five calls.
  *
@@ -9,9 +9,9 @@
  * are also the SDK's: the SDK's aggregated `SQS` client satisfies `SqsApi`
  * structurally, so tests can check this client against it.
  */
-import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type OutgoingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { AwsV4Signer } from "aws4fetch";
+import aws4 from "aws4";
 
 /** AWS credentials; `expiration` on temporary ones. */
 export interface AwsCredentials {
@@ -181,10 +181,9 @@ interface Agents {
   readonly https: HttpsAgent;
 }
 
-/** What every call of one client shares: its options, signing keys and connections. */
+/** What every call of one client shares: its options and connections. */
 interface CallContext {
   readonly options: SqsClientOptions;
-  readonly keys: Map<string, ArrayBuffer>;
   readonly agents: Agents;
 }
 
@@ -192,7 +191,7 @@ function caller(options: SqsClientOptions, agents: Agents) {
   const maxAttempts = options.maxAttempts ?? 3;
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const context: CallContext = { options, keys: new Map(), agents };
+  const context: CallContext = { options, agents };
   return async <T>(action: string, input: { readonly QueueUrl: string }, waitSeconds = 0): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -226,32 +225,29 @@ export class SqsNetworkError extends Error {
 }
 
 /**
- * One attempt: signed by aws4fetch's signer, sent with node:http(s) over the client's keep-alive
- * agents (fetch costs several times more CPU per request in Node 20, on every Lambda invocation).
- * `keys` holds SigV4's derived signing key (four HMACs of secret, date, region and service, each a
- * WebCrypto job) across requests; keyed by secret and date, so rotated credentials and a new day
- * get their own, and bounded for a long-lived relay whose temporary credentials rotate hourly.
+ * One attempt: signed by aws4 (SigV4 with node:crypto, synchronous; it keeps derived signing
+ * keys across requests) and sent with node:http(s) over the client's keep-alive agents. fetch and
+ * WebCrypto-based signing cost several times more CPU per request in Node 20 — paid on every
+ * Lambda invocation.
  */
 async function attemptOnce(context: CallContext, action: string, input: { readonly QueueUrl: string }, waitSeconds: number): Promise<unknown> {
-  const { options, keys } = context;
+  const { options } = context;
   const credentials = await options.credentials();
-  if (keys.size > 8) keys.clear();
   const body = JSON.stringify(input);
-  const signed = await new AwsV4Signer({
-    ...credentials,
+  const url = new URL(options.endpoint ?? `${new URL(input.QueueUrl).origin}/`);
+  const request = {
+    host: url.host,
+    path: url.pathname,
+    method: "POST",
     service: "sqs",
     region: options.region,
-    cache: keys,
-    url: options.endpoint ?? `${new URL(input.QueueUrl).origin}/`,
-    method: "POST",
     // x-amzn-query-mode: SQS then also sends the AWS Query error code (x-amzn-query-error), as it does for the SDK.
     headers: { "content-type": "application/x-amz-json-1.0", "x-amz-target": `AmazonSQS.${action}`, "x-amzn-query-mode": "true" },
     body,
-  }).sign();
-  const headers: Record<string, string> = { "content-length": String(Buffer.byteLength(body)) };
-  signed.headers.forEach((value, name) => (headers[name] = value));
+  };
+  aws4.sign(request, credentials);
   const timeoutMs = waitSeconds * 1000 + (options.timeoutMs ?? 10_000);
-  const answer = await exchange(signed.url, headers, body, timeoutMs, context.agents).catch((error: unknown) => {
+  const answer = await exchange(url, request.headers, body, timeoutMs, context.agents).catch((error: unknown) => {
     throw new SqsNetworkError(action, error);
   });
   if (answer.status >= 200 && answer.status < 300) return answer.text === "" ? {} : JSON.parse(answer.text);
@@ -265,7 +261,7 @@ interface Answer {
 }
 
 /** POSTs `body`; rejects with Node's error (code ECONNREFUSED …) or a TimeoutError when no whole answer came in `timeoutMs`. */
-function exchange(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, agents: Agents): Promise<Answer> {
+function exchange(url: URL, headers: OutgoingHttpHeaders, body: string, timeoutMs: number, agents: Agents): Promise<Answer> {
   const secure = url.protocol === "https:";
   return new Promise((resolve, reject) => {
     const timeout = new Error(`no answer within ${timeoutMs} ms`);
