@@ -41,6 +41,8 @@ export interface ApiServerOptions {
   maxWatches?: number;
   /** How often watches that allow bookmarks get a BOOKMARK event; default 10 s. */
   bookmarkIntervalMs?: number;
+  /** A watcher that stops reading is cut off once this much is waiting to be sent to it; default 64 MiB. */
+  maxWatchBufferBytes?: number;
 }
 
 export interface RunningApiServer {
@@ -71,7 +73,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ru
       maxListItems: 100_000,
       maxWatches: options.maxWatches ?? 1000,
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
-      maxBufferedBytes: 64 * 1024 * 1024,
+      maxBufferedBytes: options.maxWatchBufferBytes ?? 64 * 1024 * 1024,
     },
     logger,
     () => url.replace(/^https?:\/\//, ""),

@@ -105,3 +105,41 @@ test("watches honour selectors (objects leaving the selection are DELETED) and g
     await h.close();
   }
 });
+
+test("a watcher that stops reading is cut off once its backlog passes the bound; other watchers go on", { timeout: 60_000 }, async () => {
+  const h = await harness({ maxWatchBufferBytes: 256 * 1024 });
+  try {
+    const { request } = await import("node:http");
+    // A client that reads the headers, then nothing: its socket's buffers fill and the server's backlog grows.
+    const stalled = await new Promise<import("node:http").IncomingMessage>((resolve, reject) =>
+      request(`${h.server.url}${CMS}?watch=true`, (res) => (res.pause(), resolve(res)))
+        .on("error", reject)
+        .end(),
+    );
+    const reader = await rawWatch(`${h.server.url}${CMS}?watch=true`);
+    try {
+      const EVENTS = 60; // 12 MiB: past the bound and whatever the kernel's socket buffers hold
+      const big = "x".repeat(200 * 1024);
+      for (let i = 0; i < EVENTS; i++) await h.req("POST", CMS, { metadata: { name: `big-${i}` }, data: { v: big } });
+      const seen = await reader.take(EVENTS);
+      assert.equal(seen.at(-1)?.object.metadata.name, `big-${EVENTS - 1}`, "the reading watcher got every event");
+      // Now read what the stalled watcher was sent: the stream breaks off before the last event.
+      const received = await new Promise<string>((resolve) => {
+        let text = "";
+        stalled.setEncoding("utf8");
+        stalled.on("data", (chunk: string) => (text += chunk));
+        stalled.once("close", () => resolve(text));
+        stalled.once("error", () => resolve(text));
+        stalled.resume();
+      });
+      const names = received.split("\n").flatMap((line) => (/"name":"(big-\d+)"/.exec(line) ? [/"name":"(big-\d+)"/.exec(line)![1]] : []));
+      assert.ok(names.length < EVENTS, `the stalled watcher was sent all ${EVENTS} events`);
+      assert.equal(stalled.complete, false, "its stream was cut, not ended");
+    } finally {
+      reader.close();
+      stalled.destroy();
+    }
+  } finally {
+    await h.close();
+  }
+});

@@ -63,11 +63,22 @@ export class WatchStreamer {
       res.end(`${JSON.stringify({ type: "ERROR", object: replay.toStatus() })}\n`);
       return;
     }
-    const apiVersion = apiVersionOf(req.type);
+    // Events of one event-loop turn leave in one write: a socket write is a system call, and a burst
+    // (a list replay, many objects changed by requests served in the same turn) would pay one each.
+    let corked = false;
+    const flush = () => {
+      corked = false;
+      res.uncork();
+      if (res.writableLength > this.limits.maxBufferedBytes) res.destroy();
+    };
     const send = (type: EventType | "BOOKMARK", obj: JsonObject): void => {
       const body = type === "BOOKMARK" ? objectJson(obj) : eventBody(req, obj);
+      if (!corked) {
+        corked = true;
+        res.cork();
+        setImmediate(flush);
+      }
       res.write(`{"type":"${type}","object":${body}}\n`);
-      if (res.writableLength > this.limits.maxBufferedBytes) res.destroy();
     };
     for (const [type, obj] of replay) send(type, obj);
     if (req.sendInitialEvents === true) send("BOOKMARK", this.bookmark(req, { "k8s.io/initial-events-end": "true" }));
