@@ -19,7 +19,7 @@ import type { DefinitionsSync, RequestReconciler } from "../reconciler/index.ts"
 import type { Metrics } from "../ports/index.ts";
 import type { RunReconcile } from "../reconciler/index.ts";
 import { createTimerForwarder, type TimerForwarder } from "../timers/index.ts";
-import type { ReconcileReport } from "../workflow/index.ts";
+import type { Alongside, ReconcileReport } from "../workflow/index.ts";
 import type { DryRunResult } from "../webhook/index.ts";
 import { withDryRun } from "../cluster/adapters/index.ts";
 
@@ -95,11 +95,12 @@ async function composeEngine(parts: RuntimeParts, queues: Queues): Promise<Engin
   const engineConfig = { selectionRetrySeconds: config.timings.selectionRetrySeconds };
   const runOn =
     (target: ClusterApi, managed = parts.managedCluster) =>
-    (trigger: TriggerRef, current?: KubeObject) =>
+    (trigger: TriggerRef, current?: KubeObject, alongside?: Alongside) =>
       workflow.reconcileTrigger(
         trigger,
         { cluster: target, ...(managed === undefined ? {} : { managedCluster: managed }), definitions: registry, clock, logger, config: engineConfig },
         current,
+        alongside,
       );
   const reconcile: RequestReconciler = reconciler.createRequestReconciler({
     cluster,

@@ -5,14 +5,19 @@
  */
 import type { KubeObject } from "../cluster/index.ts";
 import type { TriggerRef } from "../queue/index.ts";
+import type { ValueMap } from "../value/index.ts";
 import type { ReconcileReport } from "../workflow/index.ts";
 
 /** What a run reported, as decide, the Event and the log line need it. */
 export type RunReport = Pick<ReconcileReport, "status" | "outcome"> &
-  Partial<Pick<ReconcileReport, "workflow" | "selectionReason" | "workflowVersion" | "steps" | "error" | "transient" | "drifts">>;
+  Partial<Pick<ReconcileReport, "workflow" | "selectionReason" | "workflowVersion" | "steps" | "error" | "transient" | "drifts" | "alongsideWritten">>;
 
-/** `current` is the trigger the gate just read: the run uses it instead of reading it again (one GET per reconcile). */
-export type RunReconcile = (trigger: TriggerRef, current?: KubeObject) => Promise<RunReport>;
+/**
+ * `current` is the trigger the gate just read: the run uses it instead of reading it again (one GET
+ * per reconcile). `alongside` gives the metadata patch (the record) to send in the run's own write
+ * of the trigger, asked with the report right before that write; `alongsideWritten` says it landed.
+ */
+export type RunReconcile = (trigger: TriggerRef, current?: KubeObject, alongside?: (report: RunReport) => Promise<ValueMap | undefined>) => Promise<RunReport>;
 
 /** The SRV-3 version of the Workflow a trigger would run now, when it can be told before running (CTL-10 check). */
 export type WorkflowVersionOf = (trigger: KubeObject) => string | undefined;

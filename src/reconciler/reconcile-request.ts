@@ -1,6 +1,7 @@
 /**
  * One reconcile request, start to finish: GET the trigger → gate → run the
- * Workflow within its budget → decide → arm the timer → store the record.
+ * Workflow within its budget → decide → arm the timer → store the record, in
+ * the run's own write of the trigger when it has one.
  * Outcomes and system errors are values; the returned promise rejects only when
  * the cluster or the timer queue cannot be reached, so SQS redelivers the
  * message (and, after maxReceiveCount, dead-letters it).
@@ -16,9 +17,10 @@ import { changeHash } from "./change-hash.ts";
 import { decide, type Decision } from "./decide.ts";
 import { gate, type Basis, type GateDecision, type Observed, type ProceedReason } from "./gate.ts";
 import type { Metrics } from "../ports/index.ts";
+import type { ValueMap } from "../value/index.ts";
 import { giveUpMessage, writeGiveUpCondition } from "./give-up.ts";
 import { encodeRecord, readRecord, recordPatch, type GateRecord } from "./record.ts";
-import { eventDigest, outcomeEvent, recordEvent } from "./events.ts";
+import { eventDigest, outcomeEvent, recordEvent, type OutcomeEvent } from "./events.ts";
 import type { RunReconcile, RunReport, WorkflowVersionOf } from "./engine-port.ts";
 import { Outcome } from "../outcome/index.ts";
 import { armTimer } from "../timers/index.ts";
@@ -179,23 +181,41 @@ async function runAndRecord(
 ): Promise<Ran> {
   const trigger = request.trigger;
   const started = deps.clock.now();
-  const report = await runWithBudget(deps, trigger, current);
+  // Usually the record rides on the run's own write of the trigger (one write, not two): planned from
+  // the report right before that write, after arming its timer and emitting its Event, so a crash
+  // between them still finds no record and the redelivered message runs again (as before).
+  let planned: Plan | undefined;
+  let abandoned = false;
+  let unreachable: unknown; // the timer queue, while planning: rethrown after the run, never into the engine
+  const alongside = async (report: RunReport): Promise<ValueMap | undefined> => {
+    const next = plan(deps, request, basis, why, report);
+    // A run past its budget keeps the system error's record; a give-up or a contest writes conditions after the run's write, and the record follows them.
+    if (abandoned || next.gaveUp !== undefined || contestStatement(basis.record?.contest, next.contest, deps.clock.now()).kind !== "none") return undefined;
+    try {
+      await sideEffects(deps, trigger, next);
+    } catch (error) {
+      unreachable = error;
+      return undefined;
+    }
+    planned = next;
+    return next.record === undefined || !recordChanged(basis.record, next.record) ? undefined : recordPatch(next.record);
+  };
+  const report = await runWithBudget(deps, trigger, current, alongside, () => (abandoned = true));
   const durationMs = deps.clock.now() - started;
+  if (unreachable !== undefined) throw unreachable;
   // Like a failed record write: the message comes back in seconds (SRV-7), not after a CTL-14 backoff of 30–60 s.
   if (report.status === "system-error" && report.transient === true)
     throw new Error(`writing the status of ${objectKey(trigger)}: ${report.error ?? "failed"}`);
-  const continued = continuedChain(request, basis, why);
-  const random = continued === undefined ? deps.random : seededRandom(`${trigger.uid}:${continued.chain}:${continued.from}`);
-  const decision = decide(report, previousAttempts(basis, why), deps.timings, random);
-  const contest = contestAfter(basis, report, deps.clock.now());
-  const timer = holdUntil(nextTimer(decision, continued, deps.clock.now()), contest, report.drifts !== undefined);
-  if (timer !== undefined) await armTimer(deps.timers, { trigger, reason: "timer", ...timer }, deps.clock.now());
-  const gaveUp = decision.kind === "give-up" ? giveUpMessage(decision.attempt, errorOf(report)) : undefined;
-  if (gaveUp !== undefined) await stateGiveUp(deps, trigger, gaveUp);
-  await stateContest(deps, trigger, basis.record?.contest, contest);
-  const event = await emitOnTransition(deps, trigger, basis, outcomeEvent(report, gaveUp));
-  const record = withContest(nextRecord(basis, report, decision, timer?.chain, event), contest);
-  const stored = record === undefined ? undefined : await storeRecord(deps.cluster, trigger, basis.record, record);
+  const recorded = report.alongsideWritten !== undefined && planned !== undefined ? planned : undefined;
+  const chosen = recorded ?? plan(deps, request, basis, why, report);
+  if (recorded === undefined) {
+    await sideEffects(deps, trigger, chosen);
+    if (chosen.gaveUp !== undefined) await stateGiveUp(deps, trigger, chosen.gaveUp);
+    await stateContest(deps, trigger, basis.record?.contest, chosen.contest);
+  }
+  const { decision, record } = chosen;
+  const stored =
+    recorded !== undefined ? report.alongsideWritten : record === undefined ? undefined : await storeRecord(deps.cluster, trigger, basis.record, record);
   observeRun(deps, trigger, why, report, decision, durationMs);
   // For the container's memory (seen.ts): the record now on the trigger and the object our write returned.
   const after = { gone: isGone(report) || stored === "gone", record, ...(typeof stored === "object" ? { written: stored } : {}) };
@@ -203,16 +223,24 @@ async function runAndRecord(
 }
 
 /** CTL-13: a run has a budget; beyond it, or on any exception, it is a system error (CTL-14 recommendation). */
-async function runWithBudget(deps: RequestReconcilerDeps, trigger: TriggerRef, current: KubeObject | undefined): Promise<RunReport> {
+async function runWithBudget(
+  deps: RequestReconcilerDeps,
+  trigger: TriggerRef,
+  current: KubeObject | undefined,
+  alongside: (report: RunReport) => Promise<ValueMap | undefined>,
+  onAbandon: () => void,
+): Promise<RunReport> {
   let timer: NodeJS.Timeout | undefined;
   const budgetMs = deps.timings.reconcileTimeoutSeconds * 1000;
   // unref: a budget must not keep a process alive on its own.
   const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), budgetMs).unref()));
   try {
-    const report = await Promise.race([deps.run(trigger, current), timeout]);
-    if (report === "timeout") return systemError(`reconcile exceeded ${deps.timings.reconcileTimeoutSeconds} s`);
-    return report;
+    const report = await Promise.race([deps.run(trigger, current, alongside), timeout]);
+    if (report !== "timeout") return report;
+    onAbandon();
+    return systemError(`reconcile exceeded ${deps.timings.reconcileTimeoutSeconds} s`);
   } catch (error) {
+    onAbandon();
     return systemError(error instanceof Error ? error.message : String(error));
   } finally {
     clearTimeout(timer);
@@ -254,20 +282,41 @@ function seededRandom(seed: string): () => number {
   };
 }
 
-/**
- * An Event only when the outcome says something else than the last one recorded (reason or message),
- * so a resync or a timer run repeating the same Retry adds nothing. Returns the digest to record.
- */
-async function emitOnTransition(
-  deps: RequestReconcilerDeps,
-  trigger: TriggerRef,
-  basis: Basis,
-  event: ReturnType<typeof outcomeEvent>,
-): Promise<string | undefined> {
-  if (event === undefined) return basis.record?.event;
-  const digest = eventDigest(event);
-  if (digest !== basis.record?.event) await recordEvent(deps.cluster, trigger, event, deps.clock.now(), deps.logger);
-  return digest;
+/** What a run's report leads to: decided, and what to arm, state, emit and record. */
+interface Plan {
+  readonly decision: Decision;
+  readonly contest: Contest | undefined;
+  readonly timer: { readonly dueAt: number; readonly chain: number } | undefined;
+  readonly gaveUp: string | undefined;
+  /** The Event to emit: only a transition (another reason or message than the last one recorded). */
+  readonly event: OutcomeEvent | undefined;
+  readonly record: GateRecord | undefined;
+}
+
+/** What must happen before the record says the run was handled: its timer armed, its Event emitted. */
+async function sideEffects(deps: RequestReconcilerDeps, trigger: TriggerRef, planned: Plan): Promise<void> {
+  if (planned.timer !== undefined) await armTimer(deps.timers, { trigger, reason: "timer", ...planned.timer }, deps.clock.now());
+  if (planned.event !== undefined) await recordEvent(deps.cluster, trigger, planned.event, deps.clock.now(), deps.logger);
+}
+
+function plan(deps: RequestReconcilerDeps, request: ReconcileRequest, basis: Basis, why: ProceedReason, report: RunReport): Plan {
+  const continued = continuedChain(request, basis, why);
+  const random = continued === undefined ? deps.random : seededRandom(`${request.trigger.uid}:${continued.chain}:${continued.from}`);
+  const decision = decide(report, previousAttempts(basis, why), deps.timings, random);
+  const contest = contestAfter(basis, report, deps.clock.now());
+  const timer = holdUntil(nextTimer(decision, continued, deps.clock.now()), contest, report.drifts !== undefined);
+  const gaveUp = decision.kind === "give-up" ? giveUpMessage(decision.attempt, errorOf(report)) : undefined;
+  // So a resync or a timer run repeating the same Retry adds no Event; the record keeps the digest.
+  const transition = outcomeEvent(report, gaveUp);
+  const digest = transition === undefined ? basis.record?.event : eventDigest(transition);
+  const event = transition !== undefined && digest !== basis.record?.event ? transition : undefined;
+  const record = withContest(nextRecord(basis, report, decision, timer?.chain, digest), contest);
+  return { decision, contest, timer, gaveUp, event, record };
+}
+
+/** SRV-12: an unchanged record is not written. */
+function recordChanged(previous: GateRecord | undefined, record: GateRecord): boolean {
+  return previous === undefined || encodeRecord(previous) !== encodeRecord(record);
 }
 
 /** CTL-12 bookkeeping; nothing is recorded for a trigger that is gone. */
@@ -298,7 +347,7 @@ async function storeRecord(
   previous: GateRecord | undefined,
   record: GateRecord,
 ): Promise<KubeObject | "unchanged" | "gone"> {
-  if (previous !== undefined && encodeRecord(previous) === encodeRecord(record)) return "unchanged";
+  if (!recordChanged(previous, record)) return "unchanged";
   const patched = await cluster.mergePatch(trigger, recordPatch(record), { fieldManager: "koreo" });
   if (patched.ok) return patched.value;
   if (patched.error.reason === "NotFound") return "gone";

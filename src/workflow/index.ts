@@ -13,7 +13,14 @@ export { boundKindOf, kindKey, parseCrdRef, type CrdRef } from "./crd-ref.ts";
 export { runWorkflow } from "./run.ts";
 export type { RunOptions, StepReport, WorkflowRun } from "./run-context.ts";
 export { realTimer, type Budget, type Timer } from "./budget.ts";
-export { DEFAULT_RECONCILE_CONFIG, reconcileTrigger, type ReconcileConfig, type ReconcileDeps, type ReconcileReport } from "./reconcile-trigger.ts";
+export {
+  type Alongside,
+  DEFAULT_RECONCILE_CONFIG,
+  reconcileTrigger,
+  type ReconcileConfig,
+  type ReconcileDeps,
+  type ReconcileReport,
+} from "./reconcile-trigger.ts";
 export { boundKinds, workflowsForKey, type BoundKind, type WorkflowCatalog } from "./catalog.ts";
 export { triggerHash } from "./trigger-hash.ts";
 export { workflowVersion } from "./workflow-version.ts";

@@ -4,7 +4,7 @@ import type { Owner, ResourceDrift } from "../logic/index.ts";
 import { Outcome } from "../outcome/index.ts";
 import type { Clock } from "../ports/index.ts";
 import type { Logger } from "../ports/index.ts";
-import { isMap, type Value, type ValueMap } from "../value/index.ts";
+import { deepMerge, isMap, type Value, type ValueMap } from "../value/index.ts";
 import { realTimer, type Timer } from "./budget.ts";
 import type { WorkflowCatalog } from "./catalog.ts";
 import { conditionTime } from "./conditions.ts";
@@ -77,7 +77,20 @@ export interface ReconcileReport {
   readonly transient?: true;
   /** Writes of this run that put back another field manager's change (logic drift.ts); absent when none. */
   readonly drifts?: readonly ResourceDrift[];
+  /**
+   * With `alongside`: its patch is on the trigger, sent in this run's write (the trigger as written)
+   * or already there, nothing needing a write ("unchanged"). Absent when the write failed or the
+   * run ended before writing.
+   */
+  readonly alongsideWritten?: KubeObject | "unchanged";
 }
+
+/**
+ * Asked right before the trigger is written, with the report so far: a patch of the trigger's
+ * metadata the caller wants in the same write (the runtime's record: one write, not two), or
+ * undefined for none.
+ */
+export type Alongside = (report: ReconcileReport) => Promise<ValueMap | undefined>;
 
 /**
  * One reconcile of one trigger (CTL-9, CTL-11, CTL-12, CTL-16, ST-1..ST-12): read it,
@@ -85,10 +98,10 @@ export interface ReconcileReport {
  * rejects: failures become a report. The gate, queue and timers belong to the caller.
  */
 /** `current`: the trigger as the caller just read it (the runtime's gate did), so it is not read twice. */
-export async function reconcileTrigger(ref: ObjectRef, deps: ReconcileDeps, current?: KubeObject): Promise<ReconcileReport> {
+export async function reconcileTrigger(ref: ObjectRef, deps: ReconcileDeps, current?: KubeObject, alongside?: Alongside): Promise<ReconcileReport> {
   const config = { ...DEFAULT_RECONCILE_CONFIG, ...deps.config };
   try {
-    return await reconcileOnce(ref, deps, config, current);
+    return await reconcileOnce(ref, deps, { ...config, alongside }, current);
   } catch (error) {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     deps.logger.error("Unexpected error reconciling trigger.", { trigger: ref, error: text });
@@ -96,7 +109,9 @@ export async function reconcileTrigger(ref: ObjectRef, deps: ReconcileDeps, curr
   }
 }
 
-async function reconcileOnce(ref: ObjectRef, deps: ReconcileDeps, config: ReconcileConfig, current: KubeObject | undefined): Promise<ReconcileReport> {
+type RunConfig = ReconcileConfig & { readonly alongside: Alongside | undefined };
+
+async function reconcileOnce(ref: ObjectRef, deps: ReconcileDeps, config: RunConfig, current: KubeObject | undefined): Promise<ReconcileReport> {
   const read = current === undefined ? await deps.cluster.get(objectRef(ref)) : { ok: true as const, value: current };
   if (!read.ok) return read.error.reason === "NotFound" ? notFound(ref) : systemError(ref, describe(read.error));
   const trigger = read.value;
@@ -147,13 +162,23 @@ async function reconcileOnce(ref: ObjectRef, deps: ReconcileDeps, config: Reconc
   return write(trigger, runPatch(trigger, run, selection.name, status), base, deps, config);
 }
 
-/** ST-1/ST-2: write what changed (`writeParentPatch`), nothing when nothing did. */
-async function write(trigger: KubeObject, patch: ValueMap, report: ReconcileReport, deps: ReconcileDeps, config: ReconcileConfig): Promise<ReconcileReport> {
-  if (!patchChanges(trigger, patch)) return report;
-  const written = await writeParentPatch(deps.cluster, objectRef(report.trigger), trigger, patch, config.fieldManager);
+/** ST-1/ST-2: write what changed (`writeParentPatch`), with the caller's `alongside` patch, nothing when nothing did. */
+async function write(trigger: KubeObject, patch: ValueMap, report: ReconcileReport, deps: ReconcileDeps, config: RunConfig): Promise<ReconcileReport> {
+  const extra = await config.alongside?.(report);
+  const changed = patchChanges(trigger, patch);
+  // ST-2: an unchanged status is not sent again because the caller's patch has something to write.
+  const sent = extra === undefined ? patch : changed ? deepMerge(patch, extra) : extra;
+  const tracked = config.alongside === undefined ? {} : { alongsideWritten: "unchanged" as const };
+  if (!patchChanges(trigger, sent)) return { ...report, ...tracked };
+  const written = await writeParentPatch(deps.cluster, objectRef(report.trigger), trigger, sent, config.fieldManager);
   if (!written.ok) return writeFailed(report, written.error, patch);
   const resourceVersion = resourceVersionOf(written.value);
-  return { ...report, patch, trigger: { ...report.trigger, ...(resourceVersion !== undefined && { resourceVersion }) } };
+  const reported = { ...report, trigger: { ...report.trigger, ...(resourceVersion !== undefined && { resourceVersion }) } };
+  return {
+    ...reported,
+    ...(changed && { patch }),
+    ...(config.alongside !== undefined && { alongsideWritten: written.value }),
+  };
 }
 
 /** CTL-12: a 404 while patching means the trigger is gone (the caller tombstones it). */

@@ -35,9 +35,9 @@ function runLog() {
   const ran: string[] = [];
   const wrapRun =
     (run: RunReconcile): RunReconcile =>
-    async (trigger, current) => {
+    async (trigger, current, alongside) => {
       ran.push(trigger.uid);
-      return run(trigger, current);
+      return run(trigger, current, alongside);
     };
   return { ran, wrapRun };
 }

@@ -4,7 +4,8 @@
  * that finds nothing to change sends exactly one GET of the trigger, one GET per
  * managed object and no write; an event for an unchanged trigger is dropped after
  * one GET; a change that touches no managed object costs one write, the gate
- * record's new hash. The trigger's Workflow (test/e2e/fixtures/widget-program.yaml)
+ * record's new hash; a pass that changes the status writes the trigger once, the
+ * record riding on the status patch. The trigger's Workflow (test/e2e/fixtures/widget-program.yaml)
  * runs a ValueFunction and a ResourceFunction managing one ConfigMap.
  */
 import { after, before, describe, it } from "node:test";
@@ -127,6 +128,20 @@ describe("API calls per reconcile, over HTTP", () => {
     );
     return ref;
   }
+
+  it("ST-1 / CTL-12: a pass that changes the status writes the trigger once: the status and the gate record in one patch", async () => {
+    const ref = await createWidget("first");
+    proxy.reset();
+    const handled = await runtime.reconcile({ trigger: ref, reason: "event", hash: changeHash(await current(ref)) });
+    assert.equal(handled.status, "ran");
+    const triggerWrites = proxy.requests.filter((r) => r.method !== "GET" && r.path.includes("/widgets/"));
+    assert.equal(triggerWrites.length, 1, triggerWrites.map((r) => `${r.method} ${r.path}: ${r.body}`).join("\n"));
+    const written = JSON.parse(triggerWrites[0]?.body ?? "{}") as { metadata?: { annotations?: Record<string, string> }; status?: unknown };
+    assert.ok(written.status !== undefined, "the status");
+    assert.ok(written.metadata?.annotations?.["koreo.dev/reconcile-state"] !== undefined, "the record");
+    const stored = await current(ref);
+    assert.match(String((stored.metadata as { annotations: Record<string, string> }).annotations["koreo.dev/reconcile-state"]), /"hash":/);
+  });
 
   it("SRV-12: a due resync of an unchanged trigger: 1 GET of the trigger + 1 GET per managed object, 0 writes", async () => {
     const ref = await settled("quiet");
