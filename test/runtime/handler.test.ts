@@ -1,11 +1,9 @@
 /** The reconcile handler's orchestration over the in-memory cluster, with a fake engine and recording queues. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createInMemoryCluster } from "../../src/cluster/adapters/in-memory.ts";
 import type { KubeObject } from "../../src/cluster/cluster-api.ts";
 import { configFromEnv, DEFAULT_TIMINGS } from "../../src/config/config.ts";
 import { Outcome } from "../../src/outcome/outcome.ts";
-import { fixedClock } from "../../src/ports/clock.ts";
 import { silentLogger, type LogFields, type Logger } from "../../src/ports/logger.ts";
 import { createRecordingTimerQueue } from "../../src/queue/adapters/in-memory.ts";
 import { createRequestReconciler } from "../../src/reconciler/reconcile-request.ts";
@@ -14,26 +12,10 @@ import { readRecord } from "../../src/reconciler/record.ts";
 import type { RunReconcile } from "../../src/reconciler/engine-port.ts";
 import { isMap } from "../../src/value/value.ts";
 import { deduplicationId } from "../../src/queue/ids.ts";
-
-const crd = {
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: "widgets.e2e.koreo.dev" },
-  spec: {
-    group: "e2e.koreo.dev",
-    scope: "Namespaced",
-    names: { kind: "Widget", plural: "widgets", singular: "widget" },
-    versions: [{ name: "v1", served: true, storage: true }],
-  },
-};
+import { widgetCluster } from "../support/widget.ts";
 
 async function setup(run: RunReconcile, timings = DEFAULT_TIMINGS) {
-  const clock = fixedClock(1_000_000);
-  const cluster = createInMemoryCluster({ clock });
-  assert.ok((await cluster.create(crd)).ok);
-  const created = await cluster.create({ apiVersion: "e2e.koreo.dev/v1", kind: "Widget", metadata: { name: "w", namespace: "ns" }, spec: { v: "1" } });
-  assert.ok(created.ok && isMap(created.value.metadata));
-  const uid = String(created.value.metadata.uid);
+  const { clock, cluster, trigger } = await widgetCluster();
   const timers = createRecordingTimerQueue();
   const lines: { level: string; message: string; fields?: LogFields }[] = [];
   const logger: Logger = {
@@ -44,7 +26,6 @@ async function setup(run: RunReconcile, timings = DEFAULT_TIMINGS) {
     child: () => logger,
   };
   const reconcile = createRequestReconciler({ cluster, run, timers, clock, logger, metrics: noMetrics, random: () => 0.5, timings });
-  const trigger = { apiVersion: "e2e.koreo.dev/v1", kind: "Widget", namespace: "ns", name: "w", uid };
   const record = async () => {
     const got = await cluster.get(trigger);
     return got.ok ? readRecord(got.value) : undefined;

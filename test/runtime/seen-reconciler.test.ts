@@ -5,12 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createInMemoryCluster } from "../../src/cluster/adapters/in-memory.ts";
 import type { ClusterApi } from "../../src/cluster/cluster-api.ts";
 import { fail } from "../../src/cluster/errors.ts";
 import { DEFAULT_TIMINGS } from "../../src/config/config.ts";
 import { Outcome } from "../../src/outcome/outcome.ts";
-import { fixedClock } from "../../src/ports/clock.ts";
 import { silentLogger } from "../../src/ports/logger.ts";
 import type { Metrics } from "../../src/ports/metrics.ts";
 import { createRecordingTimerQueue } from "../../src/queue/adapters/in-memory.ts";
@@ -19,27 +17,12 @@ import type { RunReconcile } from "../../src/reconciler/engine-port.ts";
 import { createRequestReconciler } from "../../src/reconciler/reconcile-request.ts";
 import { RECORD_ANNOTATION } from "../../src/reconciler/record.ts";
 import { isMap } from "../../src/value/value.ts";
+import { widgetCluster } from "../support/widget.ts";
 
-const crd = {
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: "widgets.e2e.koreo.dev" },
-  spec: {
-    group: "e2e.koreo.dev",
-    scope: "Namespaced",
-    names: { kind: "Widget", plural: "widgets", singular: "widget" },
-    versions: [{ name: "v1", served: true, storage: true }],
-  },
-};
 const okRun: RunReconcile = async () => ({ status: "reconciled", workflow: "wf", workflowVersion: "v1", outcome: Outcome.ok(null) });
 
 async function setup() {
-  const clock = fixedClock(1_000_000);
-  const inner = createInMemoryCluster({ clock });
-  assert.ok((await inner.create(crd)).ok);
-  const created = await inner.create({ apiVersion: "e2e.koreo.dev/v1", kind: "Widget", metadata: { name: "w", namespace: "ns" }, spec: { v: "1" } });
-  assert.ok(created.ok && isMap(created.value.metadata));
-  const trigger = { apiVersion: "e2e.koreo.dev/v1", kind: "Widget", namespace: "ns", name: "w", uid: String(created.value.metadata.uid) };
+  const { clock, cluster: inner, trigger } = await widgetCluster();
   /** Trigger GETs; the hook runs before the next record write (a concurrent change, or "fail"). */
   const state = { gets: 0, version: "v1", beforeRecordWrite: undefined as undefined | (() => Promise<"fail" | void>) };
   const cluster: ClusterApi = {
