@@ -153,6 +153,17 @@ export function createSqsClient(options: SqsClientOptions): SqsClient {
   };
 }
 
+interface Agents {
+  readonly http: HttpAgent;
+  readonly https: HttpsAgent;
+}
+
+/** What every call of one client shares: its options and connections. */
+interface CallContext {
+  readonly options: SqsClientOptions;
+  readonly agents: Agents;
+}
+
 /** SDK names of errors that mean "slow down" (its THROTTLING_ERROR_CODES). */
 const THROTTLING = new Set([
   "RequestThrottled",
@@ -176,17 +187,6 @@ const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
  * throttled, capped at 20 s). The SDK's retry token bucket is left out: a Lambda makes a handful
  * of calls per invocation. Anything else (a missing queue, access denied) throws at once.
  */
-interface Agents {
-  readonly http: HttpAgent;
-  readonly https: HttpsAgent;
-}
-
-/** What every call of one client shares: its options and connections. */
-interface CallContext {
-  readonly options: SqsClientOptions;
-  readonly agents: Agents;
-}
-
 function caller(options: SqsClientOptions, agents: Agents) {
   const maxAttempts = options.maxAttempts ?? 3;
   const random = options.random ?? Math.random;
