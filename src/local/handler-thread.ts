@@ -17,9 +17,9 @@ import { parentPort, Worker, workerData } from "node:worker_threads";
 import type { Env } from "../config/index.ts";
 import { createReconcileHandler, type FlushableMetrics } from "../lambda/index.ts";
 import type { LogFields, Logger, MetricName } from "../ports/index.ts";
-import { createSqsClient } from "../queue/adapters/index.ts";
 import type { TimerQueue } from "../queue/index.ts";
-import { startPoller, type Poller } from "./poller.ts";
+import { pollerErrorLog, startPoller, type Poller } from "./poller.ts";
+import { localSqsClient } from "./sqs.ts";
 import { scaledClock, scaledTimers } from "./time-scale.ts";
 
 /** What a handler thread is started with (structured-cloned). */
@@ -97,17 +97,13 @@ export function runHandlerThread(): void {
   };
   const { scale, origin } = data.time;
   const timed = scale === 1 ? {} : { clock: scaledClock(scale, undefined, origin), wrapTimers: (timers: TimerQueue) => scaledTimers(timers, scale) };
-  const client = createSqsClient({
-    endpoint: data.sqsEndpoint,
-    region: "us-east-1",
-    credentials: async () => ({ accessKeyId: "local", secretAccessKey: "local" }),
-  });
+  const client = localSqsClient(data.sqsEndpoint);
   const poller = startPoller({
     client,
     queueUrl: data.queueUrl,
     queueArn: data.queueArn,
     handler: createReconcileHandler(data.env, { logger, metrics, ...timed }),
-    onError: (error) => logger.warn("Local poller error.", { error: error instanceof Error ? error.message : String(error) }),
+    onError: pollerErrorLog(logger),
     functionTimeoutMs: data.functionTimeoutMs,
   });
   port.on("message", (message) => {

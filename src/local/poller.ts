@@ -10,6 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { Logger } from "../ports/index.ts";
 import type { SqsApi, SqsMessage } from "../queue/adapters/index.ts";
 
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -31,6 +32,11 @@ export interface Poller {
   stop(): Promise<void>;
   /** Like a Lambda container dying: stops at once, and the batch in hand is never acknowledged (SQS redelivers it). */
   kill(): void;
+}
+
+/** The `onError` of a local poller: one WARN per failed receive, delete or handler invocation. */
+export function pollerErrorLog(logger: Logger): (error: unknown) => void {
+  return (error) => logger.warn("Local poller error.", { error: error instanceof Error ? error.message : String(error) });
 }
 
 export function startPoller(options: PollerOptions): Poller {

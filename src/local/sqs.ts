@@ -29,6 +29,11 @@ export interface LocalSqsOptions {
 
 const NAMES = { work: "koreo-work.fifo", "work-dlq": "koreo-work-dlq.fifo", timer: "koreo-timer", "timer-dlq": "koreo-timer-dlq" } as const;
 
+/** Our SQS client for fauxqs at `endpoint` (it checks no signature; any credentials do). */
+export function localSqsClient(endpoint: string): SqsClient {
+  return createSqsClient({ endpoint, region: "us-east-1", credentials: async () => ({ accessKeyId: "local", secretAccessKey: "local" }) });
+}
+
 export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<LocalSqs> {
   const server = await startFauxqs({ port: options.port ?? 0, logger: false, host: "127.0.0.1" });
   const visibility = String(options.visibilityTimeoutSeconds ?? 30);
@@ -39,11 +44,7 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
   });
   const timerDlq = server.createQueue(NAMES["timer-dlq"]);
   const timer = server.createQueue(NAMES.timer, { attributes: { VisibilityTimeout: visibility, RedrivePolicy: redrive(timerDlq.queueArn) } });
-  const client = createSqsClient({
-    endpoint: server.address,
-    region: "us-east-1",
-    credentials: async () => ({ accessKeyId: "local", secretAccessKey: "local" }),
-  });
+  const client = localSqsClient(server.address);
   return {
     endpoint: server.address,
     client,

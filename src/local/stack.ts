@@ -28,7 +28,7 @@ import { createReconcileHandler } from "../lambda/index.ts";
 import { createTimerHandler } from "../lambda/index.ts";
 import { webhookAppFromEnv } from "../lambda/index.ts";
 import { startHandlerThread } from "./handler-thread.ts";
-import { startPoller, type Poller, type SqsBatchHandler } from "./poller.ts";
+import { pollerErrorLog, startPoller, type Poller, type SqsBatchHandler } from "./poller.ts";
 import { serveFetch, type Served } from "./serve.ts";
 import { startLocalSqs, type LocalSqs } from "./sqs.ts";
 import { applyManifests, readManifests } from "./apply.ts";
@@ -150,7 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const origin = Date.now();
   const timed =
     scale === 1 ? overrides : { ...overrides, clock: scaledClock(scale, undefined, origin), wrapTimers: (timers: TimerQueue) => scaledTimers(timers, scale) };
-  const onError = (error: unknown) => logger.warn("Local poller error.", { error: error instanceof Error ? error.message : String(error) });
+  const onError = pollerErrorLog(logger);
   // A function timeout, so a batch stops starting records as it would on Lambda.
   const poll = (queueUrl: string, queueArn: string, handler: SqsBatchHandler) =>
     startPoller({ client: sqs.client, queueUrl, queueArn, handler, onError, functionTimeoutMs: FUNCTION_TIMEOUT_MS });

@@ -188,9 +188,10 @@ async function runAndRecord(
   let abandoned = false;
   let unreachable: unknown; // the timer queue, while planning: rethrown after the run, never into the engine
   const alongside = async (report: RunReport): Promise<ValueMap | undefined> => {
-    const next = plan(deps, request, basis, why, report);
     // A run past its budget keeps the system error's record; a give-up or a contest writes conditions after the run's write, and the record follows them.
-    if (abandoned || next.gaveUp !== undefined || contestStatement(basis.record?.contest, next.contest, deps.clock.now()).kind !== "none") return undefined;
+    if (abandoned) return undefined;
+    const next = plan(deps, request, basis, why, report);
+    if (next.gaveUp !== undefined || contestStatement(basis.record?.contest, next.contest, deps.clock.now()).kind !== "none") return undefined;
     try {
       await sideEffects(deps, trigger, next);
     } catch (error) {

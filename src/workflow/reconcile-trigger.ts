@@ -169,7 +169,7 @@ async function write(trigger: KubeObject, patch: ValueMap, report: ReconcileRepo
   // ST-2: an unchanged status is not sent again because the caller's patch has something to write.
   const sent = extra === undefined ? patch : changed ? deepMerge(patch, extra) : extra;
   const tracked = config.alongside === undefined ? {} : { alongsideWritten: "unchanged" as const };
-  if (!patchChanges(trigger, sent)) return { ...report, ...tracked };
+  if (!(sent === patch ? changed : patchChanges(trigger, sent))) return { ...report, ...tracked };
   const written = await writeParentPatch(deps.cluster, objectRef(report.trigger), trigger, sent, config.fieldManager);
   if (!written.ok) return writeFailed(report, written.error, patch);
   const resourceVersion = resourceVersionOf(written.value);

@@ -202,6 +202,7 @@ describe("Fast recovery over HTTP and fauxqs, with the deployed settings", { tim
 
   it("SRV-7: the trigger's own write failing once (the record patch answers 500) → the request comes back early and the trigger is reconciled within 60 s", async (t) => {
     const name = "recorded";
+    // A first pass sends the record in its status patch (the record rides on the run's write), so that is the write failing here.
     const isRecordWrite = (c: ProxiedCall) => c.method === "PATCH" && c.path.endsWith(`/widgets/${name}`) && c.body.includes("koreo.dev/reconcile-state");
     const failed = proxy.inject("500", isRecordWrite);
     await change(name, "a");
@@ -213,7 +214,7 @@ describe("Fast recovery over HTTP and fauxqs, with the deployed settings", { tim
 
   it("SRV-7 / CTL-14: the trigger's status write failing once (500) → back in seconds like a failed record, not after a 30–60 s system-error backoff", async (t) => {
     const name = "status-write";
-    // The run's one status patch (ST-1): it carries `state`, the record patch does not.
+    // The run's one status patch (ST-1): it carries `state` (and the record riding on it); a record written alone does not.
     const isStatusWrite = (c: ProxiedCall) => c.method === "PATCH" && c.path.includes(`/widgets/${name}`) && c.body.includes('"state"');
     const failed = proxy.inject("500", isStatusWrite);
     await change(name, "a");
