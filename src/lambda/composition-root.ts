@@ -68,7 +68,7 @@ export function composeRuntime(parts: RuntimeParts): Runtime {
     definitions: { refresh: async (changed) => (await engine()).definitions.refresh(changed) },
     work,
     timers,
-    reconcile: async (request) => (await engine()).reconcile(request),
+    reconcile: async (request, log) => (await engine()).reconcile(request, log),
     cluster,
     logger,
     metrics,
@@ -95,10 +95,10 @@ async function composeEngine(parts: RuntimeParts, queues: Queues): Promise<Engin
   const engineConfig = { selectionRetrySeconds: config.timings.selectionRetrySeconds };
   const runOn =
     (target: ClusterApi, managed = parts.managedCluster) =>
-    (trigger: TriggerRef, current?: KubeObject, alongside?: Alongside) =>
+    (trigger: TriggerRef, current?: KubeObject, alongside?: Alongside, log: Logger = logger) =>
       workflow.reconcileTrigger(
         trigger,
-        { cluster: target, ...(managed === undefined ? {} : { managedCluster: managed }), definitions: registry, clock, logger, config: engineConfig },
+        { cluster: target, ...(managed === undefined ? {} : { managedCluster: managed }), definitions: registry, clock, logger: log, config: engineConfig },
         current,
         alongside,
       );

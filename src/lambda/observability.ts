@@ -27,28 +27,32 @@ export function powertoolsLogger(name: string, level: string | undefined): Logge
  */
 const instances = new WeakMap<Logger, PowertoolsLogger>();
 
-function wrap(logger: PowertoolsLogger): Logger {
+/**
+ * A child binds its fields to the lines of the same Powertools instance instead of creating one
+ * (`createChild`): the invocation's context then reaches every child, and a child made per record
+ * does not report a cold start of its own (Powertools' flag is per instance).
+ */
+function wrap(logger: PowertoolsLogger, bound?: LogFields): Logger {
+  const fieldsOf = (fields: LogFields | undefined) => (bound === undefined ? (fields ?? {}) : fields === undefined ? bound : { ...bound, ...fields });
   const port: Logger = {
-    debug: (message, fields) => logger.debug(message, fields ?? {}),
-    info: (message, fields) => logger.info(message, fields ?? {}),
-    warn: (message, fields) => logger.warn(message, fields ?? {}),
-    error: (message, fields) => logger.error(message, fields ?? {}),
-    child: (fields: LogFields) => wrap(logger.createChild({ persistentKeys: fields as Record<string, string> })),
+    debug: (message, fields) => logger.debug(message, fieldsOf(fields)),
+    info: (message, fields) => logger.info(message, fieldsOf(fields)),
+    warn: (message, fields) => logger.warn(message, fieldsOf(fields)),
+    error: (message, fields) => logger.error(message, fieldsOf(fields)),
+    child: (fields: LogFields) => wrap(logger, { ...bound, ...fields }),
   };
   instances.set(port, logger);
   return port;
 }
 
-/** Keys added to every line of one logger for a while: the invocation's context, the record in hand. */
+/** Keys added to every line of one logger (and its children) for an invocation: the Lambda context. Record keys ride on a child per record (sqs-batch.ts). */
 export interface LogScope {
   /** Adds `function_request_id`, `cold_start`, … until `endInvocation`. */
   startInvocation(context: Context | undefined): void;
   endInvocation(): void;
-  appendKeys(keys: Record<string, string>): void;
-  removeKeys(keys: readonly string[]): void;
 }
 
-const noScope: LogScope = { startInvocation() {}, endInvocation() {}, appendKeys() {}, removeKeys() {} };
+const noScope: LogScope = { startInvocation() {}, endInvocation() {} };
 
 /**
  * The scope of a port logger. Does by hand what Powertools' `injectLambdaContext` decorator/middy
@@ -64,8 +68,6 @@ export function logScopeOf(logger: Logger): LogScope {
       if (context !== undefined) instance.addContext(context);
     },
     endInvocation: () => instance.resetKeys(),
-    appendKeys: (keys) => instance.appendKeys(keys),
-    removeKeys: (keys) => instance.removeKeys([...keys]),
   };
 }
 

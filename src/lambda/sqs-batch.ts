@@ -1,11 +1,15 @@
 /**
  * SQS event → requests → batchItemFailures (Lambda glue only translates).
  *
- * - Order: FIFO batches go through Powertools' FIFO processor with `skipGroupOnError`: records run
- *   one after another in arrival order, and once a record of a message group fails (or is not
- *   started) every later record of that group is reported failed without running, so a trigger's
- *   requests never overtake each other. Timer batches run one after another too (the deadline
- *   check below needs that, and the per-record log keys live on one shared logger).
+ * - Order: a FIFO batch's message groups (one per trigger) run concurrently, each through
+ *   Powertools' FIFO processor with `skipGroupOnError`: a group's records run one after another in
+ *   arrival order, and once one fails (or is not started) every later record of that group is
+ *   reported failed without running, so a trigger's requests never overtake each other. Timer
+ *   records are independent and all run concurrently. A batch of ten triggers then costs about
+ *   one reconcile of wall time (billed Lambda duration), not ten: a reconcile mostly waits on
+ *   the API server.
+ * - Logs: each record's lines go through a child logger carrying its message id and trigger, so
+ *   concurrent records never mix their keys.
  * - Time: a record starts only while the invocation has `recordAllowanceMs` left (the reconcile
  *   budget plus a margin); the rest are reported failed, so a timeout never kills a batch halfway
  *   and no record that succeeded is ever redelivered.
@@ -23,9 +27,9 @@ import type { Logger } from "../ports/index.ts";
 import type { Metrics } from "../ports/index.ts";
 import { decodeRequest, type ReconcileRequest } from "../queue/index.ts";
 import type { SqsApi } from "../queue/adapters/index.ts";
-import { logScopeOf } from "./observability.ts";
 
-export type RequestHandler = (request: ReconcileRequest) => Promise<unknown>;
+/** Handles one request; `logger` is the record's (its message id and trigger on every line). */
+export type RequestHandler = (request: ReconcileRequest, logger: Logger) => Promise<unknown>;
 
 /** The Lambda signature; `context` is absent where nothing bounds the invocation (tests, `npm start` without a timeout). */
 export type SqsBatchHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
@@ -86,7 +90,6 @@ export function createSqsBatchHandler(handle: RequestHandler, options: BatchOpti
 }
 
 function recordHandler(handle: RequestHandler, options: BatchOptions, started: Set<string>, context: Context | undefined) {
-  const scope = logScopeOf(options.logger);
   return async (record: SQSRecord): Promise<void> => {
     const decoded = decodeRequest(record.body);
     if (!decoded.ok) {
@@ -96,15 +99,12 @@ function recordHandler(handle: RequestHandler, options: BatchOptions, started: S
     }
     if (!hasTimeFor(context, options.recordAllowanceMs ?? 0)) throw new RecordNotStarted();
     started.add(record.messageId);
-    const keys = { messageId: record.messageId, trigger: objectKey(decoded.request.trigger) };
-    scope.appendKeys(keys);
+    const logger = options.logger.child({ messageId: record.messageId, trigger: objectKey(decoded.request.trigger) });
     try {
-      await handle(decoded.request);
+      await handle(decoded.request, logger);
     } catch (error) {
       reportFailure(record, decoded.request, error, options);
       throw error;
-    } finally {
-      scope.removeKeys(Object.keys(keys));
     }
   };
 }
@@ -116,14 +116,49 @@ interface BatchResult {
 }
 
 async function processBatch(event: SQSEvent, onRecord: (record: SQSRecord) => Promise<void>, fifo: boolean): Promise<BatchResult> {
+  const errors: Error[] = [];
+  const run = async (record: SQSRecord) => {
+    try {
+      await onRecord(record);
+    } catch (error) {
+      errors.push(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+  };
+  const failed = fifo
+    ? (await Promise.all(groupsOf(event.Records).map((records) => failedOf(records, run, new SqsFifoPartialProcessorAsync(), { skipGroupOnError: true })))).flat()
+    : await failedOf(event.Records, run, new BatchProcessor(EventType.SQS), { processInParallel: true });
+  const response = { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+  // Powertools' rule, kept across groups: a batch in which every record failed fails the invocation.
+  if (event.Records.length === 0 || failed.length < event.Records.length) return { response };
+  return { response, fullFailure: new FullBatchFailureError(errors) };
+}
+
+/** The records of each message group, in arrival order. */
+function groupsOf(records: readonly SQSRecord[]): SQSRecord[][] {
+  const groups = new Map<string, SQSRecord[]>();
+  for (const record of records) {
+    const group = record.attributes.MessageGroupId ?? record.messageId;
+    const members = groups.get(group);
+    if (members === undefined) groups.set(group, [record]);
+    else members.push(record);
+  }
+  return [...groups.values()];
+}
+
+/** The message ids of the records a Powertools processor failed (all of them when it failed them all). */
+async function failedOf(
+  records: SQSRecord[],
+  run: (record: SQSRecord) => Promise<void>,
+  processor: BatchProcessor | SqsFifoPartialProcessorAsync,
+  options: { readonly skipGroupOnError?: boolean; readonly processInParallel?: boolean },
+): Promise<string[]> {
   try {
-    const response = fifo
-      ? await processPartialResponse(event, onRecord, new SqsFifoPartialProcessorAsync(), { skipGroupOnError: true })
-      : await processPartialResponse(event, onRecord, new BatchProcessor(EventType.SQS), { processInParallel: false });
-    return { response };
+    const response = await processPartialResponse({ Records: records }, run, processor, options);
+    return response.batchItemFailures.map((f) => f.itemIdentifier);
   } catch (error) {
     if (!(error instanceof FullBatchFailureError)) throw error;
-    return { response: { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) }, fullFailure: error };
+    return records.map((r) => r.messageId);
   }
 }
 
@@ -194,9 +229,9 @@ export function isQueueMissingError(error: unknown): boolean {
 export function reportMissingQueue(handle: RequestHandler, queueUrl: string, logger: Logger, metrics: Metrics): RequestHandler {
   let reported = false;
   const queue = queueUrl.replace(/\/+$/, "").split("/").pop() || queueUrl;
-  return async (request) => {
+  return async (request, recordLogger) => {
     try {
-      const result = await handle(request);
+      const result = await handle(request, recordLogger);
       reported = false;
       return result;
     } catch (error) {

@@ -55,18 +55,31 @@ const listedKey = (kind: KoreoKind, namespace: string, name: string): string => 
 export function createDefinitionsSync(options: DefinitionsSyncOptions): DefinitionsSync {
   let loadedAt: number | undefined;
   let known = new Map<string, Listed>();
+  let running: Promise<void> | undefined;
+  const load = async () => {
+    const now = options.clock.now();
+    const cold = loadedAt === undefined;
+    const listing = await listAll(options, cold);
+    if (listing === undefined) return; // a warm container keeps serving its last definitions
+    for (const [key, ref] of known) if (!listing.seen.has(key)) listing.changed.push(...options.registry.remove(ref.kind, ref.name, ref.namespace));
+    known = listing.seen;
+    loadedAt = now;
+    // A cold container cannot know what earlier containers wrote: it checks every entry once.
+    if (options.definitionStatus) await publishStatus(options, known, cold ? allRefs(options.registry) : listing.changed);
+  };
+  // Concurrent records (sqs-batch.ts) share one listing: a request joins the refresh in flight
+  // (and its failure); one told the definitions moved lists again after it, as the one it joined
+  // may have started before the change.
   return {
     async refresh(changed) {
+      if (running !== undefined) {
+        await running;
+        if (!changed) return;
+      }
       const now = options.clock.now();
       if (!changed && loadedAt !== undefined && now - loadedAt < options.ttlSeconds * 1000) return;
-      const cold = loadedAt === undefined;
-      const listing = await listAll(options, cold);
-      if (listing === undefined) return; // a warm container keeps serving its last definitions
-      for (const [key, ref] of known) if (!listing.seen.has(key)) listing.changed.push(...options.registry.remove(ref.kind, ref.name, ref.namespace));
-      known = listing.seen;
-      loadedAt = now;
-      // A cold container cannot know what earlier containers wrote: it checks every entry once.
-      if (options.definitionStatus) await publishStatus(options, known, cold ? allRefs(options.registry) : listing.changed);
+      running ??= load().finally(() => (running = undefined));
+      await running;
     },
   };
 }

@@ -48,16 +48,18 @@ export type HandleResult =
   | { readonly status: "dropped"; readonly why: string }
   | { readonly status: "ran"; readonly report: RunReport; readonly decision: Decision; readonly durationMs: number };
 
-export type RequestReconciler = (request: ReconcileRequest) => Promise<HandleResult>;
+/** `logger`: the request's own (sqs-batch.ts gives each record one with its message id); default: the container's. */
+export type RequestReconciler = (request: ReconcileRequest, logger?: Logger) => Promise<HandleResult>;
 
 /** A run's result and what the container learns from it (not part of the answer). */
 type Ran = Extract<HandleResult, { status: "ran" }> & {
   readonly after: { readonly gone: boolean; readonly record: GateRecord | undefined; readonly written?: KubeObject };
 };
 
-export function createRequestReconciler(deps: RequestReconcilerDeps): RequestReconciler {
-  const seen = deps.seen ?? createSeenMemory();
-  return async (request) => {
+export function createRequestReconciler(container: RequestReconcilerDeps): RequestReconciler {
+  const seen = container.seen ?? createSeenMemory();
+  return async (request, logger) => {
+    const deps = logger === undefined ? container : { ...container, logger, run: withLogger(container.run, logger) };
     await deps.refreshDefinitions?.(request.reason === "definitions");
     const observedAt = deps.clock.now();
     const uid = request.trigger.uid;
@@ -85,6 +87,11 @@ export function createRequestReconciler(deps: RequestReconcilerDeps): RequestRec
     return result;
   };
 }
+
+const withLogger =
+  (run: RunReconcile, logger: Logger): RunReconcile =>
+  (trigger, current, alongside) =>
+    run(trigger, current, alongside, logger);
 
 /**
  * After a request was handled to the end: what the container now knows (seen.ts). `trigger` is

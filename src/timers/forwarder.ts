@@ -5,7 +5,7 @@
  */
 import type { Clock } from "../ports/index.ts";
 import type { ReconcileRequest } from "../queue/index.ts";
-import type { TimerQueue, WorkQueue } from "../queue/index.ts";
+import { coalescingWorkQueue, type TimerQueue, type WorkQueue } from "../queue/index.ts";
 import type { Metrics } from "../ports/index.ts";
 import { routeTimer } from "./route.ts";
 
@@ -18,7 +18,9 @@ export interface TimerForwarderDeps {
 
 export type TimerForwarder = (request: ReconcileRequest) => Promise<"forwarded" | "held">;
 
+/** Forwards of one batch's records leave in one send (the records run concurrently: sqs-batch.ts). */
 export function createTimerForwarder(deps: TimerForwarderDeps): TimerForwarder {
+  const work = coalescingWorkQueue(deps.work);
   return async (request) => {
     const route = routeTimer(request.dueAt ?? 0, deps.clock.now());
     if (route.kind === "hold") {
@@ -26,7 +28,7 @@ export function createTimerForwarder(deps: TimerForwarderDeps): TimerForwarder {
       deps.metrics.count("TimerHops");
       return "held";
     }
-    await deps.work.enqueue([request]);
+    await work.enqueue([request]);
     deps.metrics.count("TimerForwards");
     return "forwarded";
   };

@@ -27,8 +27,8 @@ async function start(reports: RunReport[]): Promise<LocalStack> {
     env: { KOREO_NAMESPACE: "acme-platform", RESOURCE_NAMESPACE: "team-a" },
     simulateWorkloads: true,
     timeScale: 10,
-    wrapRun: (run) => async (trigger) => {
-      const report = await run(trigger);
+    wrapRun: (run) => async (...args) => {
+      const report = await run(...args);
       reports.push(report);
       return report;
     },

@@ -1,8 +1,8 @@
 /**
  * The reconcile handler's batch shell against a slow and then an unreachable cluster (the embedded
  * API server behind a real HTTP proxy) and real SQS (fauxqs, 900 s visibility as deployed):
- * records are started only while the Lambda context has time for one more, the rest are reported
- * failed and come back at once; a batch that failed whole throws; failed records come back after
+ * a batch's triggers run side by side, each started only while the Lambda context has time for
+ * one; records that could not start are reported failed and come back at once; a batch that failed whole throws; failed records come back after
  * the short retry delay, long before the queue's visibility timeout.
  */
 import { test, before, after } from "node:test";
@@ -30,16 +30,23 @@ before(async () => {
 });
 after(async () => fx?.stop());
 
-/** Trigger uids the engine actually ran, in order (wrapRun sees every run that got past the gate). */
+/** Trigger uids the engine actually ran, in order (wrapRun sees every run that got past the gate), and how many ran at once at most. */
 function runLog() {
   const ran: string[] = [];
-  const wrapRun =
+  let running = 0;
+  const log = { ran, most: 0, wrapRun: (run: RunReconcile): RunReconcile => run };
+  log.wrapRun =
     (run: RunReconcile): RunReconcile =>
-    async (trigger, current, alongside) => {
-      ran.push(trigger.uid);
-      return run(trigger, current, alongside);
+    async (...args) => {
+      ran.push(args[0].uid);
+      log.most = Math.max(log.most, ++running);
+      try {
+        return await run(...args);
+      } finally {
+        running--;
+      }
     };
-  return { ran, wrapRun };
+  return log;
 }
 
 function handlerFor(wrapRun: WrapRun) {
@@ -58,7 +65,7 @@ async function enqueue(names: readonly string[], prefix: string) {
   return receiveCount(fx.sqs, fx.sqs.workUrl, requests.length);
 }
 
-test("SRV-6: a record starts only while the invocation has time for one more; the rest are reported failed, never a record that ran", async () => {
+test("SRV-6: a batch's triggers run side by side, each started while the invocation can cover it; with too little time none starts and all come back at once", async () => {
   const log = runLog();
   const handler = handlerFor(log.wrapRun);
   // Warm the container (definitions listed, clients connected) with one record, so the batch below spends its time on records alone.
@@ -66,23 +73,23 @@ test("SRV-6: a record starts only while the invocation has time for one more; th
   assert.deepEqual((await handler(eventOf(warm, fx.sqs.workArn), virtualContext(fx.proxy, 900_000))).batchItemFailures, []);
   await deleteMessages(fx.sqs, fx.sqs.workUrl, warm);
   log.ran.length = 0;
-  // Distinct triggers: fauxqs hands out one message per FIFO group per receive (the group rule is in sqs-batch.test.ts).
+  // Distinct triggers: fauxqs hands out one message per FIFO group per receive (a group's own order is in sqs-batch.test.ts).
   const messages = await enqueue(["a", "b", "c", "d", "e", "f"], "timing");
-  // Time for the first record and some requests more: at least one runs; six cost far more than 12 requests.
-  const response = await handler(eventOf(messages, fx.sqs.workArn), virtualContext(fx.proxy, (ALLOWANCE_SECONDS + 12) * 1000));
+  // Time for one record and a few requests more: every group starts at once, so all six run.
+  const response = await handler(eventOf(messages, fx.sqs.workArn), virtualContext(fx.proxy, (ALLOWANCE_SECONDS + 3) * 1000));
+  assert.deepEqual(response.batchItemFailures, []);
+  assert.deepEqual(new Set(log.ran), new Set(messages.map(uidOf)));
+  assert.ok(log.most > 1, `the records ran side by side (at most ${log.most} at once)`);
+  await deleteMessages(fx.sqs, fx.sqs.workUrl, messages);
 
-  const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-  const succeeded = messages.filter((m) => !failed.has(idOf(m)));
-  assert.ok(succeeded.length >= 1, "the first record always has time");
-  assert.ok(failed.size >= 1, "time ran out before the end of the batch");
-  assert.deepEqual(log.ran, succeeded.map(uidOf), "exactly the records reported successful ran, in batch order");
-  assert.deepEqual(messages.slice(succeeded.length).map(idOf), [...failed], "the failures are the records after the last one that ran (none of them started)");
-
-  // As the event source mapping would: delete what succeeded. The rest come back at once (never
-  // started: visibility 0), not after the queue's 900 s.
-  await deleteMessages(fx.sqs, fx.sqs.workUrl, succeeded);
-  const again = await receiveCount(fx.sqs, fx.sqs.workUrl, failed.size);
-  assert.deepEqual(new Set(again.map(idOf)), failed);
+  // Less time than one record needs: none starts (a function error, as every record failed), and
+  // as none ran, all come back at once (visibility 0), not after the queue's 900 s.
+  log.ran.length = 0;
+  const late = await enqueue(["g", "h", "i"], "timing");
+  await assert.rejects(handler(eventOf(late, fx.sqs.workArn), virtualContext(fx.proxy, (ALLOWANCE_SECONDS - 1) * 1000)), FullBatchFailureError);
+  assert.deepEqual(log.ran, []);
+  const again = await receiveCount(fx.sqs, fx.sqs.workUrl, late.length);
+  assert.deepEqual(new Set(again.map(idOf)), new Set(late.map(idOf)));
   await deleteMessages(fx.sqs, fx.sqs.workUrl, again);
 });
 

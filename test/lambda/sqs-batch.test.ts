@@ -85,41 +85,66 @@ test("SRV-6: after a group's record failed, its later records are failed unrun a
   assert.equal(changes.find((c) => c.messageId === "a1")?.receiptHandle, "rh-a1");
 });
 
-test("SRV-6: once the invocation cannot cover one more record, no later record starts, in any group, and none of them waits", async () => {
-  const clock = countdown(25_000, 10_000); // 25 s left, 10 s per record, 10 s allowance: two records start
+test("SRV-6: a FIFO batch runs its triggers' groups concurrently, each group's records one after another in arrival order", async () => {
+  const running = new Map<string, number>();
+  let most = 0;
+  const order: string[] = [];
+  const { handler } = setup(async (r) => {
+    const uid = r.trigger.uid;
+    running.set(uid, (running.get(uid) ?? 0) + 1);
+    assert.equal(running.get(uid), 1, `two records of group ${uid} at once`);
+    most = Math.max(most, [...running.values()].reduce((a, b) => a + b, 0));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    order.push(`${uid}${r.nonce ?? ""}`);
+    running.set(uid, (running.get(uid) ?? 1) - 1);
+  });
+  const response = await handler({ Records: [record("a", "1"), record("b", "1"), record("a", "2"), record("c", "1"), record("a", "3"), record("b", "2")] });
+  assert.deepEqual(response.batchItemFailures, []);
+  assert.equal(most, 3, "the three groups ran side by side");
+  assert.deepEqual(
+    order.filter((id) => id.startsWith("a")),
+    ["a1", "a2", "a3"],
+  );
+  assert.deepEqual(
+    order.filter((id) => id.startsWith("b")),
+    ["b1", "b2"],
+  );
+});
+
+test("SRV-6: a record starts only while the invocation can cover one more; a group's later record that cannot is failed unrun and does not wait", async () => {
+  const clock = countdown(15_000, 10_000); // 15 s left, 10 s allowance; a record that ends has taken 10 s
   const ran: string[] = [];
   const { handler, changes } = setup(async (r) => {
     ran.push(`${r.trigger.uid}${r.nonce ?? ""}`);
+    await new Promise((resolve) => setImmediate(resolve));
     clock.spend();
   });
   const response = await handler({ Records: [record("a", "1"), record("b", "1"), record("a", "2"), record("c", "1")] }, clock.context);
-  assert.deepEqual(ran, ["a1", "b1"]);
+  assert.deepEqual(ran, ["a1", "b1", "c1"], "the three groups start together with 15 s left; after a1, 5 s are left: a2 does not start");
   assert.deepEqual(
     response.batchItemFailures.map((f) => f.itemIdentifier),
-    ["a2", "c1"],
+    ["a2"],
   );
-  assert.deepEqual(seconds(changes), { a2: 0, c1: 0 });
+  assert.deepEqual(seconds(changes), { a2: 0 });
 });
 
-test("SRV-6: the timer queue's records run one after another under the same deadline", async () => {
-  const clock = countdown(15_000, 10_000);
+test("SRV-6: the timer queue's records are independent: they run concurrently, each started only with time for one", async () => {
   let running = 0;
   let most = 0;
+  const ran: string[] = [];
   const { handler } = setup(
-    async () => {
+    async (r) => {
       most = Math.max(most, ++running);
-      await new Promise((r) => setImmediate(r));
-      clock.spend();
+      ran.push(r.trigger.uid);
+      await new Promise((resolve) => setImmediate(resolve));
       running--;
     },
     { fifo: false },
   );
-  const response = await handler({ Records: [record("a", "1"), record("b", "1"), record("c", "1")] }, clock.context);
-  assert.equal(most, 1);
-  assert.deepEqual(
-    response.batchItemFailures.map((f) => f.itemIdentifier),
-    ["b1", "c1"],
-  );
+  assert.deepEqual((await handler({ Records: [record("a", "1"), record("b", "1"), record("c", "1")] }, countdown(15_000, 0).context)).batchItemFailures, []);
+  assert.equal(most, 3);
+  await assert.rejects(handler({ Records: [record("d", "1"), record("e", "1")] }, countdown(5_000, 0).context), FullBatchFailureError, "5 s left, 10 s allowance: none starts");
+  assert.deepEqual(ran, ["a", "b", "c"]);
 });
 
 test("SRV-7: a batch in which every record failed throws FullBatchFailureError after returning its records early", async () => {
@@ -154,30 +179,38 @@ test("retry delay: min(base · 2^(receives − 1), cap); settings from the envir
   assert.equal(batchSettingsFromEnv({ KOREO_RECORD_ALLOWANCE_SECONDS: "soon" }, config, "work").recordAllowanceMs, 35_000, "unreadable: the default");
 });
 
-test("CTL-21 / SRV-13: every line logged while a record runs carries the Lambda request id, the cold start flag and the SQS message id", async () => {
+test("CTL-21 / SRV-13: every line a record logs carries the Lambda request id, the cold start flag and its own SQS message id, also while records run side by side", async () => {
   const lines = await captureConsole(async () => {
     const logger = powertoolsLogger("koreo.test", "INFO");
-    const { handler } = setup(async (r) => logger.info("reconciling", { trigger: r.trigger.name }), { logger });
+    const { handler } = setup(
+      async (r, log) => {
+        log.info("reconciling", { name: r.trigger.name });
+        await new Promise((resolve) => setImmediate(resolve));
+        log.info("reconciled");
+      },
+      { logger },
+    );
     const tracer = createTracer({});
     for (const requestId of ["req-1", "req-2"]) {
       const context = { ...localContext("arn:aws:sqs:us-east-1:0:q", () => 60_000), awsRequestId: requestId };
       await withInvocation({ name: "test", logger, metrics: noFlush, tracer, context }, async () => {
-        await handler({ Records: [record("a", requestId)] }, context);
+        await handler({ Records: [record("a", requestId), record("b", requestId)] }, context);
         logger.info("batch done");
       });
     }
   });
-  const reconciling = lines.filter((l) => l.message === "reconciling");
-  assert.deepEqual(
-    reconciling.map((l) => [l.function_request_id, l.cold_start, l.messageId, l.trigger]),
-    [
-      ["req-1", true, "areq-1", "app-a"],
-      ["req-2", false, "areq-2", "app-a"],
-    ],
-  );
+  const keys = (message: string) => lines.filter((l) => l.message === message).map((l) => [l.function_request_id, l.cold_start, l.messageId, l.trigger]);
+  const expected = [
+    ["req-1", true, "areq-1", "App:ns/app-a"],
+    ["req-1", true, "breq-1", "App:ns/app-b"],
+    ["req-2", false, "areq-2", "App:ns/app-a"],
+    ["req-2", false, "breq-2", "App:ns/app-b"],
+  ];
+  assert.deepEqual(keys("reconciling"), expected);
+  assert.deepEqual(keys("reconciled"), expected, "the second line of each record, after the other record logged in between");
   const done = lines.find((l) => l.message === "batch done");
   assert.equal(done?.function_request_id, "req-1");
-  assert.equal(done?.messageId, undefined, "the record's keys end with the record");
+  assert.equal(done?.messageId, undefined, "the record's keys stay on the record's logger");
 });
 
 type Line = Record<string, unknown>;

@@ -8,7 +8,7 @@ import { pollOnce } from "../../src/local/poller.ts";
 import { createSqsBatchHandler } from "../../src/lambda/sqs-batch.ts";
 import { decodeRequest, type ReconcileRequest } from "../../src/queue/messages.ts";
 import { noMetrics } from "../../src/ports/metrics.ts";
-import type { Logger } from "../../src/ports/logger.ts";
+import { silentLogger, type Logger } from "../../src/ports/logger.ts";
 
 let sqs: LocalSqs;
 before(async () => {
@@ -88,15 +88,7 @@ test("SRV-6: within a FIFO batch a failure fails the rest of that trigger's grou
       if (r.nonce === "1" && r.trigger.uid === "f") throw new Error("fail");
     },
     {
-      logger: {
-        debug() {},
-        info() {},
-        warn() {},
-        error() {},
-        child: () => {
-          throw new Error();
-        },
-      },
+      logger: silentLogger,
       metrics: noMetrics,
       maxReceiveCount: 5,
       fifo: true,

@@ -22,7 +22,7 @@ export function createRunProbe() {
     /** When set, the next run of that uid blocks until `release`, then never returns: its process died (no code after it runs). */
     hold: undefined as undefined | { uid: string; started: boolean; release: () => void; released: Promise<void> },
     wrap(run: RunReconcile): RunReconcile {
-      return async (trigger, current, alongside) => {
+      return async (trigger, current, alongside, logger) => {
         const now = (active.get(trigger.uid) ?? 0) + 1;
         active.set(trigger.uid, now);
         probe.maxOverlap = Math.max(probe.maxOverlap, now);
@@ -35,7 +35,7 @@ export function createRunProbe() {
           return new Promise<never>(() => {});
         }
         try {
-          return await run(trigger, current, alongside);
+          return await run(trigger, current, alongside, logger);
         } finally {
           active.set(trigger.uid, (active.get(trigger.uid) ?? 1) - 1);
         }
