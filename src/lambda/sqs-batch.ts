@@ -126,7 +126,9 @@ async function processBatch(event: SQSEvent, onRecord: (record: SQSRecord) => Pr
     }
   };
   const failed = fifo
-    ? (await Promise.all(groupsOf(event.Records).map((records) => failedOf(records, run, new SqsFifoPartialProcessorAsync(), { skipGroupOnError: true })))).flat()
+    ? (
+        await Promise.all(groupsOf(event.Records).map((records) => failedOf(records, run, new SqsFifoPartialProcessorAsync(), { skipGroupOnError: true })))
+      ).flat()
     : await failedOf(event.Records, run, new BatchProcessor(EventType.SQS), { processInParallel: true });
   const response = { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
   // Powertools' rule, kept across groups: a batch in which every record failed fails the invocation.

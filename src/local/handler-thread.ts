@@ -6,7 +6,8 @@
  * core, so extra handlers only overlapped waits.
  *
  * The thread polls the work queue itself (poller.ts, over its own SQS client) and
- * sends its log lines and metrics to the main thread, which hands them to the
+ * sends its log lines and metrics to the main thread (one message per event-loop
+ * turn), which hands them to the
  * stack's logger and metrics: the console and `koreo start --once` see them as
  * before. Functions cannot cross threads, so `wrapRun` needs in-process handlers.
  *
@@ -48,7 +49,9 @@ const HANDLER_THREAD_ENTRY = new URL("../../bin/handler-thread.mjs", import.meta
 export function startHandlerThread(data: HandlerThreadData, logger: Logger, metrics: FlushableMetrics): Poller {
   const worker = new Worker(HANDLER_THREAD_ENTRY, { workerData: data });
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-  worker.on("message", (message: ThreadMessage) => deliver(message, logger, metrics));
+  worker.on("message", (messages: readonly ThreadMessage[]) => {
+    for (const message of messages) deliver(message, logger, metrics);
+  });
   worker.on("error", (error) =>
     logger.error("A reconcile handler thread crashed; its in-flight messages come back after their visibility timeout.", { error: error.message }),
   );
@@ -81,13 +84,21 @@ export function runHandlerThread(): void {
   const port = parentPort;
   if (port === null) throw new Error("runHandlerThread runs only in a worker thread started by startHandlerThread");
   const data = workerData as HandlerThreadData;
-  const post = (message: ThreadMessage) => {
+  // One postMessage per event-loop turn, not per line or metric: each message wakes the main thread.
+  let outbox: ThreadMessage[] = [];
+  const send = () => {
+    const messages = outbox;
+    outbox = [];
     try {
-      port.postMessage(message);
+      port.postMessage(messages);
     } catch {
       // A field structured clone refuses (a function, a class instance): send its JSON form instead.
-      port.postMessage(JSON.parse(JSON.stringify(message, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))));
+      port.postMessage(JSON.parse(JSON.stringify(messages, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value))));
     }
+  };
+  const post = (message: ThreadMessage) => {
+    if (outbox.length === 0) setImmediate(send);
+    outbox.push(message);
   };
   const logger = forwardingLogger(post, {});
   const metrics: FlushableMetrics = {
@@ -109,6 +120,7 @@ export function runHandlerThread(): void {
   port.on("message", (message) => {
     if (message !== "stop") return;
     void poller.stop().then(() => {
+      if (outbox.length > 0) send();
       client.destroy();
       process.exit(0); // ends this thread only; the cluster client's kept-alive sockets would hold it open
     });

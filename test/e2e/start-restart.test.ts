@@ -27,11 +27,13 @@ async function start(reports: RunReport[]): Promise<LocalStack> {
     env: { KOREO_NAMESPACE: "acme-platform", RESOURCE_NAMESPACE: "team-a" },
     simulateWorkloads: true,
     timeScale: 10,
-    wrapRun: (run) => async (...args) => {
-      const report = await run(...args);
-      reports.push(report);
-      return report;
-    },
+    wrapRun:
+      (run) =>
+      async (...args) => {
+        const report = await run(...args);
+        reports.push(report);
+        return report;
+      },
   });
 }
 

@@ -93,7 +93,10 @@ test("SRV-6: a FIFO batch runs its triggers' groups concurrently, each group's r
     const uid = r.trigger.uid;
     running.set(uid, (running.get(uid) ?? 0) + 1);
     assert.equal(running.get(uid), 1, `two records of group ${uid} at once`);
-    most = Math.max(most, [...running.values()].reduce((a, b) => a + b, 0));
+    most = Math.max(
+      most,
+      [...running.values()].reduce((a, b) => a + b, 0),
+    );
     await new Promise((resolve) => setTimeout(resolve, 5));
     order.push(`${uid}${r.nonce ?? ""}`);
     running.set(uid, (running.get(uid) ?? 1) - 1);
@@ -143,7 +146,11 @@ test("SRV-6: the timer queue's records are independent: they run concurrently, e
   );
   assert.deepEqual((await handler({ Records: [record("a", "1"), record("b", "1"), record("c", "1")] }, countdown(15_000, 0).context)).batchItemFailures, []);
   assert.equal(most, 3);
-  await assert.rejects(handler({ Records: [record("d", "1"), record("e", "1")] }, countdown(5_000, 0).context), FullBatchFailureError, "5 s left, 10 s allowance: none starts");
+  await assert.rejects(
+    handler({ Records: [record("d", "1"), record("e", "1")] }, countdown(5_000, 0).context),
+    FullBatchFailureError,
+    "5 s left, 10 s allowance: none starts",
+  );
   assert.deepEqual(ran, ["a", "b", "c"]);
 });
 

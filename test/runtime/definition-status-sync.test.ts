@@ -15,6 +15,7 @@ import { fixedClock } from "../../src/ports/clock.ts";
 import { silentLogger } from "../../src/ports/logger.ts";
 import { createDefinitionsSync } from "../../src/reconciler/definitions-sync.ts";
 import { isList, isMap, type ValueMap } from "../../src/value/value.ts";
+import { startCountingProxy } from "../support/counting-proxy.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const NS = "koreo-status";
@@ -97,6 +98,38 @@ test("CRD-3 / CRD-4 / VAL-1: a sync publishes Ready True/Prepared, False/Prepare
       [good.resourceVersion, broken.resourceVersion, lonely.resourceVersion],
     );
   } finally {
+    await api.close();
+  }
+});
+
+test("SRV-8: records running side by side in a cold container share one listing of the definitions; a request saying they moved lists again after it", async () => {
+  const api = await startApiServer({ dataDir: mkdtempSync(join(tmpdir(), "koreo-definitions-once-")) });
+  const proxy = await startCountingProxy(api.url);
+  try {
+    const setup = createClientNodeCluster(loadKubeConfig({ server: api.url }), { readRetry: { attempts: 1, baseDelayMs: 10 } });
+    await applyManifests(setup, readManifests([`${root}infra/crds`]));
+    await applyManifests(setup, [{ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } }, ...definitions]);
+    const registry = createKoreoRegistry({ namespaces: [NS] });
+    const sync = createDefinitionsSync({
+      cluster: createClientNodeCluster(loadKubeConfig({ server: proxy.url }), { readRetry: { attempts: 1, baseDelayMs: 10 } }),
+      registry,
+      koreoNamespaces: [NS],
+      templateNamespaces: [NS],
+      clock: fixedClock(Date.parse("2026-01-01T00:00:00Z")),
+      logger: silentLogger,
+      ttlSeconds: 10,
+      definitionStatus: false,
+    });
+    const lists = () =>
+      proxy.requests.filter((r) => r.method === "GET" && r.path.startsWith(`/apis/koreo.dev/v1beta1/namespaces/${NS}/`)).map((r) => r.path.split("/").pop());
+    await Promise.all(Array.from({ length: 5 }, () => sync.refresh(false)));
+    assert.deepEqual(lists().sort(), ["resourcefunctions", "resourcetemplates", "valuefunctions", "workflows"], "one list per kind for five records");
+    assert.ok(registry.get("ValueFunction", "good") !== undefined, "every record waited for the listing");
+    proxy.reset();
+    await Promise.all([sync.refresh(false), sync.refresh(true), sync.refresh(true), sync.refresh(true)]);
+    assert.equal(lists().length, 8, "within the TTL only 'moved' lists: once at once, and once more after it for the two that came while it ran");
+  } finally {
+    await proxy.close();
     await api.close();
   }
 });

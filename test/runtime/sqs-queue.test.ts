@@ -1,7 +1,10 @@
 /** The queue adapters and the local event-source poller against fauxqs over HTTP. */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startLocalSqs, type LocalSqs } from "../../src/local/sqs.ts";
+import { localSqsClient, startLocalSqs, type LocalSqs } from "../../src/local/sqs.ts";
+import { fixedClock } from "../../src/ports/clock.ts";
+import { createTimerForwarder } from "../../src/timers/forwarder.ts";
+import { startCountingProxy } from "../support/counting-proxy.ts";
 import { createSqsTimerQueue, createSqsWorkQueue } from "../../src/queue/adapters/sqs.ts";
 import { DelayOutOfRange } from "../../src/queue/queue.ts";
 import { pollOnce } from "../../src/local/poller.ts";
@@ -118,3 +121,52 @@ async function drain(url: string) {
     await sqs.client.deleteMessageBatch({ QueueUrl: url, Entries: entries });
   }
 }
+
+test("SRV-5: the timer handler forwards the due requests of one batch in one SendMessageBatch and re-holds the others", async () => {
+  const proxy = await startCountingProxy(sqs.endpoint);
+  const client = localSqsClient(proxy.url);
+  try {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    const forward = createTimerForwarder({
+      work: createSqsWorkQueue(client, sqs.workUrl),
+      timers: createSqsTimerQueue(client, sqs.timerUrl),
+      clock: fixedClock(now),
+      metrics: noMetrics,
+    });
+    const handler = createSqsBatchHandler(forward, { logger: silentLogger, metrics: noMetrics, maxReceiveCount: 5, fifo: false });
+    const timer = (uid: string, dueAt: number) => ({
+      messageId: `t-${uid}`,
+      receiptHandle: `t-${uid}`,
+      body: JSON.stringify({ trigger: ref(`timer-${uid}`), reason: "timer", nonce: uid, dueAt }),
+      attributes: { ApproximateReceiveCount: "1", SentTimestamp: "0", SenderId: "t", ApproximateFirstReceiveTimestamp: "0" },
+      messageAttributes: {},
+      md5OfBody: "",
+      eventSource: "aws:sqs",
+      eventSourceARN: sqs.timerArn,
+      awsRegion: "us-east-1",
+    });
+    const due = ["a", "b", "c", "d", "e", "f"];
+    const response = await handler({ Records: [...due.map((uid) => timer(uid, now - 1000)), timer("later", now + 3_600_000)] });
+    assert.deepEqual(response.batchItemFailures, []);
+    const sends = proxy.requests.filter((r) => r.action.startsWith("Send"));
+    assert.deepEqual(sends.map((r) => r.action).sort(), ["SendMessage", "SendMessageBatch"], "one send for six due timers; the one not due is held again");
+    const received: string[] = [];
+    for (let i = 0; i < 10 && received.length < due.length; i++) {
+      const got = await sqs.client.receiveMessage({ QueueUrl: sqs.workUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 });
+      const messages = got.Messages ?? [];
+      for (const m of messages) {
+        const decoded = decodeRequest(m.Body ?? "");
+        if (decoded.ok) received.push(decoded.request.trigger.uid);
+      }
+      if (messages.length > 0)
+        await sqs.client.deleteMessageBatch({
+          QueueUrl: sqs.workUrl,
+          Entries: messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle ?? "" })),
+        });
+    }
+    assert.deepEqual(received.sort(), due.map((uid) => `timer-${uid}`).sort());
+  } finally {
+    client.destroy();
+    await proxy.close();
+  }
+});
