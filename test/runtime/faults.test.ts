@@ -144,8 +144,9 @@ describe("Fast recovery over HTTP and fauxqs, with the deployed settings", { tim
   };
 
   /** Applies the widget and enqueues its event, as the relay would (identity, hash and version only). */
-  async function change(name: string, value: string): Promise<TriggerRef> {
-    const object = must(await direct.apply({ ...widgetRef(name), metadata: { name, namespace: NS }, spec: { value } }, { fieldManager: "test", force: true }));
+  async function change(name: string, value: string, labels: Record<string, string> = {}): Promise<TriggerRef> {
+    const metadata = { name, namespace: NS, labels };
+    const object = must(await direct.apply({ ...widgetRef(name), metadata, spec: { value } }, { fieldManager: "test", force: true }));
     const ref = triggerRefOf(object);
     assert.ok(ref);
     const resourceVersion = String((object.metadata as { resourceVersion?: string }).resourceVersion);
@@ -210,6 +211,29 @@ describe("Fast recovery over HTTP and fauxqs, with the deployed settings", { tim
     const elapsed = await recovered(name, "a", Date.now());
     t.diagnostic(`reconciled again ${elapsed} ms after the failed record write`);
     assert.ok(elapsed <= RECOVERY_MS, `reconciled again after ${elapsed} ms`);
+  });
+
+  it("SRV-7: a record written alone failing once (a label changed: the status did not) → the request comes back early and the record catches up within 60 s", async (t) => {
+    const name = "record-alone";
+    // Created (Ready condition: reason Wait, the ConfigMap was just created), then moved to reason
+    // Ready by the next pass (no timer handler here: a label change brings it).
+    const ready = async () => {
+      const conditions = (must(await direct.get(widgetRef(name))).status as { conditions?: { type?: string; reason?: string }[] } | undefined)?.conditions;
+      return (await reconciledOn(name, "a")) === true && conditions?.some((c) => c.type === "Ready" && c.reason === "Ready") === true ? true : undefined;
+    };
+    await change(name, "a");
+    await waitFor(`${name} created`, () => reconciledOn(name, "a"), 30_000);
+    await change(name, "a", { team: "blue" });
+    await waitFor(`${name} Ready`, ready, 30_000);
+    // The relabelled trigger runs to the same status: nothing rides on a status write, so the record is patched alone.
+    const isRecordAlone = (c: ProxiedCall) =>
+      c.method === "PATCH" && c.path.endsWith(`/widgets/${name}`) && c.body.includes("koreo.dev/reconcile-state") && !c.body.includes('"status"');
+    const failed = proxy.inject("500", isRecordAlone);
+    await change(name, "a", { team: "green" });
+    await within("the record write", failed);
+    const elapsed = await recovered(name, "a", Date.now());
+    t.diagnostic(`record caught up ${elapsed} ms after the failed write`);
+    assert.ok(elapsed <= RECOVERY_MS, `record caught up after ${elapsed} ms`);
   });
 
   it("SRV-7 / CTL-14: the trigger's status write failing once (500) → back in seconds like a failed record, not after a 30–60 s system-error backoff", async (t) => {
