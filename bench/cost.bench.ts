@@ -343,7 +343,7 @@ async function warmUp(rig: Rig, infra: Infra): Promise<number> {
   return api.filter((r) => r.method === "GET" && r.path.startsWith("/apis/koreo.dev/") && isCollection(r.path)).length;
 }
 
-async function runScenarios(rig: Rig, infra: Infra): Promise<{ results: Measured[]; definitionLists: number }> {
+async function runScenarios(rig: Rig, infra: Infra): Promise<{ results: Measured[]; resync: Measured; definitionLists: number }> {
   const definitionLists = await warmUp(rig, infra);
   const refs: TriggerRef[] = [];
   const create = await scenario(rig, infra, "first reconcile (create)", [...Array(TRIGGERS).keys()], async (i) => {
@@ -372,7 +372,7 @@ async function runScenarios(rig: Rig, infra: Infra): Promise<{ results: Measured
     },
     chunks.length * BATCH_SIZE,
   );
-  return { results: [create, status, event, resync, busy], definitionLists };
+  return { results: [create, status, event, resync, busy], resync, definitionLists };
 }
 
 // ─── report ───
@@ -476,7 +476,7 @@ function sum(requests: readonly WireRequest[], field: "bytesIn" | "bytesOut"): n
   return requests.reduce((total, r) => total + r[field], 0);
 }
 
-function report(results: readonly Measured[], memory: FunctionMemory, definitionLists: number): void {
+function report(results: readonly Measured[], resync: Measured, memory: FunctionMemory, definitionLists: number): void {
   const rows: Rows = {};
   for (const m of results) {
     addRow(rows, "reconciles (per invocation)", m, `${m.reconciles} (${fixed(m.reconciles / Math.max(1, m.reconcile.invocations))})`);
@@ -507,7 +507,7 @@ function report(results: readonly Measured[], memory: FunctionMemory, definition
   );
   console.table(rows);
   showWrites(results);
-  quietLoad(results.at(-1), memory, definitionLists);
+  quietLoad(resync, memory, definitionLists);
 }
 
 /** BENCH_SHOW_WRITES=1: the first API write of each scenario's first reconcile, to see what a pass changed. */
@@ -521,8 +521,7 @@ function showWrites(results: readonly Measured[]): void {
 }
 
 /** API-server load and monthly cost of N quiet triggers: one no-op resync each per RESYNC_SECONDS (±10 % jitter averages out). */
-function quietLoad(resync: Measured | undefined, memory: FunctionMemory, definitionLists: number): void {
-  if (!resync) return;
+function quietLoad(resync: Measured, memory: FunctionMemory, definitionLists: number): void {
   const perPass = resync.api.filter((r) => !apiKey(r).includes("other")).length / resync.reconciles;
   const d = dollarsPerMillion(resync, memory);
   const perMillion = d.lambda + d.sqsFifo + d.sqsStandard;
@@ -553,8 +552,8 @@ await applyManifests(setup, readManifests([`${root}infra/crds`, `${root}test/e2e
 const rig = await startRig(infra, BATCH_SIZE);
 try {
   console.error(`… ${TRIGGERS} triggers × 4 scenarios`);
-  const { results, definitionLists } = await runScenarios(rig, infra);
-  report(results, memory, definitionLists);
+  const { results, resync, definitionLists } = await runScenarios(rig, infra);
+  report(results, resync, memory, definitionLists);
 } finally {
   await rig.stop();
   await infra.stop();
