@@ -70,8 +70,6 @@ const MAX_HOP_SECONDS = 900;
 const root = fileURLToPath(new URL("../", import.meta.url));
 const NS = "koreo-e2e";
 const TRIGGERS = Number(process.env.BENCH_TRIGGERS ?? 200);
-/** The deployed default (`batchSize`, infra/aws/koreo-params.mjs): the event source's batch in the busy scenario. */
-const BATCH_SIZE = 4;
 const RESYNC_SECONDS = 1200;
 const TRIGGER_PATH = `/apis/e2e.koreo.dev/v1/namespaces/${NS}/widgets`;
 const MANAGED_PATH = `/api/v1/namespaces/${NS}/configmaps`;
@@ -83,13 +81,14 @@ interface FunctionMemory {
   readonly timerMb: number;
 }
 
-function memoryFromServerlessYml(): FunctionMemory {
+/** What serverless.yml deploys by default: the functions' memory and the reconcile event source's batch size. */
+function deployedFromServerlessYml(): { memory: FunctionMemory; batchSize: number } {
   const doc: unknown = parse(readFileSync(`${root}serverless.yml`, "utf8"), { logLevel: "silent" });
   const at = (value: unknown, ...path: string[]): unknown =>
     path.reduce<unknown>((v, key) => (typeof v === "object" && v !== null ? (v as Record<string, unknown>)[key] : undefined), value);
   const provider = Number(at(doc, "provider", "memorySize") ?? 1024);
   const of = (fn: string) => Number(at(doc, "functions", fn, "memorySize") ?? provider);
-  return { reconcileMb: of("reconcile"), timerMb: of("timer") };
+  return { memory: { reconcileMb: of("reconcile"), timerMb: of("timer") }, batchSize: Number(at(doc, "params", "default", "batchSize") ?? 10) };
 }
 
 // ─── the infrastructure process ───
@@ -343,12 +342,11 @@ async function warmUp(rig: Rig, infra: Infra): Promise<number> {
   return api.filter((r) => r.method === "GET" && r.path.startsWith("/apis/koreo.dev/") && isCollection(r.path)).length;
 }
 
-async function runScenarios(rig: Rig, infra: Infra): Promise<{ results: Measured[]; resync: Measured; definitionLists: number }> {
+async function runScenarios(rig: Rig, infra: Infra, batchSize: number): Promise<{ results: Measured[]; resync: Measured; definitionLists: number }> {
   const definitionLists = await warmUp(rig, infra);
   const refs: TriggerRef[] = [];
   const create = await scenario(rig, infra, "first reconcile (create)", [...Array(TRIGGERS).keys()], async (i) => {
-    const ref = triggerRefOf(await must(rig.cluster.apply(widget(`w${i}`), { fieldManager: "bench", force: true })));
-    if (!ref) throw new Error("no trigger ref");
+    const ref = triggerRefOrThrow(await must(rig.cluster.apply(widget(`w${i}`), { fieldManager: "bench", force: true })));
     refs.push(ref);
     await sendEvent(rig, ref);
   });
@@ -360,17 +358,17 @@ async function runScenarios(rig: Rig, infra: Infra): Promise<{ results: Measured
   const resync = await timerPass(rig, infra, `no-op resync (timer, ${RESYNC_SECONDS} s)`, refs);
   // A busy cluster: the relay's events arrive in SendMessageBatch calls and the event source hands
   // the handler full batches, whose triggers run side by side (src/lambda/sqs-batch.ts).
-  const chunks = Array.from({ length: Math.ceil(TRIGGERS / BATCH_SIZE) }, (_, c) => [...Array(BATCH_SIZE).keys()].map((i) => c * BATCH_SIZE + i));
+  const chunks = Array.from({ length: Math.ceil(TRIGGERS / batchSize) }, (_, c) => [...Array(batchSize).keys()].map((i) => c * batchSize + i));
   const busy = await scenario(
     rig,
     infra,
-    `first reconcile, ${BATCH_SIZE} per batch`,
+    `first reconcile, ${batchSize} per batch`,
     chunks,
     async (chunk) => {
       const created = await Promise.all(chunk.map((i) => must(rig.cluster.apply(widget(`b${i}`), { fieldManager: "bench", force: true }))));
       await rig.work.enqueue(created.map((object) => ({ trigger: triggerRefOrThrow(object), reason: "event" as const, hash: changeHash(object) })));
     },
-    chunks.length * BATCH_SIZE,
+    chunks.length * batchSize,
   );
   return { results: [create, status, event, resync, busy], resync, definitionLists };
 }
@@ -544,15 +542,15 @@ function quietLoad(resync: Measured, memory: FunctionMemory, definitionLists: nu
 
 // ─── main ───
 
-const memory = memoryFromServerlessYml();
+const { memory, batchSize } = deployedFromServerlessYml();
 const infra = await startInfra();
 const setup = createClientNodeCluster(explicitKubeAccess(infra.ready.apiUrl));
 await must(setup.apply({ apiVersion: "v1", kind: "Namespace", metadata: { name: NS } }, { fieldManager: "bench" }));
 await applyManifests(setup, readManifests([`${root}infra/crds`, `${root}test/e2e/fixtures/widget-crd.yaml`, `${root}test/e2e/fixtures/widget-program.yaml`]));
-const rig = await startRig(infra, BATCH_SIZE);
+const rig = await startRig(infra, batchSize);
 try {
-  console.error(`… ${TRIGGERS} triggers × 4 scenarios`);
-  const { results, resync, definitionLists } = await runScenarios(rig, infra);
+  console.error(`… ${TRIGGERS} triggers × 5 scenarios`);
+  const { results, resync, definitionLists } = await runScenarios(rig, infra, batchSize);
   report(results, resync, memory, definitionLists);
 } finally {
   await rig.stop();

@@ -7,9 +7,9 @@
  *
  * The thread polls the work queue itself (poller.ts, over its own SQS client) and
  * sends its log lines and metrics to the main thread (one message per event-loop
- * turn), which hands them to the
- * stack's logger and metrics: the console and `koreo start --once` see them as
- * before. Functions cannot cross threads, so `wrapRun` needs in-process handlers.
+ * turn), which hands them to the stack's logger and metrics: the console and
+ * `koreo start --once` see them as before. Functions cannot cross threads, so
+ * `wrapRun` needs in-process handlers.
  *
  * The thread's code is loaded through `bin/handler-thread.mjs`, which loads the
  * same build of the sources as the `koreo` command (its esbuild bundle, or tsx).
