@@ -103,7 +103,8 @@ test("CRD-3 / CRD-4 / VAL-1: a sync publishes Ready True/Prepared, False/Prepare
 });
 
 test("SRV-8: records running side by side in a cold container share one listing of the definitions; a request saying they moved lists again after it", async () => {
-  const api = await startApiServer({ dataDir: mkdtempSync(join(tmpdir(), "koreo-definitions-once-")) });
+  const onceDir = mkdtempSync(join(tmpdir(), "koreo-definitions-once-"));
+  const api = await startApiServer({ dataDir: onceDir });
   const proxy = await startCountingProxy(api.url);
   try {
     const setup = createClientNodeCluster(loadKubeConfig({ server: api.url }), { readRetry: { attempts: 1, baseDelayMs: 10 } });
@@ -131,5 +132,6 @@ test("SRV-8: records running side by side in a cold container share one listing 
   } finally {
     await proxy.close();
     await api.close();
+    rmSync(onceDir, { recursive: true, force: true });
   }
 });
