@@ -329,9 +329,7 @@ async function timerPass(rig: Rig, infra: Infra, name: string, refs: readonly Tr
 }
 
 async function warmUp(rig: Rig, infra: Infra): Promise<number> {
-  const created = await must(rig.cluster.apply(widget("warm-up"), { fieldManager: "bench", force: true }));
-  const ref = triggerRefOf(created);
-  if (!ref) throw new Error("no trigger ref for the warm-up widget");
+  const ref = triggerRefOrThrow(await must(rig.cluster.apply(widget("warm-up"), { fieldManager: "bench", force: true })));
   await infra.take();
   const done = rig.nextInvocation();
   await sendEvent(rig, ref);
